@@ -1,0 +1,130 @@
+/* ns-losses.c: Gram matrices, the style, content and total-variation losses
+ * and their gradients. The formulas and their normalisation are derived in
+ * docs/losses.md. Products go through OpenBLAS in float; loss sums are
+ * accumulated in double so that large layers do not lose precision. */
+#include "ns-losses.h"
+
+#include <cblas.h>
+#include <math.h>
+#include <string.h>
+
+void
+ns_gram_accumulate (const float *features, int n, int c, float scale, float *gram)
+{
+  if (n <= 0 || c <= 0)
+    return;
+
+  /* syrk does half the work of a general product but writes only the upper
+   * triangle; the lower one is then mirrored from it. */
+  cblas_ssyrk (CblasRowMajor, CblasUpper, CblasTrans, c, n,
+               scale, features, c, 1.0f, gram, c);
+  for (int i = 1; i < c; i++)
+    for (int j = 0; j < i; j++)
+      gram[(gsize) i * c + j] = gram[(gsize) j * c + i];
+}
+
+double
+ns_style_loss (const float *gram, const float *target, int c, double weight, float *dgram)
+{
+  gsize  count = (gsize) c * c;
+  double sum = 0.0;
+
+  if (count == 0)
+    return 0.0;
+
+  for (gsize i = 0; i < count; i++)
+    {
+      double d = (double) gram[i] - target[i];
+      sum += d * d;
+      if (dgram)
+        dgram[i] = (float) (weight * 2.0 * d / count);
+    }
+  return weight * sum / count;
+}
+
+void
+ns_gram_backward (const float *features, int n, int c, const float *dgram,
+                  float scale, float *grad)
+{
+  if (n <= 0 || c <= 0)
+    return;
+
+  /* dL/dF = scale * F (D + D^T); symmetrising once lets one GEMM do it. */
+  float *sym = g_new (float, (gsize) c * c);
+  for (int i = 0; i < c; i++)
+    for (int j = 0; j < c; j++)
+      sym[(gsize) i * c + j] = dgram[(gsize) i * c + j] + dgram[(gsize) j * c + i];
+
+  cblas_ssymm (CblasRowMajor, CblasRight, CblasUpper, n, c,
+               scale, sym, c, features, c, 1.0f, grad, c);
+  g_free (sym);
+}
+
+double
+ns_content_loss (const float *features, const float *target, gsize count,
+                 double weight, float *grad)
+{
+  double sum = 0.0;
+
+  if (count == 0)
+    return 0.0;
+
+  for (gsize i = 0; i < count; i++)
+    {
+      double d = (double) features[i] - target[i];
+      sum += d * d;
+      if (grad)
+        grad[i] += (float) (weight * 2.0 * d / count);
+    }
+  return weight * sum / count;
+}
+
+double
+ns_tv_loss (const float *image, int width, int height, int c, double eps,
+            double weight, float *grad)
+{
+  gsize  pixels = (gsize) width * height;
+  double sum = 0.0;
+
+  if (pixels == 0 || c <= 0)
+    return 0.0;
+
+  /* Each pixel's term r = sqrt(sum_k dx_k^2 + dy_k^2 + eps) depends on the
+   * pixel itself and on its right and lower neighbours:
+   *   dr/dI(x,y)   = -(dx + dy) / r
+   *   dr/dI(x+1,y) = dx / r,   dr/dI(x,y+1) = dy / r                      */
+  double scale = weight / pixels;
+  for (int y = 0; y < height; y++)
+    for (int x = 0; x < width; x++)
+      {
+        gsize        p = ((gsize) y * width + x) * c;
+        const float *here = image + p;
+        const float *right = x + 1 < width ? here + c : NULL;
+        const float *below = y + 1 < height ? here + (gsize) width * c : NULL;
+        double       sq = eps;
+
+        for (int k = 0; k < c; k++)
+          {
+            double dx = right ? (double) right[k] - here[k] : 0.0;
+            double dy = below ? (double) below[k] - here[k] : 0.0;
+            sq += dx * dx + dy * dy;
+          }
+        double r = sqrt (sq);
+        sum += r;
+
+        if (!grad || r == 0.0)
+          continue;
+        double g = scale / r;
+        for (int k = 0; k < c; k++)
+          {
+            double dx = right ? (double) right[k] - here[k] : 0.0;
+            double dy = below ? (double) below[k] - here[k] : 0.0;
+            grad[p + k] -= (float) (g * (dx + dy));
+            if (right)
+              grad[p + c + k] += (float) (g * dx);
+            if (below)
+              grad[p + (gsize) width * c + k] += (float) (g * dy);
+          }
+      }
+  return weight * sum / pixels;
+}

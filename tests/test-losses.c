@@ -1,0 +1,303 @@
+/* test-losses.c: the Gatys losses against hand-computed values, against naive
+ * double-precision reference loops, and their gradients against central
+ * finite differences of those references. */
+#include "ns-losses.h"
+
+#include <math.h>
+
+#define FD_STEP 1e-4
+
+/* ---- double-precision references (naive loops, straight from the docs) ---- */
+
+static double
+ref_style (const double *f, int n, int c, const double *target, double weight)
+{
+  double sum = 0.0;
+  for (int i = 0; i < c; i++)
+    for (int j = 0; j < c; j++)
+      {
+        double g = 0.0;
+        for (int p = 0; p < n; p++)
+          g += f[p * c + i] * f[p * c + j];
+        g /= (double) n * c;
+        sum += (g - target[i * c + j]) * (g - target[i * c + j]);
+      }
+  return weight * sum / ((double) c * c);
+}
+
+static double
+ref_content (const double *f, int count, const double *target, double weight)
+{
+  double sum = 0.0;
+  for (int i = 0; i < count; i++)
+    sum += (f[i] - target[i]) * (f[i] - target[i]);
+  return weight * sum / count;
+}
+
+static double
+ref_tv (const double *img, int w, int h, int c, double eps, double weight)
+{
+  double sum = 0.0;
+  for (int y = 0; y < h; y++)
+    for (int x = 0; x < w; x++)
+      {
+        double sq = eps;
+        for (int k = 0; k < c; k++)
+          {
+            double v = img[(y * w + x) * c + k];
+            double dx = x + 1 < w ? img[(y * w + x + 1) * c + k] - v : 0.0;
+            double dy = y + 1 < h ? img[((y + 1) * w + x) * c + k] - v : 0.0;
+            sq += dx * dx + dy * dy;
+          }
+        sum += sqrt (sq);
+      }
+  return weight * sum / (w * h);
+}
+
+/* ---- helpers ---- */
+
+static double *
+random_values (GRand *rand, int count, double lo, double hi)
+{
+  double *v = g_new (double, count);
+  for (int i = 0; i < count; i++)
+    v[i] = g_rand_double_range (rand, lo, hi);
+  return v;
+}
+
+static float *
+to_float (const double *v, int count)
+{
+  float *f = g_new (float, count);
+  for (int i = 0; i < count; i++)
+    f[i] = (float) v[i];
+  return f;
+}
+
+typedef double (*RefLoss) (const double *x, gpointer data);
+
+/* ||analytic - fd|| / ||fd||, with fd the central differences of ref at x. */
+static double
+gradient_error (const float *analytic, double *x, int count, RefLoss ref, gpointer data)
+{
+  double diff = 0.0, norm = 0.0;
+  for (int i = 0; i < count; i++)
+    {
+      double saved = x[i];
+      x[i] = saved + FD_STEP;
+      double up = ref (x, data);
+      x[i] = saved - FD_STEP;
+      double down = ref (x, data);
+      x[i] = saved;
+      double fd = (up - down) / (2 * FD_STEP);
+      diff += (analytic[i] - fd) * (analytic[i] - fd);
+      norm += fd * fd;
+    }
+  g_assert_cmpfloat (norm, >, 0.0);
+  return sqrt (diff / norm);
+}
+
+/* ---- hand-computed cases ---- */
+
+/* 2x2 positions, 2 channels: channel 0 = (1,3,5,7), channel 1 = (2,4,6,8).
+ * F^T F = [[84, 100], [100, 120]], normalised by n c = 8. */
+static void
+test_gram_hand (void)
+{
+  const float f[] = { 1, 2, 3, 4, 5, 6, 7, 8 };
+  float       gram[4] = { 0 };
+
+  ns_gram_accumulate (f, 4, 2, 1.0f / 8, gram);
+  g_assert_cmpfloat_with_epsilon (gram[0], 10.5, 1e-6);
+  g_assert_cmpfloat_with_epsilon (gram[1], 12.5, 1e-6);
+  g_assert_cmpfloat_with_epsilon (gram[2], 12.5, 1e-6);
+  g_assert_cmpfloat_with_epsilon (gram[3], 15.0, 1e-6);
+}
+
+/* g - s = (0.5, 0.5, -0.5, 0): mean of squares 0.75 / 4, times weight 2;
+ * dgram = 2 * 2 (g - s) / 4 = g - s. */
+static void
+test_style_hand (void)
+{
+  const float g[] = { 10.5, 12.5, 12.5, 15 };
+  const float s[] = { 10, 12, 13, 15 };
+  const float expected[] = { 0.5, 0.5, -0.5, 0 };
+  float       dgram[4];
+
+  g_assert_cmpfloat_with_epsilon (ns_style_loss (g, s, 2, 2.0, dgram), 0.375, 1e-12);
+  for (int i = 0; i < 4; i++)
+    g_assert_cmpfloat_with_epsilon (dgram[i], expected[i], 1e-6);
+}
+
+/* f - p = (0, 2, 0, -1): mean of squares 5/4, times 0.5; the gradient
+ * 0.5 * 2 (f - p) / 4 is added to what grad held. */
+static void
+test_content_hand (void)
+{
+  const float f[] = { 1, 2, 3, 4 };
+  const float p[] = { 1, 0, 3, 5 };
+  float       grad[] = { 1, 1, 1, 1 };
+  const float expected[] = { 1, 1.5, 1, 0.75 };
+
+  g_assert_cmpfloat_with_epsilon (ns_content_loss (f, p, 4, 0.5, grad), 0.625, 1e-12);
+  for (int i = 0; i < 4; i++)
+    g_assert_cmpfloat_with_epsilon (grad[i], expected[i], 1e-6);
+}
+
+/* Grey 2x2 image [[0, 1], [2, 4]], eps 1:
+ *   (0,0): dx 1, dy 2 -> sqrt 6     (1,0): dx 0, dy 3 -> sqrt 10
+ *   (0,1): dx 2, dy 0 -> sqrt 5     (1,1): 0, 0       -> 1
+ * The pixel of value 4 is only a neighbour: right of (0,1), below (1,0), so
+ * its gradient is (2/sqrt 5 + 3/sqrt 10) / 4. The pixel of value 0 only has
+ * its own term: -(1 + 2) / sqrt 6 / 4. */
+static void
+test_tv_hand (void)
+{
+  const float img[] = { 0, 1, 2, 4 };
+  float       grad[4] = { 0 };
+  double      loss = ns_tv_loss (img, 2, 2, 1, 1.0, 3.0, grad);
+
+  g_assert_cmpfloat_with_epsilon (loss, 3.0 * (sqrt (6) + sqrt (10) + sqrt (5) + 1) / 4, 1e-9);
+  g_assert_cmpfloat_with_epsilon (grad[3], 3.0 * (2 / sqrt (5) + 3 / sqrt (10)) / 4, 1e-6);
+  g_assert_cmpfloat_with_epsilon (grad[0], 3.0 * -3 / sqrt (6) / 4, 1e-6);
+}
+
+/* ---- against the references ---- */
+
+static void
+test_gram_tiles (void)
+{
+  GRand  *rand = g_rand_new_with_seed (1);
+  int     n = 37, c = 5, split = 16;
+  double *fd = random_values (rand, n * c, -1, 1);
+  float  *f = to_float (fd, n * c);
+  float   whole[25] = { 0 }, tiled[25] = { 0 };
+  float   scale = 1.0f / (n * c);
+
+  ns_gram_accumulate (f, n, c, scale, whole);
+  ns_gram_accumulate (f, split, c, scale, tiled);
+  ns_gram_accumulate (f + split * c, n - split, c, scale, tiled);
+  for (int i = 0; i < c; i++)
+    for (int j = 0; j < c; j++)
+      {
+        double g = 0.0;
+        for (int p = 0; p < n; p++)
+          g += fd[p * c + i] * fd[p * c + j];
+        g /= n * c;
+        g_assert_cmpfloat_with_epsilon (whole[i * c + j], g, 1e-6);
+        g_assert_cmpfloat_with_epsilon (tiled[i * c + j], whole[i * c + j], 1e-6);
+      }
+  g_free (fd);
+  g_free (f);
+  g_rand_free (rand);
+}
+
+typedef struct { int n, c; const double *target; double weight; } StyleCase;
+
+static double
+style_of (const double *x, gpointer data)
+{
+  StyleCase *s = data;
+  return ref_style (x, s->n, s->c, s->target, s->weight);
+}
+
+/* L(F) = style_loss(gram(F)) end to end, gradient through ns_gram_backward. */
+static void
+test_style_gradient (void)
+{
+  GRand    *rand = g_rand_new_with_seed (2);
+  int       n = 12, c = 6;
+  double   *x = random_values (rand, n * c, 0, 2);
+  double   *target = random_values (rand, c * c, 0, 1);
+  float    *f = to_float (x, n * c);
+  float    *ft = to_float (target, c * c);
+  float    *gram = g_new0 (float, c * c), *dgram = g_new (float, c * c);
+  float    *grad = g_new0 (float, n * c);
+  StyleCase sc = { n, c, target, 3.0 };
+
+  ns_gram_accumulate (f, n, c, 1.0f / (n * c), gram);
+  double loss = ns_style_loss (gram, ft, c, sc.weight, dgram);
+  ns_gram_backward (f, n, c, dgram, 1.0f / (n * c), grad);
+
+  g_assert_cmpfloat (fabs (loss - style_of (x, &sc)), <, 1e-5 * fabs (style_of (x, &sc)));
+  g_assert_cmpfloat (gradient_error (grad, x, n * c, style_of, &sc), <, 1e-3);
+
+  /* Backward adds: a second call doubles the gradient. */
+  float first = grad[7];
+  ns_gram_backward (f, n, c, dgram, 1.0f / (n * c), grad);
+  g_assert_cmpfloat_with_epsilon (grad[7], 2 * first, 1e-6 * fabs (first) + 1e-9);
+
+  g_free (x); g_free (target); g_free (f); g_free (ft);
+  g_free (gram); g_free (dgram); g_free (grad);
+  g_rand_free (rand);
+}
+
+typedef struct { int count; const double *target; double weight; } ContentCase;
+
+static double
+content_of (const double *x, gpointer data)
+{
+  ContentCase *cc = data;
+  return ref_content (x, cc->count, cc->target, cc->weight);
+}
+
+static void
+test_content_gradient (void)
+{
+  GRand      *rand = g_rand_new_with_seed (3);
+  int         count = 50;
+  double     *x = random_values (rand, count, -1, 1);
+  double     *target = random_values (rand, count, -1, 1);
+  float      *f = to_float (x, count), *ft = to_float (target, count);
+  float      *grad = g_new0 (float, count);
+  ContentCase cc = { count, target, 0.7 };
+
+  double loss = ns_content_loss (f, ft, count, cc.weight, grad);
+  g_assert_cmpfloat (fabs (loss - content_of (x, &cc)), <, 1e-5 * content_of (x, &cc));
+  g_assert_cmpfloat (gradient_error (grad, x, count, content_of, &cc), <, 1e-3);
+
+  g_free (x); g_free (target); g_free (f); g_free (ft); g_free (grad);
+  g_rand_free (rand);
+}
+
+typedef struct { int w, h, c; double eps, weight; } TvCase;
+
+static double
+tv_of (const double *x, gpointer data)
+{
+  TvCase *t = data;
+  return ref_tv (x, t->w, t->h, t->c, t->eps, t->weight);
+}
+
+static void
+test_tv_gradient (void)
+{
+  GRand  *rand = g_rand_new_with_seed (4);
+  TvCase  t = { 7, 5, 3, 1e-3, 2.5 };
+  int     count = t.w * t.h * t.c;
+  double *x = random_values (rand, count, 0, 1);
+  float  *f = to_float (x, count);
+  float  *grad = g_new0 (float, count);
+
+  double loss = ns_tv_loss (f, t.w, t.h, t.c, t.eps, t.weight, grad);
+  g_assert_cmpfloat (fabs (loss - tv_of (x, &t)), <, 1e-5 * tv_of (x, &t));
+  g_assert_cmpfloat (gradient_error (grad, x, count, tv_of, &t), <, 1e-3);
+
+  g_free (x); g_free (f); g_free (grad);
+  g_rand_free (rand);
+}
+
+int
+main (int argc, char **argv)
+{
+  g_test_init (&argc, &argv, NULL);
+  g_test_add_func ("/losses/gram/hand", test_gram_hand);
+  g_test_add_func ("/losses/gram/tiles", test_gram_tiles);
+  g_test_add_func ("/losses/style/hand", test_style_hand);
+  g_test_add_func ("/losses/style/gradient", test_style_gradient);
+  g_test_add_func ("/losses/content/hand", test_content_hand);
+  g_test_add_func ("/losses/content/gradient", test_content_gradient);
+  g_test_add_func ("/losses/tv/hand", test_tv_hand);
+  g_test_add_func ("/losses/tv/gradient", test_tv_gradient);
+  return g_test_run ();
+}
