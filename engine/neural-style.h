@@ -1,0 +1,142 @@
+/* neural-style.h: public API of the neural style transfer engine.
+ *
+ * The engine has no GIMP or GTK dependency. Images are RGB, interleaved,
+ * float 0..1, row-major (NsImage). A loaded NsModel is read-only after
+ * ns_model_load(), so one model may serve several threads at once; all
+ * per-run state lives inside ns_stylize().
+ */
+#pragma once
+
+#include <glib.h>
+
+G_BEGIN_DECLS
+
+#define NS_ERROR (ns_error_quark ())
+GQuark ns_error_quark (void);
+
+typedef enum
+{
+  NS_ERROR_WEIGHTS,   /* weights missing, truncated, corrupt or mismatched */
+  NS_ERROR_MODEL,     /* model.json unreadable or uses an unsupported layer */
+  NS_ERROR_IMAGE,     /* image unreadable, empty or of an unsupported kind */
+  NS_ERROR_PARAMS,    /* a parameter is out of its range */
+  NS_ERROR_MEMORY,    /* the job would not fit in memory */
+  NS_ERROR_CANCELLED  /* the progress callback asked to stop */
+} NsError;
+
+/* ---- images ------------------------------------------------------------ */
+
+typedef struct
+{
+  int    width;
+  int    height;
+  float *pixels;      /* width * height * 3 floats, RGB 0..1 */
+} NsImage;
+
+NsImage *ns_image_new    (int width, int height);   /* zero-filled; NULL if too large */
+NsImage *ns_image_copy   (const NsImage *image);
+void     ns_image_free   (NsImage *image);
+/* Resamples with an antialiasing filter when shrinking, bilinear when growing. */
+NsImage *ns_image_resize (const NsImage *image, int width, int height);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (NsImage, ns_image_free)
+
+/* ---- weights and model ------------------------------------------------- */
+
+/* Path of the default model.json: $NEURAL_STYLE_WEIGHTS if set (a model.json
+ * or a folder holding one), else $XDG_DATA_HOME/neural-style/resnet50/model.json. */
+char       *ns_weights_default_path (void);
+/* One line telling the user how to fetch the default weights. */
+const char *ns_weights_fetch_hint   (void);
+
+typedef struct _NsModel NsModel;
+
+/* Loads a tfjs layers-model (model.json + shards beside it) and the recipe
+ * that matches it (ResNet-50 or VGG-19). path NULL = default path. Only the
+ * part of the graph up to the deepest layer the recipe uses is kept. */
+NsModel    *ns_model_load     (const char *path, GError **error);
+void        ns_model_free     (NsModel *model);
+const char *ns_model_name     (const NsModel *model);   /* "resnet50", "vgg19" */
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (NsModel, ns_model_free)
+
+/* ---- stylisation ------------------------------------------------------- */
+
+typedef enum
+{
+  NS_INIT_CONTENT,    /* start from the content image */
+  NS_INIT_NOISE,      /* start from seeded noise */
+  NS_INIT_BLEND       /* content mixed with seeded noise (init_noise_ratio) */
+} NsInit;
+
+typedef enum
+{
+  NS_SCHEDULE_MULTISCALE,  /* coarse to fine, each stage from the previous one */
+  NS_SCHEDULE_SINGLE       /* one fixed size */
+} NsSchedule;
+
+typedef struct
+{
+  double     content_weight;   /* relative: 1.0 = the recipe's balanced default */
+  double     style_weight;     /* relative */
+  double     tv_weight;        /* relative */
+  int        iterations;       /* L-BFGS iterations (whole schedule) */
+  int        size;             /* long side of the result; 0 = content's own */
+  NsInit     init;
+  double     init_noise_ratio; /* NS_INIT_BLEND: 0 = content, 1 = noise */
+  guint32    seed;
+  int        threads;          /* 0 = all cores */
+  NsSchedule schedule;
+  double     memory_limit_mb;  /* 0 = no limit beyond what malloc gives */
+} NsParams;
+
+void     ns_params_init     (NsParams *params);          /* the defaults */
+gboolean ns_params_validate (const NsParams *params, GError **error);
+
+typedef struct
+{
+  int            stage, n_stages;          /* 0-based stage of the schedule */
+  int            width, height;            /* working size of this stage */
+  int            iteration, iterations;    /* within the whole schedule */
+  double         loss, content_loss, style_loss, tv_loss;
+  double         seconds;                  /* since ns_stylize() began */
+  const NsImage *current;                  /* valid during the callback only */
+} NsProgress;
+
+/* Called after every iteration; return FALSE to cancel the run. */
+typedef gboolean (*NsProgressFunc) (const NsProgress *progress, gpointer user_data);
+
+typedef struct
+{
+  int    iterations;
+  double seconds;
+  double seconds_per_iteration;   /* median, optimisation loop only */
+  double loss_initial, loss_final;
+  double content_loss, style_loss, tv_loss;
+  double peak_rss_mb;
+} NsStats;
+
+/* Stylises content with the look of style. The result has the working size
+ * (params->size on the long side, or the content's size). warm_start, if not
+ * NULL, is an earlier result to continue from instead of params->init.
+ * Returns NULL and sets error on bad input or cancel; never partial output. */
+NsImage *ns_stylize (const NsModel  *model,
+                     const NsImage  *content,
+                     const NsImage  *style,
+                     const NsParams *params,
+                     const NsImage  *warm_start,
+                     NsProgressFunc  progress,
+                     gpointer        user_data,
+                     NsStats        *stats,
+                     GError        **error);
+
+typedef struct
+{
+  double seconds;
+  double peak_mb;
+} NsEstimate;
+
+/* Estimated time and peak memory of ns_stylize() for a content of the given
+ * size, calibrated on this machine's benchmark. */
+void ns_estimate (const NsModel *model, int content_width, int content_height,
+                  const NsParams *params, NsEstimate *estimate);
+
+G_END_DECLS

@@ -1,0 +1,126 @@
+/* ns-internal.h: the engine's internal types: network graph, recipe, passes. */
+#pragma once
+
+#include "neural-style.h"
+#include "ns-layers.h"
+
+G_BEGIN_DECLS
+
+/* ---- network graph ------------------------------------------------------ */
+
+typedef enum
+{
+  NS_OP_INPUT,
+  NS_OP_CONV,           /* with folded batch norm and optionally fused ReLU */
+  NS_OP_RELU,
+  NS_OP_ZEROPAD,
+  NS_OP_MAXPOOL,
+  NS_OP_AVGPOOL,
+  NS_OP_ADD,
+  NS_OP_GLOBAL_AVGPOOL,
+  NS_OP_DENSE,          /* forward only with softmax (classification head) */
+} NsOp;
+
+typedef struct
+{
+  char     *name;          /* Keras name of the layer whose output this is */
+  NsOp      op;
+  int       inputs[2];     /* node indices */
+  int       n_inputs;
+  /* conv and pooling */
+  int       kh, kw, stride_h, stride_w;
+  NsPadding padding;
+  int       cin, cout;
+  float    *kernel;        /* conv: HWIO; dense: [in][out] */
+  float    *bias;
+  gboolean  relu;          /* conv: fused ReLU */
+  gboolean  softmax;       /* dense */
+  int       pad[4];        /* zero padding: top, bottom, left, right */
+} NsNode;
+
+typedef struct
+{
+  NsNode     *nodes;       /* in topological order; nodes[0] is the input */
+  int         n_nodes;
+  GHashTable *taps;        /* Keras layer name -> node index + 1, for outputs that can be tapped */
+} NsNetwork;
+
+void     ns_network_free   (NsNetwork *net);
+/* Node index of a Keras layer's output, or -1. */
+int      ns_network_lookup (const NsNetwork *net, const char *layer_name);
+/* FLOPs of one forward pass at this input size (multiply-adds count two). */
+double   ns_network_flops  (const NsNetwork *net, int height, int width);
+
+/* Loads model.json and its shards, keeping only the layers needed to compute
+ * the named outputs (NULL = all). */
+NsNetwork *ns_network_load_tfjs (const char *model_json, const char *const *outputs, GError **error);
+
+/* ---- one input size: activations and gradients ------------------------------ */
+
+typedef struct
+{
+  const NsNetwork *net;
+  NsShape         *shapes;     /* per node */
+  float          **values;     /* per node, forward outputs */
+  float          **grads;      /* per node, d loss / d output; allocated lazily */
+  gboolean        *live;       /* grads[i] holds this evaluation's gradient */
+  float           *workspace;
+  gsize            workspace_size;
+} NsPass;
+
+NsPass *ns_pass_new        (const NsNetwork *net, int height, int width, GError **error);
+void    ns_pass_free       (NsPass *pass);
+/* input: preprocessed HWC (BGR, 0..255 minus mean) */
+void    ns_pass_forward    (NsPass *pass, const float *input);
+/* Zeroes all gradients; callers then add into ns_pass_grad() of tapped nodes. */
+void    ns_pass_zero_grads (NsPass *pass);
+float  *ns_pass_grad       (NsPass *pass, int node);
+/* Back-propagates to the input; dinput receives d loss / d input (overwritten). */
+void    ns_pass_backward   (NsPass *pass, float *dinput);
+/* Bytes held by a pass of this size (activations, gradients, workspace). */
+gsize   ns_pass_bytes      (const NsNetwork *net, int height, int width);
+
+/* ---- recipe: which layers, which weights ---------------------------------------- */
+
+typedef struct
+{
+  char   *name;
+  double  weight;
+} NsTap;
+
+typedef struct
+{
+  char   *name;
+  NsTap  *style;      int n_style;
+  NsTap  *content;    int n_content;
+  double  content_weight, style_weight, tv_weight;   /* absolute defaults */
+  double  tv_epsilon;
+  float   mean_bgr[3];                              /* "caffe" preprocessing */
+  int     min_stage_size;                           /* multi-scale schedule */
+  double  stage_factor;
+  double  stage_iteration_ratio;                    /* iterations(k+1)/iterations(k) */
+} NsRecipe;
+
+/* Finds the recipe whose detection layers all exist in model.json's layers. */
+NsRecipe *ns_recipe_for_layers (const char *const *layer_names, GError **error);
+void      ns_recipe_free       (NsRecipe *recipe);
+/* NULL-terminated list of the layers the recipe taps (for pruning). */
+char    **ns_recipe_outputs    (const NsRecipe *recipe);
+
+struct _NsModel
+{
+  NsNetwork *net;
+  NsRecipe  *recipe;
+  int       *style_nodes;
+  int       *content_nodes;
+};
+
+/* ---- helpers ---------------------------------------------------------------------------------- */
+
+double ns_peak_rss_mb (void);
+/* In-place softmax of n values (classification head only). */
+void   ns_softmax     (float *values, int n);
+/* x (RGB 0..1 HWC) -> network input (BGR, 0..255 minus mean). */
+void   ns_preprocess  (const NsRecipe *recipe, const float *rgb, gsize pixels, float *input);
+
+G_END_DECLS

@@ -1,0 +1,363 @@
+/* ns-network.c: runs the graph forward, and backward to the input image.
+ *
+ * An NsPass holds everything for one input size: each node's output, the
+ * gradient with respect to it, and conv scratch space. Gradients are
+ * allocated on first use and reused across evaluations. */
+#include "ns-internal.h"
+
+#include <string.h>
+
+void
+ns_network_free (NsNetwork *net)
+{
+  if (!net)
+    return;
+  for (int i = 0; i < net->n_nodes; i++)
+    {
+      g_free (net->nodes[i].name);
+      g_free (net->nodes[i].kernel);
+      g_free (net->nodes[i].bias);
+    }
+  g_free (net->nodes);
+  if (net->taps)
+    g_hash_table_unref (net->taps);
+  g_free (net);
+}
+
+int
+ns_network_lookup (const NsNetwork *net, const char *layer_name)
+{
+  return GPOINTER_TO_INT (g_hash_table_lookup (net->taps, layer_name)) - 1;
+}
+
+/* The concrete conv/pool geometry of a node for its input shape. */
+static void
+node_geometry (const NsNode *node, NsShape in, NsShape *out, int *pad_top, int *pad_left)
+{
+  out->h = ns_window_output (in.h, node->kh, node->stride_h, node->padding, pad_top);
+  out->w = ns_window_output (in.w, node->kw, node->stride_w, node->padding, pad_left);
+}
+
+/* Output shapes of all nodes; FALSE if the input is too small somewhere. */
+static gboolean
+infer_shapes (const NsNetwork *net, int height, int width, NsShape *shapes, GError **error)
+{
+  for (int i = 0; i < net->n_nodes; i++)
+    {
+      const NsNode *node = &net->nodes[i];
+      NsShape in = i ? shapes[node->inputs[0]] : (NsShape) { height, width, 3 };
+      NsShape out = in;
+      int top, left;
+      switch (node->op)
+        {
+        case NS_OP_INPUT:
+        case NS_OP_RELU:
+          break;
+        case NS_OP_CONV:
+          node_geometry (node, in, &out, &top, &left);
+          out.c = node->cout;
+          if (in.c != node->cin)
+            {
+              g_set_error (error, NS_ERROR, NS_ERROR_MODEL, "layer “%s” expects %d input channels but "
+                           "receives %d", node->name, node->cin, in.c);
+              return FALSE;
+            }
+          break;
+        case NS_OP_MAXPOOL:
+        case NS_OP_AVGPOOL:
+          node_geometry (node, in, &out, &top, &left);
+          break;
+        case NS_OP_ZEROPAD:
+          out.h += node->pad[0] + node->pad[1];
+          out.w += node->pad[2] + node->pad[3];
+          break;
+        case NS_OP_ADD:
+          {
+            NsShape other = shapes[node->inputs[1]];
+            if (other.h != in.h || other.w != in.w || other.c != in.c)
+              {
+                g_set_error (error, NS_ERROR, NS_ERROR_MODEL, "layer “%s” adds tensors of different shapes "
+                             "(%dx%dx%d and %dx%dx%d)", node->name, in.h, in.w, in.c, other.h, other.w, other.c);
+                return FALSE;
+              }
+          }
+          break;
+        case NS_OP_GLOBAL_AVGPOOL:
+          out = (NsShape) { 1, 1, in.c };
+          break;
+        case NS_OP_DENSE:
+          if ((int) ns_shape_size (in) != node->cin)
+            {
+              g_set_error (error, NS_ERROR, NS_ERROR_PARAMS, "layer “%s” needs %d inputs but receives %"
+                           G_GSIZE_FORMAT ": the classification head needs the network's own input size",
+                           node->name, node->cin, ns_shape_size (in));
+              return FALSE;
+            }
+          out = (NsShape) { 1, 1, node->cout };
+          break;
+        }
+      if (out.h <= 0 || out.w <= 0)
+        {
+          g_set_error (error, NS_ERROR, NS_ERROR_PARAMS, "a %dx%d image is too small for this network "
+                       "(layer “%s” would have no output)", width, height, node->name);
+          return FALSE;
+        }
+      shapes[i] = out;
+    }
+  return TRUE;
+}
+
+static NsConv
+conv_params (const NsNode *node, NsShape in)
+{
+  NsConv conv = { 0 };
+  NsShape out;
+  node_geometry (node, in, &out, &conv.pad_top, &conv.pad_left);
+  conv.kh = node->kh, conv.kw = node->kw;
+  conv.stride_h = node->stride_h, conv.stride_w = node->stride_w;
+  conv.cin = node->cin, conv.cout = node->cout;
+  conv.kernel = node->kernel, conv.bias = node->bias;
+  conv.relu = node->relu;
+  return conv;
+}
+
+static NsPool
+pool_params (const NsNode *node, NsShape in)
+{
+  NsPool pool = { node->kh, node->kw, node->stride_h, node->stride_w, 0, 0 };
+  NsShape out;
+  node_geometry (node, in, &out, &pool.pad_top, &pool.pad_left);
+  return pool;
+}
+
+static gsize
+workspace_floats (const NsNetwork *net, const NsShape *shapes)
+{
+  gsize size = 0;
+  for (int i = 1; i < net->n_nodes; i++)
+    if (net->nodes[i].op == NS_OP_CONV)
+      {
+        NsShape in = shapes[net->nodes[i].inputs[0]];
+        NsConv conv = conv_params (&net->nodes[i], in);
+        size = MAX (size, ns_conv_workspace (&conv, in, shapes[i]));
+      }
+  return size;
+}
+
+gsize
+ns_pass_bytes (const NsNetwork *net, int height, int width)
+{
+  g_autofree NsShape *shapes = g_new (NsShape, net->n_nodes);
+  if (!infer_shapes (net, height, width, shapes, NULL))
+    return 0;
+  gsize floats = workspace_floats (net, shapes);
+  for (int i = 0; i < net->n_nodes; i++)
+    floats += 2 * ns_shape_size (shapes[i]);
+  return floats * sizeof (float);
+}
+
+double
+ns_network_flops (const NsNetwork *net, int height, int width)
+{
+  g_autofree NsShape *shapes = g_new (NsShape, net->n_nodes);
+  if (!infer_shapes (net, height, width, shapes, NULL))
+    return 0;
+  double flops = 0;
+  for (int i = 1; i < net->n_nodes; i++)
+    {
+      const NsNode *node = &net->nodes[i];
+      if (node->op == NS_OP_CONV)
+        flops += 2.0 * shapes[i].h * shapes[i].w * node->cout * node->kh * node->kw * node->cin;
+      else if (node->op == NS_OP_DENSE)
+        flops += 2.0 * node->cin * node->cout;
+    }
+  return flops;
+}
+
+NsPass *
+ns_pass_new (const NsNetwork *net, int height, int width, GError **error)
+{
+  NsPass *pass = g_new0 (NsPass, 1);
+  pass->net = net;
+  pass->shapes = g_new (NsShape, net->n_nodes);
+  pass->values = g_new0 (float *, net->n_nodes);
+  pass->grads = g_new0 (float *, net->n_nodes);
+  pass->live = g_new0 (gboolean, net->n_nodes);
+  if (!infer_shapes (net, height, width, pass->shapes, error))
+    {
+      ns_pass_free (pass);
+      return NULL;
+    }
+  pass->workspace_size = workspace_floats (net, pass->shapes);
+  pass->workspace = g_try_malloc (MAX (pass->workspace_size, 1) * sizeof (float));
+  gboolean ok = pass->workspace != NULL;
+  for (int i = 0; i < net->n_nodes && ok; i++)
+    ok = (pass->values[i] = g_try_malloc (ns_shape_size (pass->shapes[i]) * sizeof (float))) != NULL;
+  if (!ok)
+    {
+      g_set_error (error, NS_ERROR, NS_ERROR_MEMORY, "not enough memory for the network's activations at "
+                   "%dx%d (%.0f MB needed)", width, height, ns_pass_bytes (net, height, width) / 1048576.0);
+      ns_pass_free (pass);
+      return NULL;
+    }
+  return pass;
+}
+
+void
+ns_pass_free (NsPass *pass)
+{
+  if (!pass)
+    return;
+  for (int i = 0; i < pass->net->n_nodes; i++)
+    {
+      g_free (pass->values[i]);
+      g_free (pass->grads[i]);
+    }
+  g_free (pass->values);
+  g_free (pass->grads);
+  g_free (pass->live);
+  g_free (pass->shapes);
+  g_free (pass->workspace);
+  g_free (pass);
+}
+
+void
+ns_pass_forward (NsPass *pass, const float *input)
+{
+  const NsNetwork *net = pass->net;
+  memcpy (pass->values[0], input, ns_shape_size (pass->shapes[0]) * sizeof (float));
+  for (int i = 1; i < net->n_nodes; i++)
+    {
+      const NsNode *node = &net->nodes[i];
+      int a = node->inputs[0];
+      const float *in = pass->values[a];
+      NsShape in_shape = pass->shapes[a], out_shape = pass->shapes[i];
+      float *out = pass->values[i];
+      switch (node->op)
+        {
+        case NS_OP_CONV:
+          {
+            NsConv conv = conv_params (node, in_shape);
+            ns_conv_forward (&conv, in, in_shape, out, out_shape, pass->workspace);
+          }
+          break;
+        case NS_OP_RELU:
+          ns_relu_forward (in, out, ns_shape_size (out_shape));
+          break;
+        case NS_OP_ZEROPAD:
+          ns_zeropad_forward (in, in_shape, out, out_shape, node->pad[0], node->pad[2]);
+          break;
+        case NS_OP_MAXPOOL:
+        case NS_OP_AVGPOOL:
+          {
+            NsPool pool = pool_params (node, in_shape);
+            (node->op == NS_OP_MAXPOOL ? ns_maxpool_forward : ns_avgpool_forward) (&pool, in, in_shape, out, out_shape);
+          }
+          break;
+        case NS_OP_ADD:
+          ns_add_forward (in, pass->values[node->inputs[1]], out, ns_shape_size (out_shape));
+          break;
+        case NS_OP_GLOBAL_AVGPOOL:
+          ns_global_avgpool_forward (in, in_shape, out);
+          break;
+        case NS_OP_DENSE:
+          ns_dense_forward (in, node->cin, node->kernel, node->bias, node->cout, out);
+          if (node->softmax)
+            ns_softmax (out, node->cout);
+          break;
+        case NS_OP_INPUT:
+          break;
+        }
+    }
+}
+
+void
+ns_pass_zero_grads (NsPass *pass)
+{
+  memset (pass->live, 0, pass->net->n_nodes * sizeof (gboolean));
+}
+
+float *
+ns_pass_grad (NsPass *pass, int node)
+{
+  gsize n = ns_shape_size (pass->shapes[node]);
+  if (!pass->grads[node])
+    pass->grads[node] = g_malloc (n * sizeof (float));
+  if (!pass->live[node])
+    {
+      memset (pass->grads[node], 0, n * sizeof (float));
+      pass->live[node] = TRUE;
+    }
+  return pass->grads[node];
+}
+
+static void
+add_into (float *dst, const float *src, gsize n)
+{
+  for (gsize i = 0; i < n; i++)
+    dst[i] += src[i];
+}
+
+void
+ns_pass_backward (NsPass *pass, float *dinput)
+{
+  const NsNetwork *net = pass->net;
+  for (int i = net->n_nodes - 1; i >= 1; i--)
+    {
+      if (!pass->live[i])
+        continue;
+      const NsNode *node = &net->nodes[i];
+      int a = node->inputs[0];
+      NsShape in_shape = pass->shapes[a], out_shape = pass->shapes[i];
+      float *dout = pass->grads[i];
+      gsize n = ns_shape_size (out_shape);
+      switch (node->op)
+        {
+        case NS_OP_CONV:
+          {
+            NsConv conv = conv_params (node, in_shape);
+            if (node->relu)
+              ns_relu_mask (pass->values[i], dout, n);
+            ns_conv_backward (&conv, dout, out_shape, ns_pass_grad (pass, a), in_shape, pass->workspace);
+          }
+          break;
+        case NS_OP_RELU:
+          ns_relu_mask (pass->values[i], dout, n);
+          add_into (ns_pass_grad (pass, a), dout, n);
+          break;
+        case NS_OP_ZEROPAD:
+          ns_zeropad_backward (dout, out_shape, ns_pass_grad (pass, a), in_shape, node->pad[0], node->pad[2]);
+          break;
+        case NS_OP_MAXPOOL:
+          {
+            NsPool pool = pool_params (node, in_shape);
+            ns_maxpool_backward (&pool, pass->values[a], in_shape, pass->values[i], dout, out_shape,
+                                 ns_pass_grad (pass, a));
+          }
+          break;
+        case NS_OP_AVGPOOL:
+          {
+            NsPool pool = pool_params (node, in_shape);
+            ns_avgpool_backward (&pool, dout, out_shape, ns_pass_grad (pass, a), in_shape);
+          }
+          break;
+        case NS_OP_ADD:
+          add_into (ns_pass_grad (pass, a), dout, n);
+          add_into (ns_pass_grad (pass, node->inputs[1]), dout, n);
+          break;
+        case NS_OP_GLOBAL_AVGPOOL:
+          ns_global_avgpool_backward (dout, ns_pass_grad (pass, a), in_shape);
+          break;
+        case NS_OP_DENSE:
+          ns_dense_backward (dout, node->cout, node->kernel, node->cin, ns_pass_grad (pass, a));
+          break;
+        case NS_OP_INPUT:
+          break;
+        }
+    }
+  gsize n = ns_shape_size (pass->shapes[0]);
+  if (pass->live[0])
+    memcpy (dinput, pass->grads[0], n * sizeof (float));
+  else
+    memset (dinput, 0, n * sizeof (float));
+}

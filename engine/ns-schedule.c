@@ -1,0 +1,46 @@
+/* ns-schedule.c: coarse-to-fine planning. */
+#include "ns-schedule.h"
+
+#include <math.h>
+
+static void
+fit_long_side (int width, int height, int long_side, int *w, int *h)
+{
+  double scale = (double) long_side / MAX (width, height);
+  *w = MAX (1, (int) lround (width * scale));
+  *h = MAX (1, (int) lround (height * scale));
+}
+
+void
+ns_schedule_plan (const NsRecipe *recipe, const NsParams *params, int content_width, int content_height,
+                  NsSchedulePlan *plan)
+{
+  int final_long = params->size > 0 ? params->size : MAX (content_width, content_height);
+  int sides[NS_MAX_STAGES];
+  int n = 0;
+  sides[n++] = final_long;
+  if (params->schedule == NS_SCHEDULE_MULTISCALE)
+    while (n < NS_MAX_STAGES && sides[n - 1] / recipe->stage_factor >= recipe->min_stage_size)
+      {
+        sides[n] = (int) lround (sides[n - 1] / recipe->stage_factor);
+        n++;
+      }
+  /* Iterations: a geometric share per stage, the most at the coarsest. */
+  int total = MAX (params->iterations, 1);
+  n = MIN (n, total);
+  double share[NS_MAX_STAGES], sum = 0;
+  for (int k = 0; k < n; k++)
+    sum += share[k] = pow (recipe->stage_iteration_ratio, k);
+  plan->n_stages = n;
+  int given = 0;
+  for (int k = 0; k < n; k++)
+    {
+      int side = sides[n - 1 - k];
+      fit_long_side (content_width, content_height, side, &plan->width[k], &plan->height[k]);
+      plan->iterations[k] = MAX (1, (int) lround (total * share[k] / sum));
+      given += plan->iterations[k];
+    }
+  plan->iterations[0] += total - given;   /* rounding goes to the cheapest stage */
+  if (plan->iterations[0] < 1)
+    plan->iterations[0] = 1;
+}

@@ -1,0 +1,19 @@
+/* ns-schedule.h: the working sizes and iteration counts of a run. */
+#pragma once
+
+#include "ns-internal.h"
+
+#define NS_MAX_STAGES 16
+
+typedef struct
+{
+  int n_stages;
+  int width[NS_MAX_STAGES], height[NS_MAX_STAGES];
+  int iterations[NS_MAX_STAGES];
+} NsSchedulePlan;
+
+/* Final size from params->size and the content's aspect ratio; for
+ * NS_SCHEDULE_MULTISCALE, stages grow by the recipe's factor from about its
+ * minimum size, with fewer iterations at each larger stage. */
+void ns_schedule_plan (const NsRecipe *recipe, const NsParams *params, int content_width,
+                       int content_height, NsSchedulePlan *plan);

@@ -1,0 +1,69 @@
+/* ns-dump-features: writes one layer's activations for an image, so that an
+ * independent implementation (tests/tfjs_torch.py) can compare them.
+ * Output: raw little-endian float32 in HWC order; prints "H W C". */
+#include "ns-internal.h"
+
+#include <gdk-pixbuf/gdk-pixbuf.h>
+#include <stdio.h>
+
+static NsImage *
+load_png (const char *path, GError **error)
+{
+  g_autoptr (GdkPixbuf) pixbuf = gdk_pixbuf_new_from_file (path, error);
+  if (!pixbuf)
+    return NULL;
+  int w = gdk_pixbuf_get_width (pixbuf), h = gdk_pixbuf_get_height (pixbuf);
+  int stride = gdk_pixbuf_get_rowstride (pixbuf), channels = gdk_pixbuf_get_n_channels (pixbuf);
+  const guchar *data = gdk_pixbuf_read_pixels (pixbuf);
+  NsImage *image = ns_image_new (w, h);
+  for (int y = 0; y < h; y++)
+    for (int x = 0; x < w; x++)
+      for (int c = 0; c < 3; c++)
+        image->pixels[((gsize) y * w + x) * 3 + c] = data[(gsize) y * stride + x * channels + c] / 255.0f;
+  return image;
+}
+
+int
+main (int argc, char **argv)
+{
+  char *weights = NULL, *image_path = NULL, *layer = NULL, *output = NULL;
+  GOptionEntry entries[] = {
+    { "weights", 0, 0, G_OPTION_ARG_FILENAME, &weights, "model.json", "FILE" },
+    { "image", 0, 0, G_OPTION_ARG_FILENAME, &image_path, "input PNG", "FILE" },
+    { "layer", 0, 0, G_OPTION_ARG_STRING, &layer, "layer to dump", "NAME" },
+    { "output", 0, 0, G_OPTION_ARG_FILENAME, &output, "raw float32 output", "FILE" },
+    { NULL }
+  };
+  g_autoptr (GOptionContext) context = g_option_context_new ("- dump a layer's activations");
+  g_option_context_add_main_entries (context, entries, NULL);
+  GError *error = NULL;
+  if (!g_option_context_parse (context, &argc, &argv, &error) || !weights || !image_path || !layer || !output)
+    {
+      fprintf (stderr, "usage: ns-dump-features --weights model.json --image in.png --layer NAME --output out.f32\n");
+      return 2;
+    }
+  const char *outputs[] = { layer, NULL };
+  NsNetwork *net = ns_network_load_tfjs (weights, outputs, &error);
+  g_autoptr (NsImage) image = net ? load_png (image_path, &error) : NULL;
+  NsPass *pass = image ? ns_pass_new (net, image->height, image->width, &error) : NULL;
+  int node = net ? ns_network_lookup (net, layer) : -1;
+  if (!pass || node < 0)
+    {
+      fprintf (stderr, "ns-dump-features: %s\n", error ? error->message : "layer output is not kept (fused)");
+      return 1;
+    }
+  g_autofree float *input = g_new (float, (gsize) image->width * image->height * 3);
+  NsRecipe recipe = { .mean_bgr = { 103.939f, 116.779f, 123.68f } };
+  ns_preprocess (&recipe, image->pixels, (gsize) image->width * image->height, input);
+  ns_pass_forward (pass, input);
+  NsShape s = pass->shapes[node];
+  if (!g_file_set_contents (output, (const char *) pass->values[node], ns_shape_size (s) * sizeof (float), &error))
+    {
+      fprintf (stderr, "ns-dump-features: %s\n", error->message);
+      return 1;
+    }
+  printf ("%d %d %d\n", s.h, s.w, s.c);
+  ns_pass_free (pass);
+  ns_network_free (net);
+  return 0;
+}
