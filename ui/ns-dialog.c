@@ -1,0 +1,405 @@
+/* ns-dialog.c: the plug-in's GTK 3 dialog (ns_dialog_run() of
+ * ns-plugin-values.h): style picker, controls and a live preview.
+ *
+ * Layout follows GIMP's filter dialogs: preview on the left, settings on the
+ * right, Reset / Cancel / OK below. All libgimp (PDB) calls happen here on
+ * the main thread; the preview's worker only ever sees NsImage copies. */
+#include "ns-plugin-values.h"
+#include "neural-style.h"
+#include "ns-preview.h"
+#include "ns-preview-area.h"
+#include "ns-size-control.h"
+#include "ns-slider.h"
+#include "ns-style-picker.h"
+#include "ns-thumbnail.h"
+
+#include <gtk/gtk.h>
+
+#define RESPONSE_RESET 1
+
+typedef struct
+{
+  gint32         image_id, drawable_id;
+  const NsModel *model;
+  NsPluginValues values;       /* working copy; the caller's only on OK */
+  gboolean       updating;     /* set while Reset moves the controls */
+
+  GtkWidget     *dialog, *picker, *preview_area, *size, *init, *seed_spin, *seed_button;
+  GtkAdjustment *content_weight, *style_weight, *tv_weight, *iterations, *seed;
+
+  NsPreview     *preview;      /* NULL without a model or a style */
+} Dialog;
+
+/* ---- values <-> controls --------------------------------------------------- */
+
+static void
+read_controls (Dialog *d)
+{
+  NsPluginValues *v = &d->values;
+
+  v->style_drawable = ns_style_picker_get_active (d->picker);
+  v->content_weight = gtk_adjustment_get_value (d->content_weight);
+  v->style_weight = gtk_adjustment_get_value (d->style_weight);
+  v->tv_weight = gtk_adjustment_get_value (d->tv_weight);
+  v->iterations = (gint32) gtk_adjustment_get_value (d->iterations);
+  v->size = ns_size_control_get_size (d->size);
+  v->seed = (gint32) gtk_adjustment_get_value (d->seed);
+  v->init = gtk_combo_box_get_active (GTK_COMBO_BOX (d->init));
+}
+
+static void
+params_from_values (const NsPluginValues *v, NsParams *params)
+{
+  ns_params_init (params);
+  params->content_weight = v->content_weight;
+  params->style_weight = v->style_weight;
+  params->tv_weight = v->tv_weight;
+  params->iterations = v->iterations;
+  params->size = v->size;
+  params->seed = (guint32) v->seed;
+  params->init = (NsInit) v->init;
+}
+
+/* ---- live preview ----------------------------------------------------------- */
+
+static void
+on_preview_frame (const NsPreviewFrame *frame, gpointer data)
+{
+  Dialog *d = data;
+  g_autofree char *status = NULL;
+
+  ns_preview_area_set_image (d->preview_area, frame->image);
+  if (frame->finished)
+    status = g_strdup_printf ("Done: %d iterations in %.1f s", frame->iteration, frame->seconds);
+  else
+    status = g_strdup_printf ("Painting… iteration %d of %d · %.1f s",
+                              frame->iteration, frame->iterations, frame->seconds);
+  ns_preview_area_set_status (d->preview_area, status);
+}
+
+static void
+on_preview_error (const GError *error, gpointer data)
+{
+  Dialog *d = data;
+  g_autofree char *status = g_strdup_printf ("No preview: %s", error->message);
+  ns_preview_area_set_status (d->preview_area, status);
+}
+
+/* warm: continue from the picture on screen (a weight changed) rather than
+ * start over (the starting image or its noise changed). */
+static void
+restart_preview (Dialog *d, gboolean warm)
+{
+  if (d->preview == NULL || d->updating)
+    return;
+  NsParams full, params;
+  read_controls (d);
+  params_from_values (&d->values, &full);
+  ns_preview_params (&full, NS_PREVIEW_SIZE, &params);
+  ns_preview_restart (d->preview, &params, warm);
+}
+
+/* Reads the style layer at preview size; FALSE if GIMP gave nothing. */
+static gboolean
+load_preview_style (Dialog *d, gboolean first)
+{
+  gint32 style_id = ns_style_picker_get_active (d->picker);
+  g_autoptr (NsImage) style = style_id != -1 ? ns_thumbnail_read (style_id, NS_PREVIEW_SIZE) : NULL;
+
+  if (style == NULL)
+    return FALSE;
+  if (first)
+    {
+      g_autoptr (NsImage) content = ns_thumbnail_read (d->drawable_id, NS_PREVIEW_SIZE);
+      if (content == NULL)
+        return FALSE;
+      ns_preview_area_set_image (d->preview_area, content);
+      ns_preview_set_images (d->preview, content, style);
+    }
+  else
+    ns_preview_set_style (d->preview, style);
+  return TRUE;
+}
+
+static void
+start_preview (Dialog *d)
+{
+  if (d->model == NULL)
+    {
+      g_autofree char *text = g_strdup_printf ("No preview: the network weights are missing. %s",
+                                               ns_weights_fetch_hint ());
+      ns_preview_area_set_status (d->preview_area, text);
+      return;
+    }
+  if (ns_style_picker_count (d->picker) == 0)
+    {
+      ns_preview_area_set_status (d->preview_area,
+                                  "Open the picture whose style you want in GIMP; it will be listed here.");
+      return;
+    }
+  d->preview = ns_preview_new (d->model, NULL, on_preview_frame, on_preview_error, d);
+  if (!load_preview_style (d, TRUE))
+    {
+      g_clear_pointer (&d->preview, ns_preview_free);
+      ns_preview_area_set_status (d->preview_area, "No preview: GIMP gave no thumbnail of these layers.");
+      return;
+    }
+  ns_preview_area_set_status (d->preview_area, "Painting…");
+  restart_preview (d, FALSE);
+}
+
+/* ---- control callbacks ------------------------------------------------------- */
+
+static void
+on_weight_changed (GtkAdjustment *adjustment, Dialog *d)
+{
+  restart_preview (d, TRUE);
+}
+
+static void
+on_style_changed (GtkComboBox *combo, Dialog *d)
+{
+  if (d->preview != NULL && !d->updating && load_preview_style (d, FALSE))
+    restart_preview (d, TRUE);
+}
+
+static void
+update_seed_sensitivity (Dialog *d)
+{
+  gboolean noisy = gtk_combo_box_get_active (GTK_COMBO_BOX (d->init)) != NS_INIT_CONTENT;
+  gtk_widget_set_sensitive (d->seed_spin, noisy);
+  gtk_widget_set_sensitive (d->seed_button, noisy);
+}
+
+static void
+on_init_changed (GtkComboBox *combo, Dialog *d)
+{
+  update_seed_sensitivity (d);
+  restart_preview (d, FALSE);
+}
+
+static void
+on_seed_changed (GtkAdjustment *adjustment, Dialog *d)
+{
+  if (gtk_combo_box_get_active (GTK_COMBO_BOX (d->init)) != NS_INIT_CONTENT)
+    restart_preview (d, FALSE);
+}
+
+static void
+on_new_seed (GtkButton *button, Dialog *d)
+{
+  gtk_adjustment_set_value (d->seed, g_random_int_range (0, G_MAXINT32));
+}
+
+static void
+update_estimate (Dialog *d)
+{
+  NsParams params;
+  read_controls (d);
+  params_from_values (&d->values, &params);
+  ns_size_control_update_estimate (d->size, d->model, &params);
+}
+
+static void
+on_cost_changed (gpointer instance, Dialog *d)
+{
+  update_estimate (d);
+}
+
+static void
+on_size_changed (gpointer data)
+{
+  update_estimate (data);
+}
+
+static void
+reset_controls (Dialog *d)
+{
+  NsPluginValues defaults;
+  NsParams params;
+
+  ns_params_init (&params);
+  defaults = (NsPluginValues) {
+    .content_weight = params.content_weight, .style_weight = params.style_weight,
+    .tv_weight = params.tv_weight, .iterations = params.iterations, .size = params.size,
+    .seed = (gint32) params.seed, .init = params.init,
+  };
+  d->updating = TRUE;
+  gtk_adjustment_set_value (d->content_weight, defaults.content_weight);
+  gtk_adjustment_set_value (d->style_weight, defaults.style_weight);
+  gtk_adjustment_set_value (d->tv_weight, defaults.tv_weight);
+  gtk_adjustment_set_value (d->iterations, defaults.iterations);
+  ns_size_control_set_size (d->size, defaults.size);
+  gtk_adjustment_set_value (d->seed, defaults.seed);
+  gtk_combo_box_set_active (GTK_COMBO_BOX (d->init), defaults.init);
+  d->updating = FALSE;
+  update_seed_sensitivity (d);
+  update_estimate (d);
+  restart_preview (d, FALSE);
+}
+
+/* ---- layout ------------------------------------------------------------------- */
+
+static GtkWidget *
+row_label (GtkGrid *grid, int row, const char *mnemonic, GtkWidget *target, const char *tooltip)
+{
+  GtkWidget *label = gtk_label_new_with_mnemonic (mnemonic);
+  gtk_label_set_xalign (GTK_LABEL (label), 0.0);
+  gtk_label_set_mnemonic_widget (GTK_LABEL (label), target);
+  gtk_widget_set_tooltip_text (label, tooltip);
+  gtk_widget_set_tooltip_text (target, tooltip);
+  gtk_grid_attach (grid, label, 0, row, 1, 1);
+  return label;
+}
+
+static GtkWidget *
+heading (const char *text)
+{
+  g_autofree char *markup = g_markup_printf_escaped ("<b>%s</b>", text);
+  GtkWidget *label = gtk_label_new (NULL);
+  gtk_label_set_markup (GTK_LABEL (label), markup);
+  gtk_label_set_xalign (GTK_LABEL (label), 0.0);
+  gtk_widget_set_margin_top (label, 6);
+  return label;
+}
+
+static const NsSliderSpec content_spec = {
+  "Con_tent weight",
+  "How firmly your picture keeps its own shapes. Raise it to keep faces and outlines "
+  "recognisable; lower it to let the style take over.",
+  0.0, 10.0, 0.05, 2, FALSE };
+static const NsSliderSpec style_spec = {
+  "St_yle weight",
+  "How thickly the style's brushwork, texture and palette are laid on. Each step to the "
+  "right is bolder and more painterly; to the left, a lighter glaze.",
+  0.01, 100.0, 0.01, 2, TRUE };
+static const NsSliderSpec smooth_spec = {
+  "S_moothness",
+  "Evens out speckles and grain. A little gives cleaner strokes; too much looks soft and blurry.",
+  0.0, 10.0, 0.05, 2, FALSE };
+static const NsSliderSpec iterations_spec = {
+  "_Iterations",
+  "How long the painting is worked on. More passes give a more finished look but take "
+  "longer; the preview above always uses a short sketch.",
+  1, 2000, 10, 0, FALSE };
+
+static GtkWidget *
+build_settings (Dialog *d)
+{
+  GtkGrid *grid = GTK_GRID (gtk_grid_new ());
+  const NsPluginValues *v = &d->values;
+  int row = 0;
+
+  gtk_grid_set_row_spacing (grid, 6);
+  gtk_grid_set_column_spacing (grid, 12);
+
+  d->picker = ns_style_picker_new (d->drawable_id, v->style_drawable);
+  gtk_widget_set_hexpand (d->picker, TRUE);
+  row_label (grid, row, "_Style from", d->picker,
+             "The picture whose brushwork, colours and texture are borrowed: "
+             "any layer of any image open in GIMP.");
+  gtk_grid_attach (grid, d->picker, 1, row++, 2, 1);
+
+  gtk_grid_attach (grid, heading ("Balance"), 0, row++, 3, 1);
+  d->content_weight = ns_slider_attach (grid, row++, &content_spec, v->content_weight);
+  d->style_weight = ns_slider_attach (grid, row++, &style_spec, v->style_weight);
+  d->tv_weight = ns_slider_attach (grid, row++, &smooth_spec, v->tv_weight);
+
+  gtk_grid_attach (grid, heading ("Quality"), 0, row++, 3, 1);
+  d->iterations = ns_slider_attach (grid, row++, &iterations_spec, v->iterations);
+  d->size = ns_size_control_new (grid, row, gimp_drawable_width (d->drawable_id),
+                                 gimp_drawable_height (d->drawable_id), v->size,
+                                 on_size_changed, d);
+  row += NS_SIZE_CONTROL_ROWS;
+
+  gtk_grid_attach (grid, heading ("Starting canvas"), 0, row++, 3, 1);
+  d->init = gtk_combo_box_text_new ();
+  gtk_combo_box_text_append_text (GTK_COMBO_BOX_TEXT (d->init), "Your picture");
+  gtk_combo_box_text_append_text (GTK_COMBO_BOX_TEXT (d->init), "Random noise");
+  gtk_combo_box_text_append_text (GTK_COMBO_BOX_TEXT (d->init), "Picture mixed with noise");
+  gtk_combo_box_set_active (GTK_COMBO_BOX (d->init), CLAMP (v->init, 0, 2));
+  row_label (grid, row, "Start _from", d->init,
+             "What is on the canvas before painting starts. Your picture gives the most faithful "
+             "result; noise gives a wilder, more abstract one.");
+  gtk_grid_attach (grid, d->init, 1, row++, 2, 1);
+
+  d->seed = gtk_adjustment_new (v->seed, 0, G_MAXINT32, 1, 100, 0);
+  d->seed_spin = gtk_spin_button_new (d->seed, 1, 0);
+  gtk_widget_set_hexpand (d->seed_spin, TRUE);
+  row_label (grid, row, "S_eed", d->seed_spin,
+             "The number behind the random noise. The same number paints the same picture again; "
+             "another number gives another variation.");
+  d->seed_button = gtk_button_new_with_mnemonic ("_New seed");
+  gtk_widget_set_tooltip_text (d->seed_button, "Try another random variation");
+  gtk_grid_attach (grid, d->seed_spin, 1, row, 1, 1);
+  gtk_grid_attach (grid, d->seed_button, 2, row++, 1, 1);
+  update_seed_sensitivity (d);
+
+  g_signal_connect (d->picker, "changed", G_CALLBACK (on_style_changed), d);
+  g_signal_connect (d->content_weight, "value-changed", G_CALLBACK (on_weight_changed), d);
+  g_signal_connect (d->style_weight, "value-changed", G_CALLBACK (on_weight_changed), d);
+  g_signal_connect (d->tv_weight, "value-changed", G_CALLBACK (on_weight_changed), d);
+  g_signal_connect (d->init, "changed", G_CALLBACK (on_init_changed), d);
+  g_signal_connect (d->seed, "value-changed", G_CALLBACK (on_seed_changed), d);
+  g_signal_connect (d->seed_button, "clicked", G_CALLBACK (on_new_seed), d);
+  g_signal_connect (d->iterations, "value-changed", G_CALLBACK (on_cost_changed), d);
+  return GTK_WIDGET (grid);
+}
+
+static void
+build_dialog (Dialog *d)
+{
+  d->dialog = gtk_dialog_new_with_buttons ("Neural Style", NULL, 0,
+                                           "_Reset", RESPONSE_RESET,
+                                           "_Cancel", GTK_RESPONSE_CANCEL,
+                                           "_OK", GTK_RESPONSE_OK,
+                                           NULL);
+  gtk_window_set_role (GTK_WINDOW (d->dialog), "gimp-neural-style");
+  gtk_window_set_resizable (GTK_WINDOW (d->dialog), FALSE);
+  gtk_dialog_set_default_response (GTK_DIALOG (d->dialog), GTK_RESPONSE_OK);
+  gtk_widget_set_tooltip_text (gtk_dialog_get_widget_for_response (GTK_DIALOG (d->dialog), RESPONSE_RESET),
+                               "Put every setting back to its default");
+
+  GtkWidget *hbox = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 18);
+  gtk_container_set_border_width (GTK_CONTAINER (hbox), 12);
+  d->preview_area = ns_preview_area_new (NS_PREVIEW_SIZE);
+  gtk_box_pack_start (GTK_BOX (hbox), d->preview_area, FALSE, FALSE, 0);
+  gtk_box_pack_start (GTK_BOX (hbox), build_settings (d), TRUE, TRUE, 0);
+  gtk_box_pack_start (GTK_BOX (gtk_dialog_get_content_area (GTK_DIALOG (d->dialog))), hbox, TRUE, TRUE, 0);
+
+  gboolean have_style = ns_style_picker_count (d->picker) > 0;
+  gtk_dialog_set_response_sensitive (GTK_DIALOG (d->dialog), GTK_RESPONSE_OK, have_style);
+  update_estimate (d);
+  gtk_widget_show_all (hbox);
+}
+
+gboolean
+ns_dialog_run (gint32 image_id, gint32 drawable_id, NsPluginValues *values, const NsModel *model)
+{
+  if (!gtk_init_check (NULL, NULL))
+    {
+      g_warning ("Neural Style: cannot open the display for its dialog");
+      return FALSE;
+    }
+
+  Dialog d = { .image_id = image_id, .drawable_id = drawable_id, .model = model, .values = *values };
+  build_dialog (&d);
+  start_preview (&d);
+
+  gint response;
+  while ((response = gtk_dialog_run (GTK_DIALOG (d.dialog))) == RESPONSE_RESET)
+    reset_controls (&d);
+
+  gboolean ok = response == GTK_RESPONSE_OK;
+  if (ok)
+    {
+      read_controls (&d);
+      *values = d.values;
+    }
+  /* Stop the preview before its widgets go away (joins the worker). */
+  g_clear_pointer (&d.preview, ns_preview_free);
+  gtk_widget_destroy (d.dialog);
+  while (gtk_events_pending ())
+    gtk_main_iteration ();
+  return ok;
+}

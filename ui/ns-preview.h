@@ -1,0 +1,75 @@
+/* ns-preview.h: the dialog's live preview, without GTK.
+ *
+ * One worker thread runs ns_stylize() on small copies of the content and
+ * style images and hands frames to a GMainContext as it paints. Changing a
+ * setting cancels the running job and (after a short debounce) starts a new
+ * one from the last frame shown, so the picture evolves instead of starting
+ * over. All functions must be called from the thread that owns the context;
+ * the frame callback runs there too.
+ */
+#pragma once
+
+#include "neural-style.h"
+
+G_BEGIN_DECLS
+
+typedef struct
+{
+  const NsImage *image;       /* valid during the callback only */
+  guint          generation;  /* which ns_preview_restart() this belongs to */
+  int            iteration;   /* 1-based, within this job */
+  int            iterations;
+  double         loss;
+  double         seconds;     /* since this job was requested (debounce included) */
+  gboolean       warm;        /* this job continues an earlier frame */
+  gboolean       finished;    /* the job ran all its iterations */
+} NsPreviewFrame;
+
+typedef void (*NsPreviewFrameFunc) (const NsPreviewFrame *frame, gpointer user_data);
+/* A job failed for another reason than being superseded. */
+typedef void (*NsPreviewErrorFunc) (const GError *error, gpointer user_data);
+
+typedef struct _NsPreview NsPreview;
+
+/* model is borrowed and must outlive the preview. context NULL = the
+ * thread-default main context. */
+NsPreview *ns_preview_new (const NsModel      *model,
+                           GMainContext       *context,
+                           NsPreviewFrameFunc  on_frame,
+                           NsPreviewErrorFunc  on_error,
+                           gpointer            user_data);
+/* Cancels, waits for the worker to stop and frees. No callback runs after. */
+void       ns_preview_free (NsPreview *preview);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (NsPreview, ns_preview_free)
+
+/* Copies the images the preview works on (already at preview size). The next
+ * job starts from params->init, not from an earlier frame. */
+void  ns_preview_set_images   (NsPreview *preview, const NsImage *content, const NsImage *style);
+/* Replaces only the style; the next warm job still continues from the last
+ * frame (the picture morphs toward the new style). */
+void  ns_preview_set_style    (NsPreview *preview, const NsImage *style);
+/* Delay between the last ns_preview_restart() and the job start (default 250 ms). */
+void  ns_preview_set_debounce (NsPreview *preview, guint milliseconds);
+/* A frame is delivered every this many iterations, and always for the first
+ * and the last one (default 2). */
+void  ns_preview_set_frame_every (NsPreview *preview, int iterations);
+
+/* Requests a job with these params (copied; params->size and schedule are
+ * used as given). The running job is told to stop now; the new one starts
+ * after the debounce delay. warm: continue from the last frame (if one of
+ * the same images exists) instead of params->init. Returns the generation
+ * whose frames will follow. */
+guint ns_preview_restart (NsPreview *preview, const NsParams *params, gboolean warm);
+/* Stops the running job and drops any pending one; returns at once. */
+void  ns_preview_cancel  (NsPreview *preview);
+/* TRUE while a job is pending or running. */
+gboolean ns_preview_is_busy (NsPreview *preview);
+
+/* The params a preview job uses for the dialog's settings: single scale at
+ * the preview size with a moderate iteration count. */
+void  ns_preview_params (const NsParams *full, int preview_size, NsParams *out);
+
+#define NS_PREVIEW_SIZE       192
+#define NS_PREVIEW_ITERATIONS 60
+
+G_END_DECLS
