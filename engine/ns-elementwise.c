@@ -1,0 +1,103 @@
+/* ns-elementwise.c: the layers that are not windows: ReLU, zero padding,
+ * element-wise add, global average pooling and dense. */
+#include "ns-layers.h"
+
+#include <string.h>
+#include <cblas.h>
+
+void
+ns_relu_forward (const float *in, float *out, gsize n)
+{
+  for (gsize i = 0; i < n; i++)
+    out[i] = in[i] > 0.0f ? in[i] : 0.0f;
+}
+
+void
+ns_relu_mask (const float *out, float *grad, gsize n)
+{
+  for (gsize i = 0; i < n; i++)
+    if (out[i] <= 0.0f)
+      grad[i] = 0.0f;
+}
+
+void
+ns_zeropad_forward (const float *in, NsShape in_shape, float *out, NsShape out_shape,
+                    int top, int left)
+{
+  gsize row = (gsize) in_shape.w * in_shape.c;
+
+  g_return_if_fail (in_shape.c == out_shape.c);
+  memset (out, 0, ns_shape_size (out_shape) * sizeof (float));
+  for (int y = 0; y < in_shape.h; y++)
+    memcpy (out + ((gsize) (y + top) * out_shape.w + left) * out_shape.c,
+            in + y * row, row * sizeof (float));
+}
+
+void
+ns_zeropad_backward (const float *dout, NsShape out_shape, float *din, NsShape in_shape,
+                     int top, int left)
+{
+  gsize row = (gsize) in_shape.w * in_shape.c;
+
+  g_return_if_fail (in_shape.c == out_shape.c);
+  for (int y = 0; y < in_shape.h; y++)
+    {
+      const float *g = dout + ((gsize) (y + top) * out_shape.w + left) * out_shape.c;
+      float *d = din + y * row;
+
+      for (gsize i = 0; i < row; i++)
+        d[i] += g[i];
+    }
+}
+
+void
+ns_add_forward (const float *a, const float *b, float *out, gsize n)
+{
+  for (gsize i = 0; i < n; i++)
+    out[i] = a[i] + b[i];
+}
+
+void
+ns_global_avgpool_forward (const float *in, NsShape in_shape, float *out)
+{
+  gsize n = (gsize) in_shape.h * in_shape.w;
+  int c = in_shape.c;
+  double *sum = g_new0 (double, c);   /* double: many pixels per channel */
+
+  for (gsize p = 0; p < n; p++)
+    for (int ch = 0; ch < c; ch++)
+      sum[ch] += in[p * c + ch];
+  for (int ch = 0; ch < c; ch++)
+    out[ch] = (float) (sum[ch] / MAX (n, 1));
+  g_free (sum);
+}
+
+void
+ns_global_avgpool_backward (const float *dout, float *din, NsShape in_shape)
+{
+  gsize n = (gsize) in_shape.h * in_shape.w;
+  int c = in_shape.c;
+  float scale = 1.0f / MAX (n, 1);
+
+  for (gsize p = 0; p < n; p++)
+    for (int ch = 0; ch < c; ch++)
+      din[p * c + ch] += dout[ch] * scale;
+}
+
+void
+ns_dense_forward (const float *in, int n_in, const float *kernel, const float *bias,
+                  int n_out, float *out)
+{
+  /* out = K^T in (+ bias), K stored [n_in][n_out]. */
+  if (bias)
+    memcpy (out, bias, n_out * sizeof (float));
+  cblas_sgemv (CblasRowMajor, CblasTrans, n_in, n_out, 1.0f, kernel, n_out,
+               in, 1, bias ? 1.0f : 0.0f, out, 1);
+}
+
+void
+ns_dense_backward (const float *dout, int n_out, const float *kernel, int n_in, float *din)
+{
+  cblas_sgemv (CblasRowMajor, CblasNoTrans, n_in, n_out, 1.0f, kernel, n_out,
+               dout, 1, 1.0f, din, 1);
+}
