@@ -1,0 +1,350 @@
+/* test-preview.c: the dialog's live preview controller (ui/ns-preview.c)
+ * with the real network, without a display.
+ *
+ * Needs the ResNet-50 weights ($NEURAL_STYLE_WEIGHTS or the default path);
+ * skips otherwise. Uses the shared test images when present
+ * ($NS_TEST_IMAGES, default /work/shared/images), else synthetic ones. */
+#include "ns-preview.h"
+#include "tool/image-file.h"
+
+#include <math.h>
+
+static NsModel *model;
+static NsImage *content, *style;
+
+typedef struct
+{
+  guint    generation;
+  int      iteration;
+  double   loss;
+  gboolean warm, finished;
+  gint64   arrived;           /* monotonic µs */
+  double   mean_change;       /* mean |frame - content| */
+} Frame;
+
+typedef struct
+{
+  GArray    *frames;
+  GMainLoop *loop;
+  guint      want_generation;
+  int        want_iteration;  /* stop waiting at a frame this far, or finished */
+} Recorder;
+
+static double
+mean_abs_difference (const NsImage *a, const NsImage *b)
+{
+  gsize n = (gsize) a->width * a->height * 3;
+  double sum = 0;
+  for (gsize i = 0; i < n; i++)
+    sum += fabs (a->pixels[i] - b->pixels[i]);
+  return sum / n;
+}
+
+static void
+on_frame (const NsPreviewFrame *frame, gpointer data)
+{
+  Recorder *r = data;
+  g_assert_cmpint (frame->image->width, ==, content->width);
+  g_assert_cmpint (frame->image->height, ==, content->height);
+  Frame f = { frame->generation, frame->iteration, frame->loss, frame->warm, frame->finished,
+              g_get_monotonic_time (), mean_abs_difference (frame->image, content) };
+  g_array_append_val (r->frames, f);
+  if (frame->generation == r->want_generation && (frame->iteration >= r->want_iteration || frame->finished))
+    g_main_loop_quit (r->loop);
+}
+
+static void
+on_error (const GError *error, gpointer data)
+{
+  g_error ("preview job failed: %s", error->message);
+}
+
+static gboolean
+on_timeout (gpointer data)
+{
+  g_main_loop_quit (data);
+  return G_SOURCE_REMOVE;
+}
+
+/* Runs the main loop until generation reaches iteration (or finishes), at
+ * most seconds; returns that frame or NULL on timeout. */
+static const Frame *
+wait_for (Recorder *r, guint generation, int iteration, double seconds)
+{
+  r->want_generation = generation;
+  r->want_iteration = iteration;
+  guint timeout = g_timeout_add ((guint) (seconds * 1000), on_timeout, r->loop);
+  guint before = r->frames->len;
+  g_main_loop_run (r->loop);
+  for (guint i = r->frames->len; i > before; i--)
+    {
+      const Frame *f = &g_array_index (r->frames, Frame, i - 1);
+      if (f->generation == generation && (f->iteration >= iteration || f->finished))
+        {
+          g_source_remove (timeout);
+          return f;
+        }
+    }
+  return NULL;
+}
+
+static const Frame *
+first_frame_of (Recorder *r, guint generation)
+{
+  for (guint i = 0; i < r->frames->len; i++)
+    if (g_array_index (r->frames, Frame, i).generation == generation)
+      return &g_array_index (r->frames, Frame, i);
+  return NULL;
+}
+
+static const Frame *
+last_frame_of (Recorder *r, guint generation)
+{
+  for (guint i = r->frames->len; i > 0; i--)
+    if (g_array_index (r->frames, Frame, i - 1).generation == generation)
+      return &g_array_index (r->frames, Frame, i - 1);
+  return NULL;
+}
+
+static void
+recorder_init (Recorder *r)
+{
+  r->frames = g_array_new (FALSE, TRUE, sizeof (Frame));
+  r->loop = g_main_loop_new (NULL, FALSE);
+}
+
+static void
+recorder_clear (Recorder *r)
+{
+  g_array_free (r->frames, TRUE);
+  g_main_loop_unref (r->loop);
+}
+
+static void
+preview_params (double style_weight, NsParams *params)
+{
+  NsParams full;
+  ns_params_init (&full);
+  full.style_weight = style_weight;
+  ns_preview_params (&full, NS_PREVIEW_SIZE, params);
+}
+
+/* A weight change continues from the picture on screen: the first frame of
+ * the new job is about as good as the last one before it, far better than a
+ * fresh start with the same settings, and the loss then keeps falling. */
+static void
+test_warm_restart (void)
+{
+  if (model == NULL)
+    {
+      g_test_skip ("no network weights");
+      return;
+    }
+  Recorder r;
+  recorder_init (&r);
+  g_autoptr (NsPreview) preview = ns_preview_new (model, NULL, on_frame, on_error, &r);
+  ns_preview_set_frame_every (preview, 1);
+  ns_preview_set_images (preview, content, style);
+
+  NsParams before, after;
+  preview_params (1.0, &before);
+  preview_params (1.5, &after);
+
+  guint cold = ns_preview_restart (preview, &before, FALSE);
+  const Frame *reached = wait_for (&r, cold, 8, 120);
+  g_assert_nonnull (reached);
+  g_assert_false (reached->warm);
+  g_assert_cmpfloat (reached->mean_change, >, 0.01);   /* it is painting, not showing the content */
+  double loss_before = reached->loss;
+  double cold_first = first_frame_of (&r, cold)->loss;
+
+  gint64 changed = g_get_monotonic_time ();
+  guint warm = ns_preview_restart (preview, &after, TRUE);
+  const Frame *first = wait_for (&r, warm, 1, 60);
+  g_assert_nonnull (first);
+  double latency = (first->arrived - changed) / 1e6;
+  g_test_message ("slider change to first refreshed frame: %.2f s (debounce 250 ms included)", latency);
+  g_printerr ("# slider change -> first refreshed preview frame: %.2f s at %dx%d\n",
+              latency, content->width, content->height);
+  g_assert_true (first->warm);
+  g_assert_cmpfloat (latency, <, 10.0);
+  /* Only the style term's weight grew by 1.5, so the continued picture
+   * costs at most 1.5 times what it did, and one more step only lowers that. */
+  g_assert_cmpfloat (first->loss, <=, 1.5 * loss_before * 1.001);
+
+  /* No frame of the superseded job may arrive after the change. */
+  for (guint i = 0; i < r.frames->len; i++)
+    {
+      const Frame *f = &g_array_index (r.frames, Frame, i);
+      g_assert_false (f->generation == cold && f->arrived > changed);
+    }
+
+  const Frame *later = wait_for (&r, warm, 10, 120);
+  g_assert_nonnull (later);
+  double previous = INFINITY;
+  for (guint i = 0; i < r.frames->len; i++)
+    {
+      const Frame *f = &g_array_index (r.frames, Frame, i);
+      if (f->generation != warm)
+        continue;
+      g_assert_cmpfloat (f->loss, <=, previous * (1 + 1e-6));
+      previous = f->loss;
+    }
+  g_assert_cmpfloat (later->loss, <, first->loss);
+
+  /* The same settings from scratch start far higher. */
+  guint fresh = ns_preview_restart (preview, &after, FALSE);
+  const Frame *fresh_first = wait_for (&r, fresh, 1, 60);
+  g_assert_nonnull (fresh_first);
+  g_assert_false (fresh_first->warm);
+  g_test_message ("first-frame loss: cold %.3g (style 1.0), %.3g (style 1.5); warm %.3g; before change %.3g",
+                  cold_first, fresh_first->loss, first->loss, loss_before);
+  g_assert_cmpfloat (first->loss, <, 0.5 * fresh_first->loss);
+  recorder_clear (&r);
+}
+
+/* Several changes within the debounce window start one job, for the last
+ * settings, no earlier than the debounce delay after the last change. */
+static void
+test_debounce (void)
+{
+  if (model == NULL)
+    {
+      g_test_skip ("no network weights");
+      return;
+    }
+  Recorder r;
+  recorder_init (&r);
+  g_autoptr (NsPreview) preview = ns_preview_new (model, NULL, on_frame, on_error, &r);
+  ns_preview_set_images (preview, content, style);
+  ns_preview_set_debounce (preview, 300);
+
+  NsParams params;
+  guint generation = 0;
+  gint64 last_change = 0;
+  for (int i = 0; i < 5; i++)
+    {
+      preview_params (1.0 + 0.1 * i, &params);
+      generation = ns_preview_restart (preview, &params, TRUE);
+      last_change = g_get_monotonic_time ();
+      g_usleep (50000);
+      while (g_main_context_iteration (NULL, FALSE))
+        ;
+    }
+  const Frame *first = wait_for (&r, generation, 1, 60);
+  g_assert_nonnull (first);
+  g_assert_cmpint (first->arrived - last_change, >=, 300000);
+  for (guint i = 0; i < r.frames->len; i++)
+    g_assert_cmpuint (g_array_index (r.frames, Frame, i).generation, ==, generation);
+  /* No earlier frame existed, so there was nothing to continue from. */
+  g_assert_false (first->warm);
+  recorder_clear (&r);
+}
+
+/* A job runs to its end with a final frame; cancel stops everything. */
+static void
+test_finish_and_cancel (void)
+{
+  if (model == NULL)
+    {
+      g_test_skip ("no network weights");
+      return;
+    }
+  Recorder r;
+  recorder_init (&r);
+  g_autoptr (NsPreview) preview = ns_preview_new (model, NULL, on_frame, on_error, &r);
+  ns_preview_set_images (preview, content, style);
+  ns_preview_set_debounce (preview, 0);
+
+  NsParams params;
+  preview_params (1.0, &params);
+  params.iterations = 3;
+  guint generation = ns_preview_restart (preview, &params, FALSE);
+  const Frame *last = wait_for (&r, generation, 1000, 120);
+  g_assert_nonnull (last);
+  g_assert_true (last->finished);
+  g_assert_cmpint (last->iteration, ==, 3);
+
+  params.iterations = 1000;
+  generation = ns_preview_restart (preview, &params, TRUE);
+  g_assert_nonnull (wait_for (&r, generation, 1, 60));
+  ns_preview_cancel (preview);
+  guint frames = r.frames->len;
+  gint64 deadline = g_get_monotonic_time () + 30 * G_USEC_PER_SEC;
+  while (ns_preview_is_busy (preview) && g_get_monotonic_time () < deadline)
+    g_main_context_iteration (NULL, FALSE), g_usleep (10000);
+  g_assert_false (ns_preview_is_busy (preview));
+  while (g_main_context_iteration (NULL, FALSE))
+    ;
+  g_assert_cmpuint (r.frames->len, ==, frames);
+  g_assert_true (last_frame_of (&r, generation) != NULL);
+  recorder_clear (&r);
+}
+
+/* Synthetic stand-ins: smooth shapes for the content, hard stripes for the style. */
+static void
+make_synthetic_images (void)
+{
+  content = ns_image_new (NS_PREVIEW_SIZE, NS_PREVIEW_SIZE * 3 / 4);
+  style = ns_image_new (NS_PREVIEW_SIZE, NS_PREVIEW_SIZE);
+  for (int y = 0; y < content->height; y++)
+    for (int x = 0; x < content->width; x++)
+      {
+        float *p = content->pixels + ((gsize) y * content->width + x) * 3;
+        gboolean disc = hypot (x - 90, y - 70) < 40;
+        p[0] = disc ? 0.9f : (float) x / content->width;
+        p[1] = disc ? 0.8f : 0.4f;
+        p[2] = (float) y / content->height;
+      }
+  for (int y = 0; y < style->height; y++)
+    for (int x = 0; x < style->width; x++)
+      {
+        float *p = style->pixels + ((gsize) y * style->width + x) * 3;
+        gboolean stripe = ((x + y) / 6) % 2;
+        p[0] = stripe ? 0.1f : 0.9f;
+        p[1] = stripe ? 0.2f : 0.7f;
+        p[2] = stripe ? 0.8f : 0.1f;
+      }
+}
+
+static NsImage *
+load_at_preview_size (const char *folder, const char *name)
+{
+  g_autofree char *path = g_build_filename (folder, name, NULL);
+  g_autoptr (NsImage) image = image_file_load (path, NULL);
+  if (image == NULL)
+    return NULL;
+  double scale = (double) NS_PREVIEW_SIZE / MAX (image->width, image->height);
+  return ns_image_resize (image, MAX (1, lround (image->width * scale)), MAX (1, lround (image->height * scale)));
+}
+
+int
+main (int argc, char **argv)
+{
+  g_test_init (&argc, &argv, NULL);
+
+  g_autoptr (GError) error = NULL;
+  model = ns_model_load (NULL, &error);
+  if (model == NULL)
+    g_printerr ("# no model (%s): the preview tests skip\n", error->message);
+
+  const char *folder = g_getenv ("NS_TEST_IMAGES") ? g_getenv ("NS_TEST_IMAGES") : "/work/shared/images";
+  content = load_at_preview_size (folder, "tubingen.jpg");
+  style = load_at_preview_size (folder, "starry_night.jpg");
+  if (content == NULL || style == NULL)
+    {
+      g_clear_pointer (&content, ns_image_free);
+      g_clear_pointer (&style, ns_image_free);
+      make_synthetic_images ();
+    }
+
+  g_test_add_func ("/preview/warm-restart", test_warm_restart);
+  g_test_add_func ("/preview/debounce", test_debounce);
+  g_test_add_func ("/preview/finish-and-cancel", test_finish_and_cancel);
+  int status = g_test_run ();
+
+  ns_image_free (content);
+  ns_image_free (style);
+  ns_model_free (model);
+  return status;
+}
