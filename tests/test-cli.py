@@ -153,7 +153,7 @@ def run_cases(tap, tool, weights, weights_dir, tmp):
         ("text file named .png", with_option("--style", text_png), [text_png]),
         ("missing weights path", with_option("--weights", os.path.join(tmp, "nowhere", "model.json")),
          [os.path.join(tmp, "nowhere")]),
-        ("truncated weight shard", with_option("--weights", truncated_dir), [shard]),
+        ("truncated weight shard", with_option("--weights", truncated_dir), [shard, "truncated"]),
         ("model.json that is not JSON", with_option("--weights", corrupt_dir), ["model.json"]),
         ("unsupported layer class", with_option("--weights", lstm_dir), ["LSTM"]),
         ("size -5", with_option("--size", "-5"), ["size"]),
