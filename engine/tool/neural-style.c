@@ -71,9 +71,12 @@ parse_arguments (int *argc, char ***argv, Options *opt, NsParams *params, GError
 
   g_autoptr (GOptionContext) context = g_option_context_new ("- paint a content image in the style of another");
   g_option_context_add_main_entries (context, entries, NULL);
-  g_option_context_set_description (context,
+  g_autofree char *description = g_strdup_printf (
+      "Defaults: --iterations %d --content-weight %g --style-weight %g --tv-weight %g --seed %u\n"
       "Weights: --weights, else $NEURAL_STYLE_WEIGHTS, else\n"
-      "$XDG_DATA_HOME/neural-style/resnet50/model.json (see weights/fetch-weights.sh).\n");
+      "$XDG_DATA_HOME/neural-style/resnet50/model.json (see weights/fetch-weights.sh).\n",
+      params->iterations, params->content_weight, params->style_weight, params->tv_weight, params->seed);
+  g_option_context_set_description (context, description);
   if (!g_option_context_parse (context, argc, argv, error))
     return FALSE;
 
