@@ -218,9 +218,12 @@ run (Options *opt, const NsParams *params, GError **error)
   if (model == NULL)
     {
       GError *load_error = *error;
-      *error = g_error_new (load_error->domain, load_error->code, "%s\n%s",
-                            load_error->message, ns_weights_fetch_hint ());
-      g_error_free (load_error);
+      if (strstr (load_error->message, ns_weights_fetch_hint ()) == NULL)
+        {
+          *error = g_error_new (load_error->domain, load_error->code, "%s\n%s",
+                                load_error->message, ns_weights_fetch_hint ());
+          g_error_free (load_error);
+        }
       return FALSE;
     }
 
