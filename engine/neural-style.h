@@ -112,6 +112,7 @@ typedef struct
   double loss_initial, loss_final;
   double content_loss, style_loss, tv_loss;
   double peak_rss_mb;
+  int    evaluations;             /* loss + gradient evaluations (line search included) */
 } NsStats;
 
 /* Stylises content with the look of style. The result has the working size

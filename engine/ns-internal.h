@@ -36,6 +36,7 @@ typedef struct
   gboolean  relu;          /* conv: fused ReLU */
   gboolean  softmax;       /* dense */
   int       pad[4];        /* zero padding: top, bottom, left, right */
+  gboolean  tapped;        /* its output is read after the forward pass (a loss or a dump) */
 } NsNode;
 
 typedef struct
@@ -52,7 +53,7 @@ int      ns_network_lookup (const NsNetwork *net, const char *layer_name);
 double   ns_network_flops  (const NsNetwork *net, int height, int width);
 
 /* Loads model.json and its shards, keeping only the layers needed to compute
- * the named outputs (NULL = all). */
+ * the named outputs (NULL = all), which are marked tapped. */
 NsNetwork *ns_network_load_tfjs (const char *model_json, const char *const *outputs, GError **error);
 
 /* ---- one input size: activations and gradients ------------------------------ */
@@ -61,17 +62,21 @@ typedef struct
 {
   const NsNetwork *net;
   NsShape         *shapes;     /* per node */
-  float          **values;     /* per node, forward outputs */
-  float          **grads;      /* per node, d loss / d output; allocated lazily */
+  float          **values;     /* per node, forward outputs; transient ones share buffers */
+  float          **grads;      /* per node, d loss / d output; buffers shared over time */
   gboolean        *live;       /* grads[i] holds this evaluation's gradient */
   float           *workspace;
   gsize            workspace_size;
+  GPtrArray       *buffers;    /* owns what values and grads point into */
 } NsPass;
 
 NsPass *ns_pass_new        (const NsNetwork *net, int height, int width, GError **error);
 void    ns_pass_free       (NsPass *pass);
 /* input: preprocessed HWC (BGR, 0..255 minus mean) */
 void    ns_pass_forward    (NsPass *pass, const float *input);
+/* After the forward pass, values[i] is valid for tapped nodes and for those
+ * the backward pass needs (ReLU outputs, max pooling's input and output);
+ * other outputs share buffers and are overwritten. */
 /* Zeroes all gradients; callers then add into ns_pass_grad() of tapped nodes. */
 void    ns_pass_zero_grads (NsPass *pass);
 float  *ns_pass_grad       (NsPass *pass, int node);

@@ -144,16 +144,147 @@ workspace_floats (const NsNetwork *net, const NsShape *shapes)
   return size;
 }
 
+/* ---- memory plan ----------------------------------------------------------
+ * Outputs the backward pass does not read are transient: they live from their
+ * node to its last consumer and share buffers. Gradients live from their first
+ * writer (a consumer's backward, or the losses) to their own node's backward.
+ * Both are packed greedily into few buffers. */
+
+typedef struct
+{
+  int   start, end;      /* in processing order: a buffer is free once end < start */
+  gsize size;            /* floats */
+  int   node;
+} Interval;
+
+static gboolean
+value_kept (const NsNetwork *net, int i)
+{
+  const NsNode *node = &net->nodes[i];
+  if (node->tapped || node->op == NS_OP_RELU || node->op == NS_OP_MAXPOOL
+      || (node->op == NS_OP_CONV && node->relu))
+    return TRUE;
+  for (int j = i + 1; j < net->n_nodes; j++)
+    if (net->nodes[j].op == NS_OP_MAXPOOL && net->nodes[j].inputs[0] == i)
+      return TRUE;   /* max pooling's backward reads its input */
+  return FALSE;
+}
+
+static int
+last_consumer (const NsNetwork *net, int i)
+{
+  int last = i;
+  for (int j = i + 1; j < net->n_nodes; j++)
+    for (int k = 0; k < net->nodes[j].n_inputs; k++)
+      if (net->nodes[j].inputs[k] == i)
+        last = j;
+  return last;
+}
+
+static int
+by_start (gconstpointer a, gconstpointer b)
+{
+  const Interval *x = a, *y = b;
+  return x->start != y->start ? x->start - y->start : x->node - y->node;
+}
+
+/* Gives each interval a buffer (best fit among free ones, else the largest
+ * free one grown, else a new one). Sorts intervals; returns buffer sizes. */
+static GArray *
+pack_intervals (GArray *intervals, int *assignment)
+{
+  GArray *sizes = g_array_new (FALSE, FALSE, sizeof (gsize));
+  GArray *busy_until = g_array_new (FALSE, FALSE, sizeof (int));
+  g_array_sort (intervals, by_start);
+  for (guint k = 0; k < intervals->len; k++)
+    {
+      const Interval *iv = &g_array_index (intervals, Interval, k);
+      int best = -1, largest = -1;
+      for (guint b = 0; b < sizes->len; b++)
+        {
+          if (g_array_index (busy_until, int, b) >= iv->start)
+            continue;
+          gsize size = g_array_index (sizes, gsize, b);
+          if (size >= iv->size && (best < 0 || size < g_array_index (sizes, gsize, best)))
+            best = b;
+          if (largest < 0 || size > g_array_index (sizes, gsize, largest))
+            largest = b;
+        }
+      if (best < 0 && largest >= 0)
+        {
+          best = largest;
+          g_array_index (sizes, gsize, best) = iv->size;
+        }
+      if (best < 0)
+        {
+          best = sizes->len;
+          g_array_append_val (sizes, iv->size);
+          g_array_append_val (busy_until, iv->end);
+        }
+      g_array_index (busy_until, int, best) = iv->end;
+      assignment[k] = best;
+    }
+  g_array_unref (busy_until);
+  return sizes;
+}
+
+/* Plans all activation and gradient buffers and, if pointers is not NULL,
+ * allocates them into buffers and points pointers[node] into them. Returns
+ * the planned floats, or 0 if an allocation failed. */
+static gsize
+pack_and_allocate (GArray *intervals, float **pointers, GPtrArray *buffers)
+{
+  int *assignment = g_new (int, intervals->len);
+  GArray *sizes = pack_intervals (intervals, assignment);
+  float **owned = g_new0 (float *, sizes->len);
+  gsize total = 0;
+  gboolean ok = TRUE;
+  for (guint b = 0; b < sizes->len; b++)
+    {
+      gsize size = g_array_index (sizes, gsize, b);
+      total += size;
+      if (pointers && ok && (ok = (owned[b] = g_try_malloc (MAX (size, 1) * sizeof (float))) != NULL))
+        g_ptr_array_add (buffers, owned[b]);
+    }
+  for (guint k = 0; k < intervals->len && pointers && ok; k++)
+    pointers[g_array_index (intervals, Interval, k).node] = owned[assignment[k]];
+  g_free (owned);
+  g_free (assignment);
+  g_array_unref (sizes);
+  return ok ? total : 0;
+}
+
+static gsize
+plan_buffers (const NsNetwork *net, const NsShape *shapes, NsPass *pass)
+{
+  int n = net->n_nodes;
+  GArray *values = g_array_new (FALSE, FALSE, sizeof (Interval));
+  GArray *grads = g_array_new (FALSE, FALSE, sizeof (Interval));
+  for (int i = 0; i < n; i++)
+    {
+      gsize size = ns_shape_size (shapes[i]);
+      int last = last_consumer (net, i);
+      /* A kept output is busy from before the start to past the end. */
+      Interval v = value_kept (net, i) ? (Interval) { -1, n, size, i } : (Interval) { i, last, size, i };
+      g_array_append_val (values, v);
+      /* Backward runs from node n-1 down to 0: time n - node. */
+      Interval g = { net->nodes[i].tapped ? 0 : n - last, n - i, size, i };
+      g_array_append_val (grads, g);
+    }
+  gsize a = pack_and_allocate (values, pass ? pass->values : NULL, pass ? pass->buffers : NULL);
+  gsize b = a ? pack_and_allocate (grads, pass ? pass->grads : NULL, pass ? pass->buffers : NULL) : 0;
+  g_array_unref (values);
+  g_array_unref (grads);
+  return a && b ? a + b : 0;
+}
+
 gsize
 ns_pass_bytes (const NsNetwork *net, int height, int width)
 {
   g_autofree NsShape *shapes = g_new (NsShape, net->n_nodes);
   if (!infer_shapes (net, height, width, shapes, NULL))
     return 0;
-  gsize floats = workspace_floats (net, shapes);
-  for (int i = 0; i < net->n_nodes; i++)
-    floats += 2 * ns_shape_size (shapes[i]);
-  return floats * sizeof (float);
+  return (workspace_floats (net, shapes) + plan_buffers (net, shapes, NULL)) * sizeof (float);
 }
 
 double
@@ -190,10 +321,8 @@ ns_pass_new (const NsNetwork *net, int height, int width, GError **error)
     }
   pass->workspace_size = workspace_floats (net, pass->shapes);
   pass->workspace = g_try_malloc (MAX (pass->workspace_size, 1) * sizeof (float));
-  gboolean ok = pass->workspace != NULL;
-  for (int i = 0; i < net->n_nodes && ok; i++)
-    ok = (pass->values[i] = g_try_malloc (ns_shape_size (pass->shapes[i]) * sizeof (float))) != NULL;
-  if (!ok)
+  pass->buffers = g_ptr_array_new_with_free_func (g_free);
+  if (!pass->workspace || plan_buffers (net, pass->shapes, pass) == 0)
     {
       g_set_error (error, NS_ERROR, NS_ERROR_MEMORY, "not enough memory for the network's activations at "
                    "%dx%d (%.0f MB needed)", width, height, ns_pass_bytes (net, height, width) / 1048576.0);
@@ -208,11 +337,8 @@ ns_pass_free (NsPass *pass)
 {
   if (!pass)
     return;
-  for (int i = 0; i < pass->net->n_nodes; i++)
-    {
-      g_free (pass->values[i]);
-      g_free (pass->grads[i]);
-    }
+  if (pass->buffers)
+    g_ptr_array_unref (pass->buffers);
   g_free (pass->values);
   g_free (pass->grads);
   g_free (pass->live);
@@ -281,8 +407,6 @@ float *
 ns_pass_grad (NsPass *pass, int node)
 {
   gsize n = ns_shape_size (pass->shapes[node]);
-  if (!pass->grads[node])
-    pass->grads[node] = g_malloc (n * sizeof (float));
   if (!pass->live[node])
     {
       memset (pass->grads[node], 0, n * sizeof (float));

@@ -55,8 +55,8 @@ ns_objective_new (const NsModel *model, const NsImage *content, const NsImage *s
   o->style_grams = g_new0 (float *, recipe->n_style);
   o->content_features = g_new0 (float *, recipe->n_content);
   gsize pixels = (gsize) width * height;
-  o->pass = ns_pass_new (model->net, height, width, error);
-  if (!o->pass || !compute_style_grams (o, style, error))
+  /* Style first, so that its pass is freed before this size's pass exists. */
+  if (!compute_style_grams (o, style, error) || !(o->pass = ns_pass_new (model->net, height, width, error)))
     {
       ns_objective_free (o);
       return NULL;

@@ -123,12 +123,14 @@ typedef struct
   GArray         *durations;   /* seconds per iteration */
   gint64          start_time, last_time;
   int             done_before;
+  int             evaluations;
 } Run;
 
 static double
 objective_cb (const double *x, double *grad, gsize n, gpointer data)
 {
   Run *run = data;
+  run->evaluations++;
   return ns_objective_evaluate (run->objective, x, grad);
 }
 
@@ -301,6 +303,7 @@ ns_stylize (const NsModel *model, const NsImage *content, const NsImage *style, 
       stats->loss_initial = loss_initial;
       stats->loss_final = loss_final;
       stats->peak_rss_mb = ns_peak_rss_mb ();
+      stats->evaluations = run.evaluations;
     }
   g_array_unref (run.durations);
   return result;

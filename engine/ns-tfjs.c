@@ -540,6 +540,14 @@ ns_network_from_tfjs (JsonNode *root, const char *folder, const char *const *out
   b.net->taps = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   for (int i = 0; i < b.net->n_nodes; i++)
     g_hash_table_insert (b.net->taps, g_strdup (b.net->nodes[i].name), GINT_TO_POINTER (i + 1));
+  for (const char *const *o = outputs; ok && o && *o; o++)
+    {
+      int node = ns_network_lookup (b.net, *o);
+      if (node >= 0)
+        b.net->nodes[node].tapped = TRUE;
+    }
+  if (ok && !outputs && b.net->n_nodes > 0)
+    b.net->nodes[b.net->n_nodes - 1].tapped = TRUE;
   g_hash_table_unref (b.node_of);
   ns_tfjs_weights_close (b.weights);
   if (!ok)
