@@ -14,6 +14,9 @@
 #include "ns-thumbnail.h"
 
 #include <gtk/gtk.h>
+#ifdef GDK_WINDOWING_X11
+#include <gdk/gdkx.h>
+#endif
 
 #define RESPONSE_RESET 1
 
@@ -267,7 +270,7 @@ static const NsSliderSpec content_spec = {
   "Con_tent weight",
   "How firmly your picture keeps its own shapes. Raise it to keep faces and outlines "
   "recognisable; lower it to let the style take over.",
-  0.0, 10.0, 0.05, 2, FALSE };
+  0.0, 5.0, 0.05, 2, FALSE };
 static const NsSliderSpec style_spec = {
   "St_yle weight",
   "How thickly the style's brushwork, texture and palette are laid on. Each step to the "
@@ -276,7 +279,7 @@ static const NsSliderSpec style_spec = {
 static const NsSliderSpec smooth_spec = {
   "S_moothness",
   "Evens out speckles and grain. A little gives cleaner strokes; too much looks soft and blurry.",
-  0.0, 10.0, 0.05, 2, FALSE };
+  0.0, 5.0, 0.05, 2, FALSE };
 static const NsSliderSpec iterations_spec = {
   "_Iterations",
   "How long the painting is worked on. More passes give a more finished look but take "
@@ -346,6 +349,26 @@ build_settings (Dialog *d)
   return GTK_WIDGET (grid);
 }
 
+/* Keeps the dialog above the image window it was started from (what
+ * libgimpui's gimp_window_set_transient() does for GTK 2 plug-ins). */
+static void
+set_transient_for_gimp (GtkWidget *dialog)
+{
+#ifdef GDK_WINDOWING_X11
+  GdkDisplay *display = gtk_widget_get_display (dialog);
+  gint handle = gimp_progress_get_window_handle ();
+
+  if (handle == 0 || !GDK_IS_X11_DISPLAY (display))
+    return;
+  GdkWindow *parent = gdk_x11_window_foreign_new_for_display (display, (Window) handle);
+  if (parent == NULL)
+    return;
+  gtk_widget_realize (dialog);
+  gdk_window_set_transient_for (gtk_widget_get_window (dialog), parent);
+  g_object_unref (parent);
+#endif
+}
+
 static void
 build_dialog (Dialog *d)
 {
@@ -357,11 +380,17 @@ build_dialog (Dialog *d)
   gtk_window_set_role (GTK_WINDOW (d->dialog), "gimp-neural-style");
   gtk_window_set_resizable (GTK_WINDOW (d->dialog), FALSE);
   gtk_dialog_set_default_response (GTK_DIALOG (d->dialog), GTK_RESPONSE_OK);
-  gtk_widget_set_tooltip_text (gtk_dialog_get_widget_for_response (GTK_DIALOG (d->dialog), RESPONSE_RESET),
-                               "Put every setting back to its default");
+  gtk_window_set_position (GTK_WINDOW (d->dialog), GTK_WIN_POS_MOUSE);
+  gtk_container_set_border_width (GTK_CONTAINER (d->dialog), 6);
+
+  /* Reset stands apart, at the far left, as in GIMP's filter dialogs. */
+  GtkWidget *reset = gtk_dialog_get_widget_for_response (GTK_DIALOG (d->dialog), RESPONSE_RESET);
+  gtk_widget_set_tooltip_text (reset, "Put every setting back to its default");
+  if (GTK_IS_BUTTON_BOX (gtk_widget_get_parent (reset)))
+    gtk_button_box_set_child_secondary (GTK_BUTTON_BOX (gtk_widget_get_parent (reset)), reset, TRUE);
 
   GtkWidget *hbox = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 18);
-  gtk_container_set_border_width (GTK_CONTAINER (hbox), 12);
+  gtk_container_set_border_width (GTK_CONTAINER (hbox), 6);
   d->preview_area = ns_preview_area_new (NS_PREVIEW_SIZE);
   gtk_box_pack_start (GTK_BOX (hbox), d->preview_area, FALSE, FALSE, 0);
   gtk_box_pack_start (GTK_BOX (hbox), build_settings (d), TRUE, TRUE, 0);
@@ -384,6 +413,7 @@ ns_dialog_run (gint32 image_id, gint32 drawable_id, NsPluginValues *values, cons
 
   Dialog d = { .image_id = image_id, .drawable_id = drawable_id, .model = model, .values = *values };
   build_dialog (&d);
+  set_transient_for_gimp (d.dialog);
   start_preview (&d);
 
   gint response;

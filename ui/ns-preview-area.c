@@ -5,6 +5,7 @@
 
 typedef struct
 {
+  int              size;      /* long side of the picture on screen */
   GtkWidget       *drawing;
   GtkWidget       *status;
   cairo_surface_t *surface;   /* the last image, 1:1 */
@@ -44,8 +45,8 @@ on_draw (GtkWidget *widget, cairo_t *cr, PreviewArea *area)
     return FALSE;
   int iw = cairo_image_surface_get_width (area->surface);
   int ih = cairo_image_surface_get_height (area->surface);
-  /* Fit and centre; never enlarge past 2x so small previews stay crisp enough. */
-  double scale = MIN (MIN ((double) width / iw, (double) height / ih), 2.0);
+  /* Fit and centre. */
+  double scale = MIN ((double) width / iw, (double) height / ih);
   cairo_translate (cr, floor ((width - iw * scale) / 2), floor ((height - ih * scale) / 2));
   cairo_scale (cr, scale, scale);
   cairo_set_source_surface (cr, area->surface, 0, 0);
@@ -68,6 +69,7 @@ ns_preview_area_new (int size)
   GtkWidget *box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 6);
   GtkWidget *frame = gtk_frame_new (NULL);
 
+  area->size = size;
   area->drawing = gtk_drawing_area_new ();
   gtk_widget_set_size_request (area->drawing, size, size);
   g_signal_connect (area->drawing, "draw", G_CALLBACK (on_draw), area);
@@ -93,7 +95,13 @@ ns_preview_area_set_image (GtkWidget *box, const NsImage *image)
 
   g_clear_pointer (&area->surface, cairo_surface_destroy);
   if (image != NULL)
-    area->surface = surface_from_image (image);
+    {
+      area->surface = surface_from_image (image);
+      /* Hug the picture's shape so no empty band shows around it. */
+      double scale = (double) area->size / MAX (image->width, image->height);
+      gtk_widget_set_size_request (area->drawing, MAX (1, (int) lround (image->width * scale)),
+                                   MAX (1, (int) lround (image->height * scale)));
+    }
   gtk_widget_queue_draw (area->drawing);
 }
 

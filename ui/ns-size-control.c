@@ -52,13 +52,11 @@ on_preset_changed (GtkComboBox *combo, SizeControl *s)
   s->changed (s->data);
 }
 
-/* Shows the preset a typed number matches, else Custom. */
+/* Shows the preset the number matches, else Custom. */
 static void
-on_pixels_changed (GtkAdjustment *adjustment, SizeControl *s)
+select_preset (SizeControl *s)
 {
-  if (s->syncing)
-    return;
-  int pixels = (int) gtk_adjustment_get_value (adjustment);
+  int pixels = (int) gtk_adjustment_get_value (s->pixels);
   const char *id = "custom";
   for (gsize i = 0; i < G_N_ELEMENTS (presets); i++)
     if (presets[i].pixels >= 0 && pixels == (presets[i].pixels > 0 ? presets[i].pixels : long_side (s)))
@@ -66,6 +64,14 @@ on_pixels_changed (GtkAdjustment *adjustment, SizeControl *s)
   s->syncing = TRUE;
   gtk_combo_box_set_active_id (GTK_COMBO_BOX (s->presets), id);
   s->syncing = FALSE;
+}
+
+static void
+on_pixels_changed (GtkAdjustment *adjustment, SizeControl *s)
+{
+  if (s->syncing)
+    return;
+  select_preset (s);
   s->changed (s->data);
 }
 
@@ -107,7 +113,9 @@ ns_size_control_new (GtkGrid *grid, int row, int drawable_width, int drawable_he
   gtk_grid_attach (grid, s->estimate, 1, row + 1, 2, 1);
 
   g_object_set_data_full (G_OBJECT (s->presets), "ns-size-control", s, g_free);
-  ns_size_control_set_size (s->presets, size);
+  /* Before the signals: the dialog is not complete yet. */
+  gtk_adjustment_set_value (s->pixels, size > 0 ? size : long_side (s));
+  select_preset (s);
   g_signal_connect (s->presets, "changed", G_CALLBACK (on_preset_changed), s);
   g_signal_connect (s->pixels, "value-changed", G_CALLBACK (on_pixels_changed), s);
   return s->presets;
@@ -125,9 +133,11 @@ void
 ns_size_control_set_size (GtkWidget *control, int size)
 {
   SizeControl *s = get (control);
+  s->syncing = TRUE;
   gtk_adjustment_set_value (s->pixels, size > 0 ? size : long_side (s));
-  /* Runs the number -> preset logic even if the value did not change. */
-  on_pixels_changed (s->pixels, s);
+  s->syncing = FALSE;
+  select_preset (s);
+  s->changed (s->data);
 }
 
 void
