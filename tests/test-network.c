@@ -1,0 +1,401 @@
+/* test-network.c: the tfjs loader and the graph on the miniature ResNet block
+ * of mini-resnet.c. The loaded graph (batch norm folded, ReLUs fused) must
+ * match a float64 evaluation of the Keras layers; its input gradient and the
+ * whole style-transfer objective's gradient must match central differences;
+ * broken models must give the loader's documented error codes. */
+#include "fd-check.h"
+#include "mini-resnet.h"
+
+#include <glib/gstdio.h>
+#include <math.h>
+#include <string.h>
+
+#define IN_H 21
+#define IN_W 18
+#define FORWARD_TOL 1e-5
+#define GRADIENT_TOL 1e-3
+
+typedef struct
+{
+  GRand   *rng;
+  MiniNet  weights;
+  char    *folder;
+  char    *model_json;
+} Fixture;
+
+static void
+fixture_set_up (Fixture *f, gconstpointer data)
+{
+  f->rng = g_rand_new_with_seed (1234);
+  mini_net_init (&f->weights, f->rng);
+  GError *error = NULL;
+  f->folder = g_dir_make_tmp ("ns-test-network-XXXXXX", &error);
+  g_assert_no_error (error);
+  f->model_json = mini_net_write (&f->weights, f->folder, DEFECT_NONE);
+}
+
+static void
+fixture_tear_down (Fixture *f, gconstpointer data)
+{
+  GDir *dir = g_dir_open (f->folder, 0, NULL);
+  for (const char *name; dir && (name = g_dir_read_name (dir));)
+    {
+      g_autofree char *path = g_build_filename (f->folder, name, NULL);
+      g_remove (path);
+    }
+  if (dir)
+    g_dir_close (dir);
+  g_rmdir (f->folder);
+  g_free (f->folder);
+  g_free (f->model_json);
+  mini_net_clear (&f->weights);
+  g_rand_free (f->rng);
+}
+
+static NsNetwork *
+load (const char *model_json)
+{
+  GError *error = NULL;
+  NsNetwork *net = ns_network_load_tfjs (model_json, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (net);
+  return net;
+}
+
+static int
+tap (const NsNetwork *net, const char *name)
+{
+  int node = ns_network_lookup (net, name);
+  if (node < 0)
+    g_error ("layer %s is not tappable", name);
+  return node;
+}
+
+/* Preprocessed-range input (BGR, 0..255 minus a mean). */
+static float *
+random_input (GRand *rng)
+{
+  float *input = g_new (float, IN_H * IN_W * 3);
+  for (int i = 0; i < IN_H * IN_W * 3; i++)
+    input[i] = (float) g_rand_double_range (rng, -120, 130);
+  return input;
+}
+
+static void
+assert_matches_reference (const NsPass *pass, int node, Tensor want)
+{
+  NsShape s = pass->shapes[node];
+  g_assert_cmpint (s.h, ==, want.h);
+  g_assert_cmpint (s.w, ==, want.w);
+  g_assert_cmpint (s.c, ==, want.c);
+  double scale = 0, err = 0;
+  int positive = 0;
+  for (gsize i = 0; i < ns_shape_size (s); i++)
+    {
+      scale = fmax (scale, fabs (want.v[i]));
+      err = fmax (err, fabs (pass->values[node][i] - want.v[i]));
+      positive += want.v[i] > 0;
+    }
+  g_test_message ("%s: max error %.3g of max %.4g", pass->net->nodes[node].name, err, scale);
+  /* Both signs present: the ReLU does something and the test is not trivial. */
+  g_assert_cmpint (positive, >, 0);
+  g_assert_cmpint (positive, <, (int) ns_shape_size (s));
+  g_assert_cmpfloat (err, <=, FORWARD_TOL * scale);
+}
+
+static void
+test_forward (Fixture *f, gconstpointer data)
+{
+  NsNetwork *net = load (f->model_json);
+  /* Folded and fused: input, pad, conv1+relu, pool, conv2a+relu, conv2b, add, relu, conv3+relu. */
+  g_assert_cmpint (net->n_nodes, ==, 9);
+  g_assert_cmpint (net->nodes[tap (net, "act1")].op, ==, NS_OP_CONV);
+  g_assert_true (net->nodes[tap (net, "act1")].relu);
+  g_assert_cmpint (ns_network_lookup (net, "conv1"), <, 0);   /* the pre-ReLU output no longer exists */
+  g_assert_cmpint (net->nodes[tap (net, "act2")].op, ==, NS_OP_RELU);
+
+  g_autofree float *input = random_input (f->rng);
+  NsPass *pass = ns_pass_new (net, IN_H, IN_W, NULL);
+  ns_pass_forward (pass, input);
+  MiniReference ref;
+  mini_net_reference (&f->weights, IN_H, IN_W, input, &ref);
+  assert_matches_reference (pass, tap (net, "act1"), ref.act1);
+  assert_matches_reference (pass, tap (net, "act2a"), ref.act2a);
+  assert_matches_reference (pass, tap (net, "act2"), ref.act2);
+  assert_matches_reference (pass, tap (net, "conv3"), ref.conv3);
+  mini_net_reference_clear (&ref);
+  ns_pass_free (pass);
+  ns_network_free (net);
+}
+
+static void
+test_pruned (Fixture *f, gconstpointer data)
+{
+  const char *outputs[] = { "act2a", NULL };
+  GError *error = NULL;
+  NsNetwork *net = ns_network_load_tfjs (f->model_json, outputs, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (net->n_nodes, ==, 5);   /* input, pad, conv1, pool, conv2a */
+  g_assert_cmpint (tap (net, "act2a"), ==, 4);
+  g_assert_cmpint (ns_network_lookup (net, "conv3"), <, 0);
+  ns_network_free (net);
+}
+
+/* L = sum over taps of r . F: the engine's input gradient against central
+ * differences of its own forward pass. The network is piecewise linear, so
+ * a step of two grey levels is exact wherever no kink is crossed, and
+ * large enough that float32 rounding of L stays far below the tolerance. */
+static void
+test_input_gradient (Fixture *f, gconstpointer data)
+{
+  NsNetwork *net = load (f->model_json);
+  /* act2a also feeds conv2b and the add, so its gradient collects three paths. */
+  const char *names[] = { "act1", "act2a", "conv3" };
+  int nodes[3];
+  float *r[3];
+  NsPass *pass = ns_pass_new (net, IN_H, IN_W, NULL);
+  for (int t = 0; t < 3; t++)
+    {
+      nodes[t] = tap (net, names[t]);
+      gsize n = ns_shape_size (pass->shapes[nodes[t]]);
+      r[t] = g_new (float, n);
+      for (gsize i = 0; i < n; i++)
+        r[t][i] = (float) g_rand_double_range (f->rng, -1, 1);
+    }
+  g_autofree float *input = random_input (f->rng);
+  g_autofree float *dinput = g_new (float, IN_H * IN_W * 3);
+  ns_pass_forward (pass, input);
+  ns_pass_zero_grads (pass);
+  for (int t = 0; t < 3; t++)
+    memcpy (ns_pass_grad (pass, nodes[t]), r[t], ns_shape_size (pass->shapes[nodes[t]]) * sizeof (float));
+  ns_pass_backward (pass, dinput);
+
+  double rms = 0;
+  for (int i = 0; i < IN_H * IN_W * 3; i++)
+    rms += (double) dinput[i] * dinput[i];
+  rms = sqrt (rms / (IN_H * IN_W * 3));
+  g_assert_cmpfloat (rms, >, 0);
+
+  const float eps = 2.0f;
+  int checked = 0, skipped = 0;
+  double worst = 0;
+  NsPass *scratch = ns_pass_new (net, IN_H, IN_W, NULL);
+  while (checked < 40)
+    {
+      int i = g_rand_int_range (f->rng, 0, IN_H * IN_W * 3);
+      if (fd_crosses_kink (scratch, input, i, eps))
+        {
+          g_assert_cmpint (++skipped, <, 40);
+          continue;
+        }
+      double loss[2];
+      float saved = input[i];
+      for (int side = 0; side < 2; side++)
+        {
+          input[i] = saved + (side ? -eps : eps);
+          ns_pass_forward (pass, input);
+          loss[side] = 0;
+          for (int t = 0; t < 3; t++)
+            for (gsize j = 0; j < ns_shape_size (pass->shapes[nodes[t]]); j++)
+              loss[side] += (double) r[t][j] * pass->values[nodes[t]][j];
+        }
+      input[i] = saved;
+      double fd = (loss[0] - loss[1]) / (2 * eps);
+      worst = fmax (worst, fd_relative_error (dinput[i], fd, 0.1 * rms));
+      checked++;
+    }
+  g_test_message ("input gradient: %d coordinates, %d skipped at kinks, max rel. error %.3g", checked,
+                  skipped, worst);
+  g_assert_cmpfloat (worst, <, GRADIENT_TOL);
+  for (int t = 0; t < 3; t++)
+    g_free (r[t]);
+  ns_pass_free (scratch);
+  ns_pass_free (pass);
+  ns_network_free (net);
+}
+
+static NsImage *
+random_image (GRand *rng, int width, int height)
+{
+  NsImage *image = ns_image_new (width, height);
+  for (gsize i = 0; i < (gsize) width * height * 3; i++)
+    image->pixels[i] = (float) g_rand_double (rng);
+  return image;
+}
+
+/* Stripes of a few colours: Gram statistics far from a noise image's. */
+static NsImage *
+stripes_image (int width, int height)
+{
+  NsImage *image = ns_image_new (width, height);
+  for (int y = 0; y < height; y++)
+    for (int x = 0; x < width; x++)
+      for (int c = 0; c < 3; c++)
+        image->pixels[((gsize) y * width + x) * 3 + c] = (float) (0.5 + 0.45 * sin (0.7 * x + 1.3 * y * c + c));
+  return image;
+}
+
+/* The whole objective (Gram style loss on act1 and act2a, content on conv3,
+ * total variation) through the network, with a recipe made by hand. Each
+ * term is weighted to be 1 at x, so each carries a third of the gradient.
+ * The losses come from float32 features, whose rounding (about 1e-7 of the
+ * loss) limits a difference quotient to about 1e-5 absolute: the gradient
+ * must match within 1e-3 as a whole (relative L2 over the coordinates), and
+ * each coordinate within 1e-2 of max(its size, a tenth of the typical size). */
+static void
+test_objective_gradient (Fixture *f, gconstpointer data)
+{
+  NsTap style[] = { { "act1", 1.0 }, { "act2a", 0.5 } }, content[] = { { "conv3", 1.0 } };
+  NsRecipe recipe = { .name = "tiny", .style = style, .n_style = 2, .content = content, .n_content = 1,
+                      .tv_epsilon = 1e-6, .mean_bgr = { 103.939f, 116.779f, 123.68f } };
+  NsNetwork *net = load (f->model_json);
+  int style_nodes[] = { tap (net, "act1"), tap (net, "act2a") }, content_nodes[] = { tap (net, "conv3") };
+  NsModel model = { net, &recipe, style_nodes, content_nodes };
+
+  g_autoptr (NsImage) content_image = random_image (f->rng, IN_W, IN_H);
+  g_autoptr (NsImage) style_image = stripes_image (31, 26);
+  GError *error = NULL;
+  NsObjective *o = ns_objective_new (&model, content_image, style_image, IN_W, IN_H, 1, 1, 1, &error);
+  g_assert_no_error (error);
+  gsize n = (gsize) IN_W * IN_H * 3;
+  g_autofree double *x = g_new (double, n), *grad = g_new (double, n);
+  for (gsize i = 0; i < n; i++)
+    x[i] = g_rand_double_range (f->rng, 0.05, 0.95);
+  ns_objective_evaluate (o, x, grad);
+  g_assert_cmpfloat (o->content_loss, >, 0);
+  g_assert_cmpfloat (o->style_loss, >, 0);
+  g_assert_cmpfloat (o->tv_loss, >, 0);
+  o->content_weight /= o->content_loss;
+  o->style_weight /= o->style_loss;
+  o->tv_weight /= o->tv_loss;
+
+  FdReport report;
+  fd_check_objective (o, x, 30, 1e-2, f->rng, &report);
+  g_test_message ("objective gradient: %d coordinates, %d skipped at kinks, max rel. error %.3g, L2 rel. error %.3g",
+                  report.checked, report.skipped, report.max_rel_error, report.l2_rel_error);
+  g_assert_cmpint (report.checked, ==, 30);
+  g_assert_cmpfloat (report.l2_rel_error, <, GRADIENT_TOL);
+  g_assert_cmpfloat (report.max_rel_error, <, 10 * GRADIENT_TOL);
+  ns_objective_free (o);
+  ns_network_free (net);
+}
+
+/* ---- loader errors -------------------------------------------------------- */
+
+static void
+assert_load_fails (const char *model_json, int code, const char *mention)
+{
+  GError *error = NULL;
+  NsNetwork *net = ns_network_load_tfjs (model_json, NULL, &error);
+  g_assert_null (net);
+  g_assert_error (error, NS_ERROR, code);
+  g_test_message ("%s", error->message);
+  if (mention && !strstr (error->message, mention))
+    g_error ("the error “%s” does not mention “%s”", error->message, mention);
+  g_error_free (error);
+}
+
+static void
+test_unsupported_layer (Fixture *f, gconstpointer data)
+{
+  g_free (mini_net_write (&f->weights, f->folder, DEFECT_LSTM));
+  assert_load_fails (f->model_json, NS_ERROR_MODEL, "lstm_1");
+  assert_load_fails (f->model_json, NS_ERROR_MODEL, "LSTM");
+}
+
+static void
+test_missing_shard (Fixture *f, gconstpointer data)
+{
+  g_autofree char *shard = g_build_filename (f->folder, "group1-shard2of2.bin", NULL);
+  g_assert_cmpint (g_remove (shard), ==, 0);
+  assert_load_fails (f->model_json, NS_ERROR_WEIGHTS, "group1-shard2of2.bin");
+}
+
+static void
+test_truncated_shard (Fixture *f, gconstpointer data)
+{
+  g_autofree char *shard = g_build_filename (f->folder, "group1-shard2of2.bin", NULL);
+  g_autofree char *bytes = NULL;
+  gsize length;
+  g_assert_true (g_file_get_contents (shard, &bytes, &length, NULL));
+  g_assert_true (g_file_set_contents (shard, bytes, length - 4, NULL));
+  assert_load_fails (f->model_json, NS_ERROR_WEIGHTS, NULL);
+  g_assert_true (g_file_set_contents (shard, bytes, 0, NULL));
+  assert_load_fails (f->model_json, NS_ERROR_WEIGHTS, NULL);
+}
+
+static void
+test_nan_weight (Fixture *f, gconstpointer data)
+{
+  f->weights.conv2b.kernel[100] = NAN;   /* in the straddling tensor */
+  g_free (mini_net_write (&f->weights, f->folder, DEFECT_NONE));
+  assert_load_fails (f->model_json, NS_ERROR_WEIGHTS, "conv2b/kernel");
+}
+
+static void
+test_kernel_shape (Fixture *f, gconstpointer data)
+{
+  g_free (mini_net_write (&f->weights, f->folder, DEFECT_KERNEL_SHAPE));
+  assert_load_fails (f->model_json, NS_ERROR_WEIGHTS, "conv2a");
+}
+
+static void
+test_bad_json (Fixture *f, gconstpointer data)
+{
+  g_assert_true (g_file_set_contents (f->model_json, "{\"modelTopology\": [1, 2", -1, NULL));
+  assert_load_fails (f->model_json, NS_ERROR_MODEL, NULL);
+  g_assert_true (g_file_set_contents (f->model_json, "[1, 2, 3]", -1, NULL));
+  assert_load_fails (f->model_json, NS_ERROR_MODEL, NULL);
+}
+
+/* An empty file parses to no JSON root at all. */
+static void
+test_empty_json (Fixture *f, gconstpointer data)
+{
+  g_assert_true (g_file_set_contents (f->model_json, "", -1, NULL));
+  assert_load_fails (f->model_json, NS_ERROR_MODEL, NULL);
+  GError *error = NULL;
+  g_assert_null (ns_model_load (f->model_json, &error));
+  g_assert_error (error, NS_ERROR, NS_ERROR_MODEL);
+  g_error_free (error);
+}
+
+static void
+test_missing_model (Fixture *f, gconstpointer data)
+{
+  g_assert_cmpint (g_remove (f->model_json), ==, 0);
+  assert_load_fails (f->model_json, NS_ERROR_WEIGHTS, "model.json");
+}
+
+/* A valid model that is neither ResNet-50 nor VGG-19 has no recipe. */
+static void
+test_no_recipe (Fixture *f, gconstpointer data)
+{
+  GError *error = NULL;
+  NsModel *model = ns_model_load (f->folder, &error);
+  g_assert_null (model);
+  g_assert_error (error, NS_ERROR, NS_ERROR_MODEL);
+  g_error_free (error);
+}
+
+int
+main (int argc, char **argv)
+{
+  g_test_init (&argc, &argv, NULL);
+#define ADD(path, func) g_test_add (path, Fixture, NULL, fixture_set_up, func, fixture_tear_down)
+  ADD ("/network/forward-matches-reference", test_forward);
+  ADD ("/network/pruned-to-outputs", test_pruned);
+  ADD ("/network/input-gradient", test_input_gradient);
+  ADD ("/network/objective-gradient", test_objective_gradient);
+  ADD ("/network/errors/unsupported-layer", test_unsupported_layer);
+  ADD ("/network/errors/missing-shard", test_missing_shard);
+  ADD ("/network/errors/truncated-shard", test_truncated_shard);
+  ADD ("/network/errors/nan-weight", test_nan_weight);
+  ADD ("/network/errors/kernel-shape", test_kernel_shape);
+  ADD ("/network/errors/not-json", test_bad_json);
+  ADD ("/network/errors/empty-json", test_empty_json);
+  ADD ("/network/errors/missing-model-json", test_missing_model);
+  ADD ("/network/errors/no-recipe", test_no_recipe);
+#undef ADD
+  return g_test_run ();
+}
