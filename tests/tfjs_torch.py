@@ -242,7 +242,7 @@ def tv_loss(rgb, eps=1e-8):
 
 
 def style_transfer_loss(model, content_img, style_img, content_weight=1.0, style_weight=1e6,
-                        tv_weight=10.0, style_layers=STYLE_LAYERS, content_layer=CONTENT_LAYER):
+                        tv_weight=10.0, tv_epsilon=1e-8, style_layers=STYLE_LAYERS, content_layer=CONTENT_LAYER):
     """Returns loss(rgb) for an NCHW RGB 0..1 tensor, giving (total, parts dict).
 
     Style layers have equal weights; style = mean((G - S)^2) summed over layers,
@@ -257,7 +257,7 @@ def style_transfer_loss(model, content_img, style_img, content_weight=1.0, style
         feats = model(preprocess(rgb), names)
         content = torch.mean((feats[content_layer] - target_content) ** 2)
         style = sum(torch.mean((gram(feats[n]) - grams[n]) ** 2) for n in style_layers)
-        tv = tv_loss(rgb)
+        tv = tv_loss(rgb, tv_epsilon)
         total = content_weight * content + style_weight * style + tv_weight * tv
         return total, {"content": content.item(), "style": style.item(), "tv": tv.item()}
 
