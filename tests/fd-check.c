@@ -35,11 +35,16 @@ fd_crosses_kink (NsPass *pass, float *input, gsize i, float eps)
   input[i] = saved;
   float **mid = snapshot (pass, input);
 
-  /* On a linear piece v(+) + v(-) - 2 v(0) vanishes up to rounding; across a
-   * kink it is of the order of the change v(+) - v(-) of that element. */
+  /* Kinks are where ReLU and max-pool outputs bend (and those outputs are
+   * kept after the forward pass; others may share buffers). On a linear
+   * piece v(+) + v(-) - 2 v(0) vanishes up to rounding; across a kink it is
+   * of the order of the change v(+) - v(-) of that element. */
   gboolean kink = FALSE;
   for (int k = 1; k < net->n_nodes && !kink; k++)
     {
+      const NsNode *node = &net->nodes[k];
+      if (node->op != NS_OP_RELU && node->op != NS_OP_MAXPOOL && !(node->op == NS_OP_CONV && node->relu))
+        continue;
       gsize n = ns_shape_size (pass->shapes[k]);
       double scale = 0;
       for (gsize j = 0; j < n; j++)
