@@ -397,9 +397,9 @@ main (int argc, char **argv)
   ADD ("/network/errors/nan-weight", test_nan_weight);
   ADD ("/network/errors/kernel-shape", test_kernel_shape);
   ADD ("/network/errors/not-json", test_bad_json);
-  ADD ("/network/errors/empty-json", test_empty_json);
   ADD ("/network/errors/missing-model-json", test_missing_model);
   ADD ("/network/errors/no-recipe", test_no_recipe);
+  ADD ("/network/errors/empty-json", test_empty_json);
 #undef ADD
   return g_test_run ();
 }
