@@ -24,6 +24,12 @@ parse_model_json (const char *model_json, GError **error)
       g_object_unref (parser);
       return NULL;
     }
+  if (!json_parser_get_root (parser))
+    {
+      g_set_error (error, NS_ERROR, NS_ERROR_MODEL, "%s is empty, not a model.json", model_json);
+      g_object_unref (parser);
+      return NULL;
+    }
   return parser;
 }
 

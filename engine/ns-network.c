@@ -403,8 +403,9 @@ ns_pass_zero_grads (NsPass *pass)
   memset (pass->live, 0, pass->net->n_nodes * sizeof (gboolean));
 }
 
-float *
-ns_pass_grad (NsPass *pass, int node)
+/* The gradient buffer of a node, zeroed on first use in this evaluation. */
+static float *
+grad_buffer (NsPass *pass, int node)
 {
   gsize n = ns_shape_size (pass->shapes[node]);
   if (!pass->live[node])
@@ -413,6 +414,14 @@ ns_pass_grad (NsPass *pass, int node)
       pass->live[node] = TRUE;
     }
   return pass->grads[node];
+}
+
+float *
+ns_pass_grad (NsPass *pass, int node)
+{
+  /* Only tapped outputs have gradient buffers of their own before backward. */
+  g_return_val_if_fail (pass->net->nodes[node].tapped, NULL);
+  return grad_buffer (pass, node);
 }
 
 static void
@@ -442,38 +451,38 @@ ns_pass_backward (NsPass *pass, float *dinput)
             NsConv conv = conv_params (node, in_shape);
             if (node->relu)
               ns_relu_mask (pass->values[i], dout, n);
-            ns_conv_backward (&conv, dout, out_shape, ns_pass_grad (pass, a), in_shape, pass->workspace);
+            ns_conv_backward (&conv, dout, out_shape, grad_buffer (pass, a), in_shape, pass->workspace);
           }
           break;
         case NS_OP_RELU:
           ns_relu_mask (pass->values[i], dout, n);
-          add_into (ns_pass_grad (pass, a), dout, n);
+          add_into (grad_buffer (pass, a), dout, n);
           break;
         case NS_OP_ZEROPAD:
-          ns_zeropad_backward (dout, out_shape, ns_pass_grad (pass, a), in_shape, node->pad[0], node->pad[2]);
+          ns_zeropad_backward (dout, out_shape, grad_buffer (pass, a), in_shape, node->pad[0], node->pad[2]);
           break;
         case NS_OP_MAXPOOL:
           {
             NsPool pool = pool_params (node, in_shape);
             ns_maxpool_backward (&pool, pass->values[a], in_shape, pass->values[i], dout, out_shape,
-                                 ns_pass_grad (pass, a));
+                                 grad_buffer (pass, a));
           }
           break;
         case NS_OP_AVGPOOL:
           {
             NsPool pool = pool_params (node, in_shape);
-            ns_avgpool_backward (&pool, dout, out_shape, ns_pass_grad (pass, a), in_shape);
+            ns_avgpool_backward (&pool, dout, out_shape, grad_buffer (pass, a), in_shape);
           }
           break;
         case NS_OP_ADD:
-          add_into (ns_pass_grad (pass, a), dout, n);
-          add_into (ns_pass_grad (pass, node->inputs[1]), dout, n);
+          add_into (grad_buffer (pass, a), dout, n);
+          add_into (grad_buffer (pass, node->inputs[1]), dout, n);
           break;
         case NS_OP_GLOBAL_AVGPOOL:
-          ns_global_avgpool_backward (dout, ns_pass_grad (pass, a), in_shape);
+          ns_global_avgpool_backward (dout, grad_buffer (pass, a), in_shape);
           break;
         case NS_OP_DENSE:
-          ns_dense_backward (dout, node->cout, node->kernel, node->cin, ns_pass_grad (pass, a));
+          ns_dense_backward (dout, node->cout, node->kernel, node->cin, grad_buffer (pass, a));
           break;
         case NS_OP_INPUT:
           break;

@@ -10,6 +10,7 @@
 #include <string.h>
 
 #define NS_MAX_SIZE 16384
+#define NS_MIN_SIDE 16      /* smaller results carry no visible style */
 #define NS_MAX_ITERATIONS 100000
 #define NS_MAX_RELATIVE_WEIGHT 1e6
 
@@ -205,6 +206,13 @@ ns_stylize (const NsModel *model, const NsImage *content, const NsImage *style, 
   const NsRecipe *recipe = model->recipe;
   NsSchedulePlan plan;
   ns_schedule_plan (recipe, params, content->width, content->height, &plan);
+  int last = plan.n_stages - 1;
+  if (MIN (plan.width[last], plan.height[last]) < NS_MIN_SIDE)
+    {
+      g_set_error (error, NS_ERROR, NS_ERROR_PARAMS, "a %dx%d result is too small: both sides must be at "
+                   "least %d pixels", plan.width[last], plan.height[last], NS_MIN_SIDE);
+      return NULL;
+    }
 
   Run run = { 0 };
   run.params = params;
