@@ -12,10 +12,6 @@
 
 #include <string.h>
 
-/* Floats of core features gathered at a time when a core's rows are not
- * contiguous (twice: features and their gradient). */
-#define SCRATCH_FLOATS (2u << 20)
-
 static int
 n_layers (const NsObjective *o)
 {
@@ -34,12 +30,6 @@ static NsRect
 layer_core (const NsObjective *o, const NsTilePlan *plan, int t, int l)
 {
   return ns_tile_feature_core (plan, &plan->tiles[t], o->strides[l], o->pass->shapes[layer_node (o, l)]);
-}
-
-static gsize
-rect_area (NsRect r)
-{
-  return r.x1 > r.x0 && r.y1 > r.y0 ? (gsize) (r.x1 - r.x0) * (r.y1 - r.y0) : 0;
 }
 
 /* Runs the network on tile t's window of rgb (an image of the plan's size),
@@ -62,103 +52,6 @@ run_tile (NsObjective *o, const NsTilePlan *plan, int t, const float *rgb, GErro
   ns_pass_forward (o->pass, o->input);
   o->last_tile = plan == o->plan ? t : -1;
   return TRUE;
-}
-
-static float *
-scratch (NsObjective *o, gsize floats)
-{
-  if (o->scratch_size < floats)
-    {
-      g_free (o->scratch);
-      o->scratch = g_new (float, floats);
-      o->scratch_size = floats;
-    }
-  return o->scratch;
-}
-
-/* Rows of a core gathered per chunk, so that each chunk fits the scratch. */
-static int
-chunk_rows (NsShape s, NsRect r)
-{
-  return MAX (1, (int) (SCRATCH_FLOATS / ((gsize) (r.x1 - r.x0) * s.c)));
-}
-
-static void
-gather (const float *features, NsShape s, NsRect r, int y, int rows, float *out)
-{
-  gsize row = (gsize) (r.x1 - r.x0) * s.c;
-  for (int k = 0; k < rows; k++)
-    memcpy (out + k * row, features + ((gsize) (y + k) * s.w + r.x0) * s.c, row * sizeof (float));
-}
-
-/* gram += scale F^T F over the core positions r of features. */
-static void
-gram_of_core (NsObjective *o, const float *features, NsShape s, NsRect r, float scale, float *gram)
-{
-  int cw = r.x1 - r.x0;
-  if (!rect_area (r))
-    return;
-  if (cw == s.w)
-    {
-      ns_gram_accumulate (features + (gsize) r.y0 * s.w * s.c, (r.y1 - r.y0) * cw, s.c, scale, gram);
-      return;
-    }
-  int rows = chunk_rows (s, r);
-  float *buffer = scratch (o, (gsize) rows * cw * s.c);
-  for (int y = r.y0; y < r.y1; y += rows)
-    {
-      int m = MIN (rows, r.y1 - y);
-      gather (features, s, r, y, m, buffer);
-      ns_gram_accumulate (buffer, m * cw, s.c, scale, gram);
-    }
-}
-
-/* grad += the Gram's gradient at the core positions r only. */
-static void
-gram_backward_core (NsObjective *o, const float *features, NsShape s, NsRect r, const float *dgram, float scale,
-                    float *grad)
-{
-  int cw = r.x1 - r.x0;
-  if (!rect_area (r))
-    return;
-  if (cw == s.w)
-    {
-      gsize offset = (gsize) r.y0 * s.w * s.c;
-      ns_gram_backward (features + offset, (r.y1 - r.y0) * cw, s.c, dgram, scale, grad + offset);
-      return;
-    }
-  int rows = chunk_rows (s, r);
-  gsize chunk = (gsize) rows * cw * s.c, row = (gsize) cw * s.c;
-  float *buffer = scratch (o, 2 * chunk), *dbuffer = buffer + chunk;
-  for (int y = r.y0; y < r.y1; y += rows)
-    {
-      int m = MIN (rows, r.y1 - y);
-      gather (features, s, r, y, m, buffer);
-      memset (dbuffer, 0, m * row * sizeof (float));
-      ns_gram_backward (buffer, m * cw, s.c, dgram, scale, dbuffer);
-      for (int k = 0; k < m; k++)
-        {
-          float *dst = grad + ((gsize) (y + k) * s.w + r.x0) * s.c;
-          for (gsize i = 0; i < row; i++)
-            dst[i] += dbuffer[k * row + i];
-        }
-    }
-}
-
-/* The content loss over the core positions r, whose targets are stored row
- * after row; total is the number of values of the whole image. */
-static double
-content_of_core (const float *features, NsShape s, NsRect r, const float *target, gsize total, double weight,
-                 float *grad)
-{
-  double loss = 0;
-  gsize row = (gsize) MAX (0, r.x1 - r.x0) * s.c;
-  for (int y = r.y0; y < r.y1 && row; y++, target += row)
-    {
-      gsize offset = ((gsize) y * s.w + r.x0) * s.c;
-      loss += ns_content_loss (features + offset, target, row, weight * row / total, grad ? grad + offset : NULL);
-    }
-  return loss;
 }
 
 /* The style image's Gram matrices, in tiles of the same plan parameters, at
@@ -188,8 +81,8 @@ compute_style_grams (NsObjective *o, const NsImage *style, int tile, int halo, G
           NsRect r = layer_core (o, plan, t, i);
           if (!o->style_grams[i])
             o->style_grams[i] = g_new0 (float, (gsize) s.c * s.c);
-          gram_of_core (o, o->pass->values[node], s, r, 1.0f / s.c, o->style_grams[i]);
-          positions[i] += rect_area (r);
+          ns_core_gram (&o->scratch, o->pass->values[node], s, r, 1.0f / s.c, o->style_grams[i]);
+          positions[i] += ns_rect_area (r);
         }
     }
   for (int i = 0; i < recipe->n_style; i++)
@@ -221,7 +114,7 @@ compute_content_targets (NsObjective *o, const NsImage *content, GError **error)
       if (!(ok = run_tile (o, o->plan, t, resized->pixels, error)))
         break;
       for (int i = 0; i < n_style; i++)
-        o->style_positions[i] += rect_area (layer_core (o, o->plan, t, i));
+        o->style_positions[i] += ns_rect_area (layer_core (o, o->plan, t, i));
       for (int i = 0; i < recipe->n_content; i++)
         {
           int node = o->model->content_nodes[i];
@@ -343,7 +236,7 @@ ns_objective_free (NsObjective *o)
   g_free (o->grad_rgb);
   g_free (o->input);
   g_free (o->dinput);
-  g_free (o->scratch);
+  g_free (o->scratch.data);
   g_free (o);
 }
 
@@ -356,7 +249,7 @@ ns_objective_bytes (const NsModel *model, int width, int height)
   for (int l = 0; l < n; l++)
     nodes[l] = l < recipe->n_style ? model->style_nodes[l] : model->content_nodes[l - recipe->n_style];
   /* rgb and grad_rgb, and the gathering scratch */
-  double bytes = (double) width * height * 3 * 2 * sizeof (float) + 2.0 * SCRATCH_FLOATS * sizeof (float);
+  double bytes = (double) width * height * 3 * 2 * sizeof (float) + 2.0 * NS_TILE_SCRATCH_FLOATS * sizeof (float);
   if (ns_tile_strides (model->net, nodes, n, strides, channels, NULL))
     for (int l = 0; l < n; l++)
       bytes += l < recipe->n_style ? (double) channels[l] * channels[l] * 2 * sizeof (float)   /* targets, dgram */
@@ -377,14 +270,14 @@ backward_tile (NsObjective *o, int t, gboolean with_style)
     {
       int node = model->style_nodes[i];
       NsShape s = pass->shapes[node];
-      gram_backward_core (o, pass->values[node], s, layer_core (o, o->plan, t, i), o->dgrams[i],
+      ns_core_gram_backward (&o->scratch, pass->values[node], s, layer_core (o, o->plan, t, i), o->dgrams[i],
                           (float) (1.0 / ((double) o->style_positions[i] * s.c)), ns_pass_grad (pass, node));
     }
   for (int i = 0; i < recipe->n_content; i++)
     {
       int node = model->content_nodes[i];
       const float *target = o->content_features[i] + o->content_offsets[t * recipe->n_content + i];
-      o->content_loss += content_of_core (pass->values[node], pass->shapes[node],
+      o->content_loss += ns_core_content_loss (pass->values[node], pass->shapes[node],
                                           layer_core (o, o->plan, t, recipe->n_style + i), target,
                                           o->content_counts[i], o->content_weight * recipe->content[i].weight,
                                           ns_pass_grad (pass, node));
@@ -437,7 +330,7 @@ ns_objective_evaluate (NsObjective *o, const double *x, double *grad)
         {
           int node = model->style_nodes[i];
           NsShape s = o->pass->shapes[node];
-          gram_of_core (o, o->pass->values[node], s, layer_core (o, o->plan, t, i),
+          ns_core_gram (&o->scratch, o->pass->values[node], s, layer_core (o, o->plan, t, i),
                         (float) (1.0 / ((double) o->style_positions[i] * s.c)), o->dgrams[i]);
         }
     }

@@ -21,8 +21,7 @@ typedef struct
   float         *rgb, *grad_rgb;    /* whole image */
   float         *input, *dinput;    /* one window */
   float        **dgrams;            /* per style layer: the Gram, then d loss / d Gram */
-  float         *scratch;           /* core features gathered from non-contiguous rows */
-  gsize          scratch_size;      /* floats */
+  NsTileScratch  scratch;           /* core features gathered from non-contiguous rows */
   int            last_tile;         /* whose activations pass holds, or -1 */
   /* the terms of the last evaluation (weighted) */
   double         content_loss, style_loss, tv_loss;

@@ -1,10 +1,13 @@
-/* ns-tiles.c: tile plans with halos, their feature-grid geometry, and the
- * per-stage memory plan (docs/tiling.md). */
+/* ns-tiles.c: tile plans with halos, their feature-grid geometry, the loss
+ * terms restricted to a tile's core, and the per-stage memory plan
+ * (docs/tiling.md). */
 #include "ns-tiles.h"
 #include "ns-objective.h"
+#include "ns-losses.h"
 
 #include <math.h>
 #include <stdlib.h>
+#include <string.h>
 
 #define MB                 1048576.0
 #define FULL_HISTORY       8
@@ -134,6 +137,111 @@ ns_tile_strides (const NsNetwork *net, const int *nodes, int n, int *strides, in
   ns_pass_free (probe);
   return TRUE;
 }
+
+/* ---- loss terms over a tile's core ------------------------------------------------ */
+
+gsize
+ns_rect_area (NsRect r)
+{
+  return r.x1 > r.x0 && r.y1 > r.y0 ? (gsize) (r.x1 - r.x0) * (r.y1 - r.y0) : 0;
+}
+
+static float *
+scratch_floats (NsTileScratch *scratch, gsize floats)
+{
+  if (scratch->size < floats)
+    {
+      g_free (scratch->data);
+      scratch->data = g_new (float, floats);
+      scratch->size = floats;
+    }
+  return scratch->data;
+}
+
+/* Rows of a core gathered per chunk, so that each chunk fits the scratch. */
+static int
+chunk_rows (NsShape s, NsRect r)
+{
+  return MAX (1, (int) (NS_TILE_SCRATCH_FLOATS / ((gsize) (r.x1 - r.x0) * s.c)));
+}
+
+static void
+gather (const float *features, NsShape s, NsRect r, int y, int rows, float *out)
+{
+  gsize row = (gsize) (r.x1 - r.x0) * s.c;
+  for (int k = 0; k < rows; k++)
+    memcpy (out + k * row, features + ((gsize) (y + k) * s.w + r.x0) * s.c, row * sizeof (float));
+}
+
+void
+ns_core_gram (NsTileScratch *scratch, const float *features, NsShape s, NsRect r, float scale, float *gram)
+{
+  int cw = r.x1 - r.x0;
+  if (!ns_rect_area (r))
+    return;
+  if (cw == s.w)   /* whole rows: contiguous */
+    {
+      ns_gram_accumulate (features + (gsize) r.y0 * s.w * s.c, (r.y1 - r.y0) * cw, s.c, scale, gram);
+      return;
+    }
+  int rows = chunk_rows (s, r);
+  float *buffer = scratch_floats (scratch, (gsize) rows * cw * s.c);
+  for (int y = r.y0; y < r.y1; y += rows)
+    {
+      int m = MIN (rows, r.y1 - y);
+      gather (features, s, r, y, m, buffer);
+      ns_gram_accumulate (buffer, m * cw, s.c, scale, gram);
+    }
+}
+
+void
+ns_core_gram_backward (NsTileScratch *scratch, const float *features, NsShape s, NsRect r, const float *dgram,
+                       float scale, float *grad)
+{
+  int cw = r.x1 - r.x0;
+  if (!ns_rect_area (r))
+    return;
+  if (cw == s.w)
+    {
+      gsize offset = (gsize) r.y0 * s.w * s.c;
+      ns_gram_backward (features + offset, (r.y1 - r.y0) * cw, s.c, dgram, scale, grad + offset);
+      return;
+    }
+  int rows = chunk_rows (s, r);
+  gsize chunk = (gsize) rows * cw * s.c, row = (gsize) cw * s.c;
+  float *buffer = scratch_floats (scratch, 2 * chunk), *dbuffer = buffer + chunk;
+  for (int y = r.y0; y < r.y1; y += rows)
+    {
+      int m = MIN (rows, r.y1 - y);
+      gather (features, s, r, y, m, buffer);
+      memset (dbuffer, 0, m * row * sizeof (float));
+      ns_gram_backward (buffer, m * cw, s.c, dgram, scale, dbuffer);
+      for (int k = 0; k < m; k++)
+        {
+          float *dst = grad + ((gsize) (y + k) * s.w + r.x0) * s.c;
+          for (gsize i = 0; i < row; i++)
+            dst[i] += dbuffer[k * row + i];
+        }
+    }
+}
+
+double
+ns_core_content_loss (const float *features, NsShape s, NsRect r, const float *target, gsize total, double weight,
+                      float *grad)
+{
+  double loss = 0;
+  gsize row = (gsize) MAX (0, r.x1 - r.x0) * s.c;
+  /* Per row, weight * row / total makes ns_content_loss' mean over the row a
+   * share of the mean over the whole image. */
+  for (int y = r.y0; y < r.y1 && row; y++, target += row)
+    {
+      gsize offset = ((gsize) y * s.w + r.x0) * s.c;
+      loss += ns_content_loss (features + offset, target, row, weight * row / total, grad ? grad + offset : NULL);
+    }
+  return loss;
+}
+
+/* ---- memory plan ------------------------------------------------------------------ */
 
 /* The largest pass over a window of a tile of this core size. */
 static double

@@ -49,6 +49,33 @@ NsRect ns_tile_feature_core (const NsTilePlan *plan, const NsTile *tile, int str
 gboolean ns_tile_strides (const NsNetwork *net, const int *nodes, int n, int *strides, int *channels,
                           GError **error);
 
+/* ---- loss terms over a tile's core ----------------------------------------------
+ * features is a layer's output on a tile's window (shape s, HWC); r is the
+ * tile's core in that grid (ns_tile_feature_core()). */
+
+#define NS_TILE_SCRATCH_FLOATS (2u << 20)   /* rows of a core gathered at a time */
+
+typedef struct
+{
+  float *data;          /* grown on demand; g_free() it */
+  gsize  size;          /* floats */
+} NsTileScratch;
+
+gsize  ns_rect_area          (NsRect r);
+/* gram += scale F^T F over the core positions. */
+void   ns_core_gram          (NsTileScratch *scratch, const float *features, NsShape s, NsRect r, float scale,
+                              float *gram);
+/* grad += the Gram's gradient (ns_gram_backward()) at the core positions only. */
+void   ns_core_gram_backward (NsTileScratch *scratch, const float *features, NsShape s, NsRect r,
+                              const float *dgram, float scale, float *grad);
+/* The content loss over the core positions, whose targets are stored row
+ * after row; total is the number of values of the whole image, so that the
+ * cores' losses add up to the whole image's. grad += its gradient. */
+double ns_core_content_loss  (const float *features, NsShape s, NsRect r, const float *target, gsize total,
+                              double weight, float *grad);
+
+/* ---- memory plan ------------------------------------------------------------------ */
+
 typedef struct
 {
   int    tile, halo;      /* tile 0: one untiled pass */
