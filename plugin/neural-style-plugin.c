@@ -1,0 +1,225 @@
+/* neural-style-plugin.c: the GIMP 2.10 plug-in's PDB procedure
+ * plug-in-neural-style: registration, run modes and return values. */
+#include <gegl.h>
+#include <libgimp/gimp.h>
+
+#include "ns-plugin-job.h"
+
+static void query (void);
+static void run   (const gchar      *name,
+                   gint              n_params,
+                   const GimpParam  *params,
+                   gint             *n_return_vals,
+                   GimpParam       **return_vals);
+
+const GimpPlugInInfo PLUG_IN_INFO = { NULL, NULL, query, run };
+
+MAIN ()
+
+#define N_ARGS 11
+
+static void
+query (void)
+{
+  static const GimpParamDef args[N_ARGS] = {
+    { GIMP_PDB_INT32,    "run-mode",
+      "The run mode { RUN-INTERACTIVE (0), RUN-NONINTERACTIVE (1), RUN-WITH-LAST-VALS (2) }" },
+    { GIMP_PDB_IMAGE,    "image", "Input image" },
+    { GIMP_PDB_DRAWABLE, "drawable",
+      "Content layer to stylise (RGB or grayscale; with a selection only the "
+      "selected part changes)" },
+    { GIMP_PDB_DRAWABLE, "style-drawable",
+      "Drawable whose look is transferred (any open image, RGB or grayscale, "
+      "alpha ignored)" },
+    { GIMP_PDB_FLOAT,    "content-weight",
+      "Weight of the content's structure, relative (>= 0; 1.0 = the engine's "
+      "balanced default)" },
+    { GIMP_PDB_FLOAT,    "style-weight",
+      "Weight of the style's textures and colours, relative (>= 0; 1.0 = the "
+      "engine's balanced default)" },
+    { GIMP_PDB_FLOAT,    "tv-weight",
+      "Weight of the smoothness (total variation) term, relative (>= 0; 1.0 = "
+      "the engine's balanced default)" },
+    { GIMP_PDB_INT32,    "iterations",
+      "Optimiser (L-BFGS) iterations (>= 1; more is slower and stronger)" },
+    { GIMP_PDB_INT32,    "size",
+      "Longest side of the working resolution in pixels (>= 0; 0 = the "
+      "layer's own size; smaller is faster, the result is scaled to the layer)" },
+    { GIMP_PDB_INT32,    "seed",
+      "Seed of the random noise for init NOISE and BLEND (any value)" },
+    { GIMP_PDB_INT32,    "init",
+      "Starting image { CONTENT (0), NOISE (1), BLEND (2) }" },
+  };
+  static const GimpParamDef return_vals[] = {
+    { GIMP_PDB_LAYER, "styled-layer", "The new layer, directly above the drawable" },
+  };
+
+  gimp_install_procedure (NS_PLUGIN_PROC,
+                          "Repaint a layer in the style of another image",
+                          "Neural style transfer (Gatys et al.) with a "
+                          "pretrained ResNet-50: optimises a new layer so its "
+                          "content features match the drawable and its "
+                          "feature correlations (Gram matrices) match the style "
+                          "drawable. The result is a new layer named "
+                          "\"<layer> (Neural Style)\" directly above the "
+                          "drawable, with its size, offsets and alpha; with a "
+                          "selection only the selected area changes. One undo "
+                          "step removes it. Needs the network weights (see "
+                          "NEURAL_STYLE_WEIGHTS).",
+                          "The gimp-neural-style authors",
+                          "The gimp-neural-style authors",
+                          "2024",
+                          "Neural _Style...",
+                          "RGB*, GRAY*",
+                          GIMP_PLUGIN,
+                          G_N_ELEMENTS (args), G_N_ELEMENTS (return_vals),
+                          args, return_vals);
+  gimp_plugin_menu_register (NS_PLUGIN_PROC, "<Image>/Filters/Artistic");
+}
+
+static void
+values_from_params (NsPluginValues *values, const GimpParam *params)
+{
+  values->style_drawable = params[3].data.d_drawable;
+  values->content_weight = params[4].data.d_float;
+  values->style_weight = params[5].data.d_float;
+  values->tv_weight = params[6].data.d_float;
+  values->iterations = params[7].data.d_int32;
+  values->size = params[8].data.d_int32;
+  values->seed = params[9].data.d_int32;
+  values->init = params[10].data.d_int32;
+}
+
+static NsModel *
+load_model (GError **error)
+{
+  GError *load_error = NULL;
+  NsModel *model = ns_model_load (NULL, &load_error);
+  if (model == NULL)
+    {
+      g_set_error (error, NS_ERROR, NS_ERROR_WEIGHTS,
+                   "Neural Style could not load its network weights: %s\n%s",
+                   load_error->message, ns_weights_fetch_hint ());
+      g_error_free (load_error);
+    }
+  return model;
+}
+
+/* The values to run with, per run mode. Returns FALSE with error unset if
+ * the user cancelled the dialog. */
+static gboolean
+choose_values (GimpRunMode      run_mode,
+               gint32           image_id,
+               gint32           drawable_id,
+               const GimpParam *params,
+               gint             n_params,
+               NsPluginValues  *values,
+               const NsModel   *model,
+               GError         **error)
+{
+  switch (run_mode)
+    {
+    case GIMP_RUN_NONINTERACTIVE:
+      if (n_params != N_ARGS)
+        {
+          g_set_error (error, NS_ERROR, NS_ERROR_PARAMS,
+                       "%s takes %d arguments, got %d", NS_PLUGIN_PROC,
+                       N_ARGS, n_params);
+          return FALSE;
+        }
+      values_from_params (values, params);
+      return TRUE;
+
+    case GIMP_RUN_WITH_LAST_VALS:
+      if (!gimp_get_data (NS_PLUGIN_PROC, values))
+        {
+          g_set_error (error, NS_ERROR, NS_ERROR_PARAMS,
+                       "Neural Style has not run yet; there are no last values");
+          return FALSE;
+        }
+      return TRUE;
+
+    case GIMP_RUN_INTERACTIVE:
+    default:
+      gimp_get_data (NS_PLUGIN_PROC, values);   /* keeps defaults if none */
+#ifdef NS_NO_DIALOG
+      /* Built without ui/: run again with the last values. */
+      if (values->style_drawable == -1)
+        values->style_drawable = drawable_id;
+      return TRUE;
+#else
+      return ns_dialog_run (image_id, drawable_id, values, model);
+#endif
+    }
+}
+
+static void
+run (const gchar      *name,
+     gint              n_params,
+     const GimpParam  *params,
+     gint             *n_return_vals,
+     GimpParam       **return_vals)
+{
+  static GimpParam results[2];
+  *n_return_vals = 1;
+  *return_vals = results;
+  results[0].type = GIMP_PDB_STATUS;
+
+  if (n_params < 3)
+    {
+      results[0].data.d_status = GIMP_PDB_CALLING_ERROR;
+      return;
+    }
+
+  gegl_init (NULL, NULL);
+  GimpRunMode run_mode = params[0].data.d_int32;
+  gint32 image_id = params[1].data.d_image;
+  gint32 drawable_id = params[2].data.d_drawable;
+
+  NsPluginValues values;
+  ns_plugin_values_init (&values);
+  GError *error = NULL;
+  NsModel *model = NULL;
+  NsPluginJob job;
+  gint32 layer_id = -1;
+  gboolean chosen;
+
+  /* The dialog shows a preview, so it gets the model; in the other modes the
+   * cheap checks come first so bad calls fail fast. */
+  if (run_mode == GIMP_RUN_INTERACTIVE)
+    {
+      model = ns_model_load (NULL, NULL);
+      chosen = choose_values (run_mode, image_id, drawable_id, params,
+                              n_params, &values, model, &error);
+    }
+  else
+    chosen = choose_values (run_mode, image_id, drawable_id, params,
+                            n_params, &values, NULL, &error);
+
+  if (chosen && ns_plugin_job_prepare (&job, image_id, drawable_id, &values, &error)
+      && (model != NULL || (model = load_model (&error)) != NULL))
+    layer_id = ns_plugin_job_run (&job, model, &error);
+
+  if (layer_id != -1)
+    {
+      gimp_set_data (NS_PLUGIN_PROC, &values, sizeof values);
+      if (run_mode != GIMP_RUN_NONINTERACTIVE)
+        gimp_displays_flush ();
+      results[0].data.d_status = GIMP_PDB_SUCCESS;
+      results[1].type = GIMP_PDB_LAYER;
+      results[1].data.d_layer = layer_id;
+      *n_return_vals = 2;
+    }
+  else if (error == NULL)
+    results[0].data.d_status = GIMP_PDB_CANCEL;
+  else
+    {
+      results[0].data.d_status = GIMP_PDB_EXECUTION_ERROR;
+      results[1].type = GIMP_PDB_STRING;
+      results[1].data.d_string = g_strdup (error->message);   /* GIMP's convention: lives until exit */
+      *n_return_vals = 2;   /* GIMP shows it to interactive users */
+      g_error_free (error);
+    }
+
+  g_clear_pointer (&model, ns_model_free);
+}

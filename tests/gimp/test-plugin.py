@@ -1,0 +1,240 @@
+#!/usr/bin/python3
+"""Tests the plug-in inside real GIMP 2.10 (gimp-console, batch Script-Fu).
+
+Usage: test-plugin.py PLUGIN [--keep]
+
+Installs PLUGIN into a throw-away GIMP profile (GIMP2_DIRECTORY), runs
+checks.scm in one gimp-console session, then checks what it recorded
+(results.txt, one S-expression per case) and the PNGs it saved against
+expectations computed here: layer placement, size, offsets and alpha,
+pixels changed inside the (selected) region and bit-identical outside,
+errors for bad inputs with the image unchanged, and the weights hint when
+the weights are missing. TAP output; exit 77 (skip) without weights.
+"""
+import os
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+
+import numpy as np
+from PIL import Image
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+GIMP = "gimp-console-2.10"
+
+
+def default_weights():
+    """The model.json that ns_weights_default_path() resolves to."""
+    env = os.environ.get("NEURAL_STYLE_WEIGHTS")
+    if env:
+        return os.path.join(env, "model.json") if os.path.isdir(env) else env
+    data = os.environ.get("XDG_DATA_HOME") or os.path.expanduser("~/.local/share")
+    return os.path.join(data, "neural-style", "resnet50", "model.json")
+
+
+def parse_sexp(text):
+    """Parses Script-Fu's `write` output: lists, strings, numbers, symbols."""
+    tokens = re.findall(r'"(?:\\.|[^"\\])*"|[()]|[^\s()"]+', text)
+    pos = 0
+
+    def item():
+        nonlocal pos
+        tok = tokens[pos]
+        pos += 1
+        if tok == "(":
+            out = []
+            while tokens[pos] != ")":
+                out.append(item())
+            pos += 1
+            return out
+        if tok.startswith('"'):
+            return bytes(tok[1:-1], "utf-8").decode("unicode_escape")
+        try:
+            return int(tok)
+        except ValueError:
+            try:
+                return float(tok)
+            except ValueError:
+                return tok
+
+    return item()
+
+
+def run_gimp(profile, weights, batch, timeout):
+    env = dict(os.environ, GIMP2_DIRECTORY=profile, NEURAL_STYLE_WEIGHTS=weights)
+    cmd = [GIMP, "-i", "-d", "-f"]
+    for b in batch:
+        cmd += ["-b", b]
+    cmd += ["-b", "(gimp-quit 0)"]
+    return subprocess.run(cmd, env=env, capture_output=True, text=True, timeout=timeout)
+
+
+def make_profile(root, plugin):
+    profile = os.path.join(root, "profile")
+    folder = os.path.join(profile, "plug-ins", "neural-style")
+    os.makedirs(folder)
+    shutil.copy(plugin, os.path.join(folder, "neural-style"))
+    for sub in ("gradients", "brushes", "patterns", "palettes"):
+        os.makedirs(os.path.join(profile, sub))
+    return profile
+
+
+def pixels(tmp, name):
+    path = os.path.join(tmp, name + ".png")
+    if not os.path.exists(path):
+        return np.zeros((0, 0, 4), np.int16) - 1    # matches nothing real
+    return np.asarray(Image.open(os.path.join(tmp, name + ".png")).convert("RGBA"), dtype=np.int16)
+
+
+class Tap:
+    def __init__(self):
+        self.n = 0
+        self.failed = 0
+
+    def ok(self, cond, what, detail=""):
+        self.n += 1
+        if not cond:
+            self.failed += 1
+        print("%s %d - %s%s" % ("ok" if cond else "not ok", self.n, what,
+                                "" if cond else "  # " + str(detail)))
+        sys.stdout.flush()
+
+
+def check_success(tap, tmp, case, expect_grey=False, region=None):
+    """A successful case: the layer, where it is, and its pixels."""
+    name, outcome, position, before, after = case[0], case[1], case[2], case[3][1], case[4][1]
+    tap.ok(outcome[0] == "ok", name + ": succeeds", outcome)
+    if outcome[0] != "ok":
+        return
+    layer_id = outcome[1]
+    new = [l for l in after if l[0] == layer_id]
+    tap.ok(len(after) == len(before) + 1 and len(new) == 1, name + ": adds exactly one layer")
+    src = [l for l in after if l[1] == ("grey" if expect_grey else "content")][0]
+    tap.ok(position[1] >= 0 and position[1] == position[2] - 1,
+           name + ": new layer directly above the drawable", position)
+    tap.ok(new[0][1] == src[1] + " (Neural Style)", name + ": named after the drawable", new[0][1])
+    tap.ok(new[0][2:6] == src[2:6], name + ": same size and offsets", (new[0][2:6], src[2:6]))
+    # GimpImageType: 0 RGB, 1 RGBA, 2 GRAY, 3 GRAYA.
+    tap.ok(new[0][6] == src[6], name + ": same image type (grey stays grey)", (new[0][6], src[6]))
+
+    result = pixels(tmp, name + "-layer")
+    # The grey image is one layer at 0,0: its composite is the drawable.
+    original = pixels(tmp, name + "-before" if expect_grey else "content")
+    if expect_grey:
+        tap.ok(np.array_equal(result[..., 0], result[..., 1]) and
+               np.array_equal(result[..., 0], result[..., 2]), name + ": result is grey")
+    tap.ok(np.array_equal(result[..., 3], original[..., 3]),
+           name + ": alpha kept (transparent hole stays transparent)")
+    opaque = original[..., 3] > 0
+    inside = np.zeros(opaque.shape, bool)
+    if region is None:
+        inside[:] = True
+    else:
+        x, y, w, h = region
+        inside[y:y + h, x:x + w] = True
+    diff = np.abs(result[..., :3] - original[..., :3]).max(axis=2)
+    changed = diff[inside & opaque].mean()
+    tap.ok(changed > 3.0, name + ": pixels changed (mean |diff| %.1f/255)" % changed)
+    if region is not None:
+        tap.ok(diff[~inside].max() == 0, name + ": pixels outside the selection unchanged",
+               diff[~inside].max())
+    return result
+
+
+def check_failure(tap, tmp, case, pattern):
+    name, outcome, before, after = case[0], case[1], case[3][1], case[4][1]
+    message = outcome[1] if outcome[0] == "error" else ""
+    tap.ok(outcome[0] == "error" and re.search(pattern, message, re.I),
+           name + ": fails with a clear message (%s)" % message.replace("\n", " ")[-150:], outcome)
+    tap.ok(before == after, name + ": layers unchanged", (before, after))
+    tap.ok(np.array_equal(pixels(tmp, name + "-before"), pixels(tmp, name + "-after")),
+           name + ": pixels unchanged")
+
+
+def main():
+    plugin = os.path.abspath(sys.argv[1])
+    keep = "--keep" in sys.argv
+    weights = default_weights()
+    if not os.path.isfile(weights):
+        print("1..0 # SKIP weights not found at %s (run weights/fetch-weights.sh)" % weights)
+        return 77
+    if shutil.which(GIMP) is None:
+        print("1..0 # SKIP %s not installed" % GIMP)
+        return 77
+
+    root = tempfile.mkdtemp(prefix="ns-gimp-test-")
+    tap = Tap()
+    try:
+        profile = make_profile(root, plugin)
+        tmp = os.path.join(root, "out")
+        os.makedirs(tmp)
+        proc = run_gimp(profile, weights,
+                        ['(begin (define ns-tmp "%s") (load "%s"))'
+                         % (tmp, os.path.join(HERE, "checks.scm"))], timeout=600)
+        lines = open(os.path.join(tmp, "results.txt")).read().splitlines() \
+            if os.path.exists(os.path.join(tmp, "results.txt")) else []
+        cases = {c[0]: c for c in map(parse_sexp, lines)}
+        tap.ok("done" in cases, "checks.scm ran to the end", proc.stderr[-2000:])
+
+        def case(name):
+            return cases.get(name, [name, ["error", "case did not run"], ["position", -1, -1],
+                                    ["before", []], ["after", [None]]])
+
+        basic = check_success(tap, tmp, case("basic"))
+        last = check_success(tap, tmp, case("last-vals"))
+        if basic is not None and last is not None:
+            # Same values, same seed: the same result up to threading noise.
+            d = np.abs(basic - last).mean()
+            tap.ok(d < 1.0, "last-vals: repeats the last run (mean |diff| %.3f)" % d)
+        # Selection (image coords 52,40 40x44) in the layer at offset 12,20.
+        check_success(tap, tmp, case("selection"), region=(40, 20, 40, 44))
+        check_success(tap, tmp, case("grey-content"), expect_grey=True)
+        check_success(tap, tmp, case("grey-style"))
+        check_success(tap, tmp, case("rgba-style"))
+
+        check_failure(tap, tmp, case("indexed"), r"indexed")
+        check_failure(tap, tmp, case("tiny"), r"small|at least")
+        check_failure(tap, tmp, case("iterations-0"), r"iterations")
+        check_failure(tap, tmp, case("iterations-neg"), r"iterations")
+        # GIMP itself rejects NaN floats before the plug-in runs.
+        check_failure(tap, tmp, case("content-nan"), r"content.weight")
+        check_failure(tap, tmp, case("style-nan"), r"style.weight")
+        check_failure(tap, tmp, case("tv-neg"), r"tv weight")
+        check_failure(tap, tmp, case("init-bad"), r"init")
+        check_failure(tap, tmp, case("size-neg"), r"size")
+        check_failure(tap, tmp, case("size-huge"), r"memory")
+        tap.ok(case("gone-setup")[1][0] == "ok", "gone-setup: a run with the soon-closed style")
+        check_failure(tap, tmp, case("gone-direct"), r"invalid ID|no longer exists")
+        check_failure(tap, tmp, case("gone-last-vals"), r"no longer exists")
+
+        # Missing weights: the error carries the engine's fetch hint.
+        missing = os.path.join(root, "missing", "model.json")
+        proc = run_gimp(profile, missing, [
+            '''(let* ((out (open-output-file "%s/weights.txt"))
+                      (img (car (gimp-image-new 64 64 RGB)))
+                      (layer (car (gimp-layer-new img 64 64 RGB-IMAGE "c" 100 LAYER-MODE-NORMAL))))
+                 (gimp-image-insert-layer img layer 0 0)
+                 (write (call/cc (lambda (k)
+                          (set! *error-hook* (lambda args (k (list 'error (car args)))))
+                          (list 'ok (plug-in-neural-style RUN-NONINTERACTIVE img layer layer
+                                                          1.0 1.0 1.0 5 32 0 0))))
+                        out)
+                 (write (car (gimp-image-get-layers img)) out)
+                 (close-output-port out))''' % tmp], timeout=120)
+        path = os.path.join(tmp, "weights.txt")
+        text = open(path).read() if os.path.exists(path) else "(missing)"
+        tap.ok("weights" in text and "fetch-weights.sh" in text and text.rstrip().endswith("1"),
+               "missing weights: error with the fetch hint, no layer added", text + proc.stderr[-500:])
+    finally:
+        if keep:
+            print("# kept", root)
+        else:
+            shutil.rmtree(root, ignore_errors=True)
+    print("1..%d" % tap.n)
+    return 1 if tap.failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
