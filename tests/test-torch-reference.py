@@ -22,13 +22,22 @@ RESNET_LAYERS = "activation,activation_9,activation_21,activation_39"
 def parse_args():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("dump_tool")
-    parser.add_argument("model_json")
+    parser.add_argument("model_json", help="a model.json, or 'default' for the engine's default weights")
     parser.add_argument("image")
     parser.add_argument("--layers", default=RESNET_LAYERS, help="comma-separated layer names")
     parser.add_argument("--size", default="96x64", help="WxH of the test image")
     parser.add_argument("--tolerance", type=float, default=1e-4, help="max |a-b| / max |b|")
     parser.add_argument("--classify", metavar="PHOTO", help="also print torch's top-1 fc1000 class of PHOTO at 224x224")
     return parser.parse_args()
+
+
+def default_weights():
+    """The model.json the engine finds without flags (see engine/ns-weights.c)."""
+    env = os.environ.get("NEURAL_STYLE_WEIGHTS")
+    if env:
+        return os.path.join(env, "model.json") if os.path.isdir(env) else env
+    data = os.environ.get("XDG_DATA_HOME") or os.path.join(os.path.expanduser("~"), ".local", "share")
+    return os.path.join(data, "neural-style", "resnet50", "model.json")
 
 
 def skip_all(reason):
@@ -119,6 +128,10 @@ def classify(model, photo):
 
 def main():
     args = parse_args()
+    if args.model_json == "default":
+        args.model_json = default_weights()
+    if not os.path.isfile(args.image):
+        skip_all("no test image at %s" % args.image)
     if not os.path.isfile(args.model_json):
         skip_all("no weights at %s" % args.model_json)
     try:
