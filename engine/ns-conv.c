@@ -6,8 +6,12 @@
  * unpadded conv needs no cols at all: the input already is that matrix.
  * Otherwise cols are built for a block of output rows at a time, so the
  * scratch memory stays bounded whatever the image size.
+ *
+ * im2col, col2im and the bias fill split over threads (ns-parallel.h); the
+ * GEMMs use OpenBLAS' own threads.
  */
 #include "ns-layers.h"
+#include "ns-parallel.h"
 
 #include <string.h>
 #include <cblas.h>
@@ -55,12 +59,18 @@ conv_block_rows (const NsConv *conv, NsShape out, int block_rows)
   return MIN (block_rows, MAX (out.h, 1));
 }
 
+static gsize
+cols_floats (const NsConv *conv, NsShape out, int block_rows)
+{
+  return (gsize) conv_block_rows (conv, out, block_rows) * out.w * conv->kh * conv->kw * conv->cin;
+}
+
 gsize
 ns_conv_workspace_blocked (const NsConv *conv, NsShape in, NsShape out, int block_rows)
 {
   if (conv_is_pointwise (conv))
     return 0;
-  return (gsize) conv_block_rows (conv, out, block_rows) * out.w * conv->kh * conv->kw * conv->cin;
+  return cols_floats (conv, out, block_rows);
 }
 
 gsize
@@ -69,103 +79,156 @@ ns_conv_workspace (const NsConv *conv, NsShape in, NsShape out)
   return ns_conv_workspace_blocked (conv, in, out, 0);
 }
 
-/* Receptive fields of output rows [oy0, oy1) into cols, zeros where the
- * window hangs over the padding. Each kernel tap is cin contiguous floats
- * of the input (HWC), so a tap is one memcpy. */
+/* Loops over cols are memory-bound: a thread needs at least this many
+ * floats of them to be worth starting. */
+#define NS_PARALLEL_FLOATS ((gsize) 128 * 1024)
+
+typedef struct
+{
+  const NsConv *conv;
+  const float  *src;
+  float        *dst;
+  NsShape       is, os;
+  int           oy0, oy1;
+} Cols;
+
+/* Receptive fields of output pixels [begin, end) of the block (pixel 0 is
+ * (oy0, 0)), zeros where the window hangs over the padding. In HWC the kw
+ * taps of a kernel row are kw * cin contiguous input floats: one memcpy
+ * unless the row crosses the left or right edge. */
+static void
+im2col_range (gsize begin, gsize end, gpointer p)
+{
+  const Cols *c = p;
+  const NsConv *conv = c->conv;
+  const gsize tap = conv->cin, krow = conv->kw * tap;
+  const gsize field = (gsize) conv->kh * krow;
+
+  for (gsize i = begin; i < end; i++)
+    {
+      int oy = c->oy0 + (int) (i / c->os.w), ox = (int) (i % c->os.w);
+      float *dst = c->dst + i * field;
+      int iy0 = oy * conv->stride_h - conv->pad_top;
+      int ix0 = ox * conv->stride_w - conv->pad_left;
+      gboolean inside_x = ix0 >= 0 && ix0 + conv->kw <= c->is.w;
+
+      for (int ky = 0; ky < conv->kh; ky++)
+        {
+          int iy = iy0 + ky;
+          float *row = dst + ky * krow;
+          const float *src = c->src + ((gsize) iy * c->is.w + ix0) * tap;
+
+          if (iy < 0 || iy >= c->is.h)
+            memset (row, 0, krow * sizeof (float));
+          else if (inside_x)
+            memcpy (row, src, krow * sizeof (float));
+          else
+            for (int kx = 0; kx < conv->kw; kx++)
+              {
+                int ix = ix0 + kx;
+
+                if (ix < 0 || ix >= c->is.w)
+                  memset (row + kx * tap, 0, tap * sizeof (float));
+                else
+                  memcpy (row + kx * tap, src + kx * tap, tap * sizeof (float));
+              }
+        }
+    }
+}
+
 static void
 im2col_rows (const NsConv *conv, const float *in, NsShape is, NsShape os,
              int oy0, int oy1, float *cols)
 {
+  Cols c = { conv, in, cols, is, os, oy0, oy1 };
+  gsize field = (gsize) conv->kh * conv->kw * conv->cin;
+
+  ns_parallel_for ((gsize) (oy1 - oy0) * os.w, NS_PARALLEL_FLOATS / field + 1, im2col_range, &c);
+}
+
+/* The adjoint of im2col for output rows [oy0, oy1): adds each column entry
+ * back into din. Done as a gather per input row (the items begin..end count
+ * from row iy_first), so that threads own disjoint rows of din. */
+static void
+col2im_range (gsize begin, gsize end, gpointer p)
+{
+  const Cols *c = p;
+  const NsConv *conv = c->conv;
   const gsize tap = conv->cin;
   const gsize field = (gsize) conv->kh * conv->kw * tap;
+  int iy_first = MAX (c->oy0 * conv->stride_h - conv->pad_top, 0);
 
-  for (int oy = oy0; oy < oy1; oy++)
-    for (int ox = 0; ox < os.w; ox++)
+  for (int iy = iy_first + (int) begin; iy < iy_first + (int) end; iy++)
+    for (int ky = 0; ky < conv->kh; ky++)
       {
-        float *dst = cols + ((gsize) (oy - oy0) * os.w + ox) * field;
-        int iy0 = oy * conv->stride_h - conv->pad_top;
-        int ix0 = ox * conv->stride_w - conv->pad_left;
+        int num = iy + conv->pad_top - ky, oy = num / conv->stride_h;
 
-        for (int ky = 0; ky < conv->kh; ky++)
+        if (num < 0 || num % conv->stride_h || oy < c->oy0 || oy >= c->oy1)
+          continue;
+        for (int ox = 0; ox < c->os.w; ox++)
           {
-            int iy = iy0 + ky;
-            float *row = dst + (gsize) ky * conv->kw * tap;
+            const float *src = c->src + ((gsize) (oy - c->oy0) * c->os.w + ox) * field + (gsize) ky * conv->kw * tap;
+            int ix0 = ox * conv->stride_w - conv->pad_left;
+            /* The part of the kernel row inside the image: contiguous in din. */
+            int kx0 = MAX (-ix0, 0), kx1 = MIN (conv->kw, c->is.w - ix0);
 
-            if (iy < 0 || iy >= is.h)
+            if (kx1 > kx0)
               {
-                memset (row, 0, conv->kw * tap * sizeof (float));
-                continue;
-              }
-            for (int kx = 0; kx < conv->kw; kx++)
-              {
-                int ix = ix0 + kx;
+                const float *s = src + kx0 * tap;
+                float *d = c->dst + ((gsize) iy * c->is.w + ix0 + kx0) * tap;
 
-                if (ix < 0 || ix >= is.w)
-                  memset (row + kx * tap, 0, tap * sizeof (float));
-                else
-                  memcpy (row + kx * tap, in + ((gsize) iy * is.w + ix) * tap, tap * sizeof (float));
+                for (gsize k = 0; k < (gsize) (kx1 - kx0) * tap; k++)
+                  d[k] += s[k];
               }
           }
       }
 }
 
-/* The adjoint of im2col_rows: adds each column entry back into din. */
 static void
 col2im_add_rows (const NsConv *conv, const float *cols, NsShape os, int oy0, int oy1,
                  float *din, NsShape is)
 {
-  const gsize tap = conv->cin;
-  const gsize field = (gsize) conv->kh * conv->kw * tap;
+  Cols c = { conv, cols, din, is, os, oy0, oy1 };
+  int first = MAX (oy0 * conv->stride_h - conv->pad_top, 0);
+  int last = MIN ((oy1 - 1) * conv->stride_h - conv->pad_top + conv->kh, is.h);   /* exclusive */
+  gsize row = (gsize) is.w * conv->kh * conv->kw * conv->cin;
 
-  for (int oy = oy0; oy < oy1; oy++)
-    for (int ox = 0; ox < os.w; ox++)
-      {
-        const float *src = cols + ((gsize) (oy - oy0) * os.w + ox) * field;
-        int iy0 = oy * conv->stride_h - conv->pad_top;
-        int ix0 = ox * conv->stride_w - conv->pad_left;
-
-        for (int ky = 0; ky < conv->kh; ky++)
-          {
-            int iy = iy0 + ky;
-
-            if (iy < 0 || iy >= is.h)
-              continue;
-            for (int kx = 0; kx < conv->kw; kx++)
-              {
-                int ix = ix0 + kx;
-                const float *s;
-                float *d;
-
-                if (ix < 0 || ix >= is.w)
-                  continue;
-                s = src + ((gsize) ky * conv->kw + kx) * tap;
-                d = din + ((gsize) iy * is.w + ix) * tap;
-                for (gsize c = 0; c < tap; c++)
-                  d[c] += s[c];
-              }
-          }
-      }
+  if (last > first)
+    ns_parallel_for (last - first, NS_PARALLEL_FLOATS / row + 1, col2im_range, &c);
 }
 
-/* Bias and ReLU over n_pixels rows of cout, while they are still in cache. */
+typedef struct
+{
+  const float *bias;
+  float       *out;
+  int          cout;
+} BiasFill;
+
 static void
-bias_relu (const NsConv *conv, float *out, gsize n_pixels)
+bias_fill_range (gsize begin, gsize end, gpointer p)
+{
+  const BiasFill *b = p;
+  for (gsize i = begin; i < end; i++)
+    memcpy (b->out + i * b->cout, b->bias, b->cout * sizeof (float));
+}
+
+/* out[n_pixels x cout] = cols * kernel (+ bias), then ReLU. The bias is
+ * written first and the GEMM accumulates onto it (beta = 1): that replaces
+ * both OpenBLAS' zeroing pass over C (beta = 0) and a separate bias pass. */
+static void
+gemm_bias_relu (const NsConv *conv, const float *cols, int field, gsize n_pixels, float *out)
 {
   const int cout = conv->cout;
 
-  if (!conv->bias && !conv->relu)
-    return;
-  for (gsize p = 0; p < n_pixels; p++)
+  if (conv->bias)
     {
-      float *o = out + p * cout;
-
-      if (conv->bias)
-        for (int c = 0; c < cout; c++)
-          o[c] += conv->bias[c];
-      if (conv->relu)
-        for (int c = 0; c < cout; c++)
-          o[c] = o[c] > 0.0f ? o[c] : 0.0f;
+      BiasFill b = { conv->bias, out, cout };
+      ns_parallel_for (n_pixels, NS_PARALLEL_FLOATS / cout + 1, bias_fill_range, &b);
     }
+  cblas_sgemm (CblasRowMajor, CblasNoTrans, CblasNoTrans, (int) n_pixels, cout, field,
+               1.0f, cols, field, conv->kernel, cout, conv->bias ? 1.0f : 0.0f, out, cout);
+  if (conv->relu)
+    ns_relu_forward (out, out, n_pixels * cout);
 }
 
 void
@@ -179,11 +242,7 @@ ns_conv_forward_blocked (const NsConv *conv, const float *in, NsShape in_shape,
 
   if (conv_is_pointwise (conv))
     {
-      int n = out_shape.h * out_shape.w;
-
-      cblas_sgemm (CblasRowMajor, CblasNoTrans, CblasNoTrans, n, conv->cout, conv->cin,
-                   1.0f, in, conv->cin, conv->kernel, conv->cout, 0.0f, out, conv->cout);
-      bias_relu (conv, out, n);
+      gemm_bias_relu (conv, in, conv->cin, (gsize) out_shape.h * out_shape.w, out);
       return;
     }
 
@@ -195,9 +254,7 @@ ns_conv_forward_blocked (const NsConv *conv, const float *in, NsShape in_shape,
       float *o = out + (gsize) oy0 * out_shape.w * conv->cout;
 
       im2col_rows (conv, in, in_shape, out_shape, oy0, oy1, workspace);
-      cblas_sgemm (CblasRowMajor, CblasNoTrans, CblasNoTrans, n, conv->cout, field,
-                   1.0f, workspace, field, conv->kernel, conv->cout, 0.0f, o, conv->cout);
-      bias_relu (conv, o, n);
+      gemm_bias_relu (conv, workspace, field, n, o);
     }
 }
 

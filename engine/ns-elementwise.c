@@ -2,22 +2,51 @@
  * element-wise add, global average pooling and dense. */
 #include "ns-layers.h"
 
+#include "ns-parallel.h"
+
 #include <string.h>
 #include <cblas.h>
+
+/* Element-wise loops are memory-bound: split them only when each thread
+ * gets enough floats to pay for its start. */
+#define NS_PARALLEL_FLOATS ((gsize) 128 * 1024)
+
+typedef struct
+{
+  const float *a, *b;
+  float       *out;
+} Arrays;
+
+static void
+relu_range (gsize begin, gsize end, gpointer p)
+{
+  const Arrays *x = p;
+  for (gsize i = begin; i < end; i++)
+    x->out[i] = x->a[i] > 0.0f ? x->a[i] : 0.0f;
+}
 
 void
 ns_relu_forward (const float *in, float *out, gsize n)
 {
-  for (gsize i = 0; i < n; i++)
-    out[i] = in[i] > 0.0f ? in[i] : 0.0f;
+  Arrays x = { in, NULL, out };
+  ns_parallel_for (n, NS_PARALLEL_FLOATS, relu_range, &x);
+}
+
+/* A select, not a branch: about half the outputs are zero, so a branch
+ * mispredicts constantly, and a conditional store does not vectorise. */
+static void
+relu_mask_range (gsize begin, gsize end, gpointer p)
+{
+  const Arrays *x = p;
+  for (gsize i = begin; i < end; i++)
+    x->out[i] = x->a[i] > 0.0f ? x->out[i] : 0.0f;
 }
 
 void
 ns_relu_mask (const float *out, float *grad, gsize n)
 {
-  for (gsize i = 0; i < n; i++)
-    if (out[i] <= 0.0f)
-      grad[i] = 0.0f;
+  Arrays x = { out, NULL, grad };
+  ns_parallel_for (n, NS_PARALLEL_FLOATS, relu_mask_range, &x);
 }
 
 void
@@ -50,11 +79,19 @@ ns_zeropad_backward (const float *dout, NsShape out_shape, float *din, NsShape i
     }
 }
 
+static void
+add_range (gsize begin, gsize end, gpointer p)
+{
+  const Arrays *x = p;
+  for (gsize i = begin; i < end; i++)
+    x->out[i] = x->a[i] + x->b[i];
+}
+
 void
 ns_add_forward (const float *a, const float *b, float *out, gsize n)
 {
-  for (gsize i = 0; i < n; i++)
-    out[i] = a[i] + b[i];
+  Arrays x = { a, b, out };
+  ns_parallel_for (n, NS_PARALLEL_FLOATS, add_range, &x);
 }
 
 void

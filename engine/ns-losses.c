@@ -55,8 +55,9 @@ ns_gram_backward (const float *features, int n, int c, const float *dgram,
     for (int j = 0; j < c; j++)
       sym[(gsize) i * c + j] = dgram[(gsize) i * c + j] + dgram[(gsize) j * c + i];
 
-  cblas_ssymm (CblasRowMajor, CblasRight, CblasUpper, n, c,
-               scale, sym, c, features, c, 1.0f, grad, c);
+  /* A plain GEMM: OpenBLAS' ssymm packs through a slower generic path. */
+  cblas_sgemm (CblasRowMajor, CblasNoTrans, CblasNoTrans, n, c, c,
+               scale, features, c, sym, c, 1.0f, grad, c);
   g_free (sym);
 }
 

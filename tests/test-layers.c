@@ -4,7 +4,9 @@
  * from a random din, so each check also proves din is added to. */
 #include "ns-layers.h"
 #include "naive-layers.h"
+#include "ns-parallel.h"
 
+#include <cblas.h>
 #include <math.h>
 #include <string.h>
 
@@ -229,6 +231,9 @@ static const struct
   { "3x3-same-blocks-of-1",  { 5, 6, 3, 4, 3, 3, 1, 1, NS_PADDING_SAME, TRUE, FALSE, 1 } },
   { "3x3-same-blocks-of-4",  { 11, 6, 3, 4, 3, 3, 1, 1, NS_PADDING_SAME, TRUE, TRUE, 4 } },
   { "3x3-same-s2-blocks",    { 11, 9, 2, 3, 3, 3, 2, 2, NS_PADDING_SAME, FALSE, FALSE, 2 } },
+  /* Stride 1 with uneven padding (even kernel), valid padding, blocks. */
+  { "2x3-same-s1-blocks",    { 7, 6, 3, 5, 2, 3, 1, 1, NS_PADDING_SAME, TRUE, TRUE, 3 } },
+  { "3x3-valid-s1-blocks",   { 8, 6, 4, 2, 3, 3, 1, 1, NS_PADDING_VALID, FALSE, FALSE, 2 } },
 };
 
 /* A 3x3 conv over a large input must split its im2col into several blocks
@@ -251,6 +256,95 @@ test_conv_default_blocks (void)
   conv.kh = conv.kw = 1;
   conv.pad_top = conv.pad_left = 0;
   g_assert_cmpuint (ns_conv_workspace (&conv, s, s), ==, 0);
+}
+
+/* Layers big enough that im2col, col2im, the bias fill and the ReLU split
+ * over threads. Forward against the naive loops; the input gradient by the
+ * adjoint identity <dout, conv(x)> = <conv^T(dout), x> in float64 (a finite-
+ * difference check would be too slow at this size). No bias or ReLU in the
+ * adjoint check, so that conv is linear. */
+static void
+check_large_conv (int h, int w, int cin, int cout, int k, int stride)
+{
+  GRand *rng = g_rand_new_with_seed (h * 7 + k);
+  NsShape is = { h, w, cin }, os = { 0, 0, cout };
+  NsConv conv = { k, k, stride, stride, 0, 0, cin, cout, NULL, NULL, TRUE };
+  os.h = ns_window_output (h, k, stride, NS_PADDING_SAME, &conv.pad_top);
+  os.w = ns_window_output (w, k, stride, NS_PADDING_SAME, &conv.pad_left);
+  gsize n_in = ns_shape_size (is), n_out = ns_shape_size (os), n_ws = ns_conv_workspace (&conv, is, os);
+  float *kernel = random_floats (rng, (gsize) k * k * cin * cout, -1, 1), *bias = random_floats (rng, cout, -1, 1);
+  float *in = random_floats (rng, n_in, -1, 1), *out = g_new (float, n_out), *ws = guarded_workspace (n_ws);
+  float *dout = random_floats (rng, n_out, -1, 1), *din = g_new0 (float, n_in);
+  double *in64 = to_f64 (in, n_in), *want = g_new (double, n_out);
+  double lhs = 0, rhs = 0, scale = 0;
+
+  conv.kernel = kernel;
+  conv.bias = bias;
+  naive_conv (&conv, in64, is, want, os);
+  ns_conv_forward (&conv, in, is, out, os, ws);
+  assert_close (out, want, n_out, FWD_TOL);
+
+  conv.bias = NULL;
+  conv.relu = FALSE;
+  naive_conv (&conv, in64, is, want, os);
+  ns_conv_backward (&conv, dout, os, din, is, ws);
+  assert_guard (ws, n_ws);
+  for (gsize i = 0; i < n_out; i++)
+    lhs += dout[i] * want[i], scale += fabs (dout[i] * want[i]);
+  for (gsize i = 0; i < n_in; i++)
+    rhs += (double) din[i] * in[i];
+  if (fabs (lhs - rhs) > 1e-5 * scale)
+    g_error ("adjoint mismatch: %g vs %g (scale %g)", lhs, rhs, scale);
+  g_free (kernel); g_free (bias); g_free (in); g_free (out); g_free (ws); g_free (dout); g_free (din);
+  g_free (in64); g_free (want);
+  g_rand_free (rng);
+}
+
+static void
+test_conv_large (void)
+{
+  openblas_set_num_threads (4);   /* the split this test is about, whatever the machine */
+  check_large_conv (48, 40, 16, 8, 3, 1);   /* im2col, and col2im of overlapping 3x3 windows */
+  check_large_conv (64, 64, 3, 8, 7, 2);    /* col2im of a 7x7 stride 2: overlapping windows */
+  check_large_conv (80, 80, 64, 16, 1, 2);  /* col2im of a 1x1 stride 2 */
+}
+
+typedef struct
+{
+  int   *visits;
+  gsize  n;
+} Visits;
+
+static void
+count_visits (gsize begin, gsize end, gpointer p)
+{
+  Visits *v = p;
+
+  g_assert_cmpuint (begin, <, end);
+  g_assert_cmpuint (end, <=, v->n);
+  for (gsize i = begin; i < end; i++)
+    g_atomic_int_inc (&v->visits[i]);
+}
+
+/* Every index once, whatever the split. */
+static void
+test_parallel_for (void)
+{
+  const gsize sizes[] = { 0, 1, 5, 1000, 4097 };
+  const int threads[] = { 1, 2, 3, 7, 1000 };
+  const gsize minimums[] = { 1, 100 };
+
+  for (gsize a = 0; a < G_N_ELEMENTS (sizes); a++)
+    for (gsize b = 0; b < G_N_ELEMENTS (threads); b++)
+      for (gsize c = 0; c < G_N_ELEMENTS (minimums); c++)
+        {
+          Visits v = { g_new0 (int, sizes[a] + 1), sizes[a] };
+
+          ns_parallel_for_threads (sizes[a], minimums[c], threads[b], count_visits, &v);
+          for (gsize i = 0; i < sizes[a]; i++)
+            g_assert_cmpint (v.visits[i], ==, 1);
+          g_free (v.visits);
+        }
 }
 
 /* ---- pooling ---------------------------------------------------------- */
@@ -441,6 +535,29 @@ test_relu (void)
   g_rand_free (rng);
 }
 
+/* Large enough to split over threads; checked element by element. */
+static void
+test_relu_large (void)
+{
+  openblas_set_num_threads (4);
+  GRand *rng = g_rand_new_with_seed (9);
+  gsize n = 1000003;
+  float *in = random_floats (rng, n, -1, 1), *out = g_new (float, n), *g = random_floats (rng, n, -1, 1);
+  float *g0 = g_memdup2 (g, n * sizeof (float)), *sum = g_new (float, n);
+
+  ns_relu_forward (in, out, n);
+  ns_relu_mask (out, g, n);
+  ns_add_forward (in, g0, sum, n);
+  for (gsize i = 0; i < n; i++)
+    {
+      g_assert_cmpfloat (out[i], ==, in[i] > 0 ? in[i] : 0.0f);
+      g_assert_cmpfloat (g[i], ==, in[i] > 0 ? g0[i] : 0.0f);
+      g_assert_cmpfloat (sum[i], ==, in[i] + g0[i]);
+    }
+  g_free (in); g_free (out); g_free (g); g_free (g0); g_free (sum);
+  g_rand_free (rng);
+}
+
 static void
 test_zeropad (void)
 {
@@ -518,6 +635,8 @@ main (int argc, char **argv)
       g_free (path);
     }
   g_test_add_func ("/layers/conv/default-blocks", test_conv_default_blocks);
+  g_test_add_func ("/layers/conv/large-threaded", test_conv_large);
+  g_test_add_func ("/layers/parallel-for", test_parallel_for);
   for (gsize i = 0; i < G_N_ELEMENTS (pool_cases); i++)
     {
       char *path = g_strdup_printf ("/layers/pool/%s", pool_cases[i].name);
@@ -527,6 +646,7 @@ main (int argc, char **argv)
     }
   g_test_add_func ("/layers/pool/by-hand", test_pool_by_hand);
   g_test_add_func ("/layers/relu", test_relu);
+  g_test_add_func ("/layers/relu-add-large", test_relu_large);
   g_test_add_func ("/layers/zeropad", test_zeropad);
   g_test_add_func ("/layers/add", test_add);
   g_test_add_func ("/layers/global-avgpool", test_global_avgpool);

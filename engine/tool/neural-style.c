@@ -175,6 +175,7 @@ write_stats (const char *path, const NsStats *stats, const NsImage *result, cons
     { "style_loss", stats->style_loss },
     { "tv_loss", stats->tv_loss },
     { "peak_rss_mb", stats->peak_rss_mb },
+    { "evaluations", stats->evaluations },
   };
   for (gsize i = 0; i < G_N_ELEMENTS (numbers); i++)
     {

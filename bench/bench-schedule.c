@@ -1,0 +1,116 @@
+/* bench-schedule: one stylisation with the recipe's coarse-to-fine schedule
+ * parameters overridden, to tune them (docs/performance.md).
+ *
+ *   bench-schedule --content C --style S [--size 512] [--iterations 300]
+ *                  [--schedule multiscale|single] [--min-size N] [--factor X]
+ *                  [--ratio X] [--threads 2] [--weights PATH]
+ *
+ * Prints one JSON object: time, final full-resolution loss, evaluations and
+ * the cost in full-resolution iterations (each stage's iterations weighted
+ * by its pixels over the final stage's), which, unlike the time, does not
+ * depend on the machine's load. */
+#include "ns-internal.h"
+#include "image-file.h"
+
+#include <stdio.h>
+#include <string.h>
+
+typedef struct
+{
+  double pixel_iterations;   /* sum over iterations of the stage's pixels */
+  int    last_stage;
+  double stage_seconds[32];
+  int    stage_iterations[32], stage_width[32], stage_height[32];
+} Trace;
+
+static gboolean
+on_progress (const NsProgress *p, gpointer data)
+{
+  Trace *t = data;
+  t->pixel_iterations += (double) p->width * p->height;
+  if (p->stage < 32)
+    {
+      t->stage_seconds[p->stage] = p->seconds;
+      t->stage_iterations[p->stage]++;
+      t->stage_width[p->stage] = p->width;
+      t->stage_height[p->stage] = p->height;
+    }
+  t->last_stage = p->stage;
+  return TRUE;
+}
+
+int
+main (int argc, char **argv)
+{
+  g_autofree char *content_path = NULL, *style_path = NULL, *weights = NULL, *schedule = NULL;
+  int size = 512, iterations = 0, threads = 2, min_size = 0;
+  double factor = 0, ratio = 0;
+  const GOptionEntry entries[] = {
+    { "content", 'c', 0, G_OPTION_ARG_FILENAME, &content_path, "content image", "FILE" },
+    { "style", 's', 0, G_OPTION_ARG_FILENAME, &style_path, "style image", "FILE" },
+    { "weights", 'w', 0, G_OPTION_ARG_FILENAME, &weights, "model.json or its folder", "PATH" },
+    { "size", 0, 0, G_OPTION_ARG_INT, &size, "long side of the result", "N" },
+    { "iterations", 'i', 0, G_OPTION_ARG_INT, &iterations, "iterations (default: the engine's)", "N" },
+    { "schedule", 0, 0, G_OPTION_ARG_STRING, &schedule, "multiscale (default) or single", "KIND" },
+    { "min-size", 0, 0, G_OPTION_ARG_INT, &min_size, "smallest stage's long side", "N" },
+    { "factor", 0, 0, G_OPTION_ARG_DOUBLE, &factor, "size ratio of successive stages", "X" },
+    { "ratio", 0, 0, G_OPTION_ARG_DOUBLE, &ratio, "iteration ratio of successive stages", "X" },
+    { "threads", 'j', 0, G_OPTION_ARG_INT, &threads, "threads", "N" },
+    { NULL }
+  };
+  g_autoptr (GOptionContext) context = g_option_context_new ("- one run with a tuned schedule");
+  g_option_context_add_main_entries (context, entries, NULL);
+  g_autoptr (GError) error = NULL;
+  if (!g_option_context_parse (context, &argc, &argv, &error) || !content_path || !style_path)
+    {
+      fprintf (stderr, "bench-schedule: %s\n", error ? error->message : "--content and --style are required");
+      return 1;
+    }
+  g_autoptr (NsModel) model = ns_model_load (weights, &error);
+  g_autoptr (NsImage) content = model ? image_file_load (content_path, &error) : NULL;
+  g_autoptr (NsImage) style = content ? image_file_load (style_path, &error) : NULL;
+  if (!style)
+    {
+      fprintf (stderr, "bench-schedule: %s\n", error->message);
+      return 1;
+    }
+  if (min_size > 0)
+    model->recipe->min_stage_size = min_size;
+  if (factor > 1)
+    model->recipe->stage_factor = factor;
+  if (ratio > 0)
+    model->recipe->stage_iteration_ratio = ratio;
+
+  NsParams params;
+  ns_params_init (&params);
+  params.size = size;
+  params.threads = threads;
+  if (iterations > 0)
+    params.iterations = iterations;
+  params.schedule = g_strcmp0 (schedule, "single") == 0 ? NS_SCHEDULE_SINGLE : NS_SCHEDULE_MULTISCALE;
+
+  Trace trace = { 0 };
+  NsStats stats = { 0 };
+  g_autoptr (NsImage) result = ns_stylize (model, content, style, &params, NULL, on_progress, &trace, &stats, &error);
+  if (!result)
+    {
+      fprintf (stderr, "bench-schedule: %s\n", error->message);
+      return 1;
+    }
+  double final_pixels = (double) result->width * result->height;
+  printf ("{\n  \"schedule\": \"%s\", \"min_size\": %d, \"factor\": %g, \"ratio\": %g,\n",
+          params.schedule == NS_SCHEDULE_SINGLE ? "single" : "multiscale", model->recipe->min_stage_size,
+          model->recipe->stage_factor, model->recipe->stage_iteration_ratio);
+  printf ("  \"iterations\": %d, \"evaluations\": %d, \"seconds\": %.3f, \"seconds_per_iteration\": %.4f,\n",
+          stats.iterations, stats.evaluations, stats.seconds, stats.seconds_per_iteration);
+  printf ("  \"full_resolution_iterations\": %.2f,\n", trace.pixel_iterations / final_pixels);
+  printf ("  \"loss_initial\": %.6g, \"loss_final\": %.6g, \"content_loss\": %.6g, \"style_loss\": %.6g, "
+          "\"tv_loss\": %.6g,\n", stats.loss_initial, stats.loss_final, stats.content_loss, stats.style_loss,
+          stats.tv_loss);
+  printf ("  \"peak_rss_mb\": %.1f,\n  \"stages\": [", stats.peak_rss_mb);
+  for (int k = 0; k <= trace.last_stage && k < 32; k++)
+    printf ("%s{ \"width\": %d, \"height\": %d, \"iterations\": %d, \"end_seconds\": %.2f }", k ? ", " : "",
+            trace.stage_width[k], trace.stage_height[k], trace.stage_iterations[k], trace.stage_seconds[k]);
+  printf ("]\n}\n");
+  return 0;
+}
