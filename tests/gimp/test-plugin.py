@@ -5,11 +5,14 @@ Usage: test-plugin.py PLUGIN [--keep]
 
 Installs PLUGIN into a throw-away GIMP profile (GIMP2_DIRECTORY), runs
 checks.scm in one gimp-console session, then checks what it recorded
-(results.txt, one S-expression per case) and the PNGs it saved against
+(checks.txt, one S-expression per case) and the PNGs it saved against
 expectations computed here: layer placement, size, offsets and alpha,
 pixels changed inside the (selected) region and bit-identical outside,
 errors for bad inputs with the image unchanged, and the weights hint when
-the weights are missing. TAP output; exit 77 (skip) without weights.
+the weights are missing. Then undo.scm runs in GUI GIMP under Xvfb, where
+this script presses Ctrl+Z (GIMP 2.10's PDB cannot undo) and checks that one
+undo restores the layers and pixels. TAP output; exit 77 (skip) without
+weights.
 """
 import os
 import re
@@ -17,6 +20,7 @@ import shutil
 import subprocess
 import sys
 import tempfile
+import time
 
 import numpy as np
 from PIL import Image
@@ -71,6 +75,18 @@ def run_gimp(profile, weights, batch, timeout):
     return subprocess.run(cmd, env=env, capture_output=True, text=True, timeout=timeout)
 
 
+def load_script(tmp, name):
+    """The batch command that loads tests/gimp/NAME.scm."""
+    return '(begin (define ns-tmp "%s") (define ns-here "%s") (define ns-results "%s") (load "%s"))' % (
+        tmp, HERE, os.path.join(tmp, name + ".txt"), os.path.join(HERE, name + ".scm"))
+
+
+def read_results(tmp, name):
+    path = os.path.join(tmp, name + ".txt")
+    lines = open(path).read().splitlines() if os.path.exists(path) else []
+    return {c[0]: c for c in map(parse_sexp, lines)}
+
+
 def make_profile(root, plugin):
     profile = os.path.join(root, "profile")
     folder = os.path.join(profile, "plug-ins", "neural-style")
@@ -92,6 +108,7 @@ class Tap:
     def __init__(self):
         self.n = 0
         self.failed = 0
+        self.start = time.time()
 
     def ok(self, cond, what, detail=""):
         self.n += 1
@@ -99,10 +116,11 @@ class Tap:
             self.failed += 1
         print("%s %d - %s%s" % ("ok" if cond else "not ok", self.n, what,
                                 "" if cond else "  # " + str(detail)))
+        print("# %.1f s" % (time.time() - self.start))
         sys.stdout.flush()
 
 
-def check_success(tap, tmp, case, expect_grey=False, region=None):
+def check_success(tap, tmp, case, expect_grey=False, ellipse=None):
     """A successful case: the layer, where it is, and its pixels."""
     name, outcome, position, before, after = case[0], case[1], case[2], case[3][1], case[4][1]
     tap.ok(outcome[0] == "ok", name + ": succeeds", outcome)
@@ -128,18 +146,22 @@ def check_success(tap, tmp, case, expect_grey=False, region=None):
     tap.ok(np.array_equal(result[..., 3], original[..., 3]),
            name + ": alpha kept (transparent hole stays transparent)")
     opaque = original[..., 3] > 0
-    inside = np.zeros(opaque.shape, bool)
-    if region is None:
-        inside[:] = True
+    inside = outside = None
+    if ellipse is None:
+        inside = np.ones(opaque.shape, bool)
     else:
-        x, y, w, h = region
-        inside[y:y + h, x:x + w] = True
+        # Pixel centres clearly inside / outside the antialiased edge.
+        x, y, w, h = ellipse
+        yy, xx = np.mgrid[0:opaque.shape[0], 0:opaque.shape[1]] + 0.5
+        cx, cy, rx, ry = x + w / 2, y + h / 2, w / 2, h / 2
+        inside = ((xx - cx) / (rx - 1.5)) ** 2 + ((yy - cy) / (ry - 1.5)) ** 2 < 1
+        outside = ((xx - cx) / (rx + 1.5)) ** 2 + ((yy - cy) / (ry + 1.5)) ** 2 > 1
     diff = np.abs(result[..., :3] - original[..., :3]).max(axis=2)
     changed = diff[inside & opaque].mean()
     tap.ok(changed > 3.0, name + ": pixels changed (mean |diff| %.1f/255)" % changed)
-    if region is not None:
-        tap.ok(diff[~inside].max() == 0, name + ": pixels outside the selection unchanged",
-               diff[~inside].max())
+    if outside is not None:
+        tap.ok(diff[outside].max() == 0, name + ": pixels outside the selection unchanged "
+               "(also inside its bounding box)", diff[outside].max())
     return result
 
 
@@ -151,6 +173,75 @@ def check_failure(tap, tmp, case, pattern):
     tap.ok(before == after, name + ": layers unchanged", (before, after))
     tap.ok(np.array_equal(pixels(tmp, name + "-before"), pixels(tmp, name + "-after")),
            name + ": pixels unchanged")
+
+
+def start_xvfb():
+    """Starts Xvfb on a free display; returns (process, ":N")."""
+    read_fd, write_fd = os.pipe()
+    xvfb = subprocess.Popen(["Xvfb", "-displayfd", str(write_fd), "-screen", "0", "1280x1024x24",
+                             "-nolisten", "tcp"], pass_fds=(write_fd,),
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    os.close(write_fd)
+    with os.fdopen(read_fd) as pipe:
+        display = pipe.readline().strip()
+    return xvfb, ":" + display
+
+
+def press_undo(env, timeout=60):
+    """Ctrl+Z in the image window; returns whether a window was found."""
+    deadline = time.time() + timeout
+    while time.time() < deadline:
+        found = subprocess.run(["xdotool", "search", "--onlyvisible", "--name", "Untitled"],
+                               env=env, capture_output=True, text=True).stdout.split()
+        if found:
+            subprocess.run(["xdotool", "windowfocus", "--sync", found[0]], env=env, timeout=10)
+            time.sleep(0.5)
+            subprocess.run(["xdotool", "key", "--clearmodifiers", "ctrl+z"], env=env, timeout=10)
+            return True
+        time.sleep(0.5)
+    return False
+
+
+def check_undo(tap, profile, weights, tmp):
+    """One undo in the GUI restores the layers and the composite exactly."""
+    missing = [p for p in ("gimp-2.10", "Xvfb", "xdotool") if shutil.which(p) is None]
+    if missing:
+        tap.ok(True, "undo # SKIP %s not installed" % " ".join(missing))
+        return
+    xvfb, display = start_xvfb()
+    env = dict(os.environ, GIMP2_DIRECTORY=profile, NEURAL_STYLE_WEIGHTS=weights, DISPLAY=display)
+    gimp = subprocess.Popen(["gimp-2.10", "-d", "-f", "-s", "-b", load_script(tmp, "undo")],
+                            env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    try:
+        ready = os.path.join(tmp, "ready.txt")
+        deadline = time.time() + 180
+        while not os.path.exists(ready) and gimp.poll() is None and time.time() < deadline:
+            time.sleep(0.2)
+        tap.ok(os.path.exists(ready), "undo: the plug-in ran in GUI GIMP")
+        tap.ok(press_undo(env), "undo: found the image window")
+        try:
+            gimp.wait(timeout=120)
+        except subprocess.TimeoutExpired:
+            pass
+    finally:
+        if gimp.poll() is None:
+            gimp.kill()
+        stderr = gimp.communicate()[1]
+        xvfb.terminate()
+        xvfb.wait()
+    case = read_results(tmp, "undo").get("undo")
+    tap.ok(case is not None and case[1][0] == "ok", "undo: plug-in succeeded",
+           case or stderr[-1500:])
+    if case is None or case[1][0] != "ok":
+        return
+    before, styled, after = case[2][1], case[3][1], case[4][1]
+    tap.ok(len(styled) == len(before) + 1, "undo: the run added a layer")
+    tap.ok(not np.array_equal(pixels(tmp, "undo-styled"), pixels(tmp, "undo-before")),
+           "undo: the run changed the composite")
+    tap.ok(after == before, "undo: one Ctrl+Z restores the layers", (before, after))
+    tap.ok(np.array_equal(pixels(tmp, "undo-after"), pixels(tmp, "undo-before")),
+           "undo: one Ctrl+Z restores the pixels exactly")
+    tap.ok(case[5][1] == 1, "undo: the selection is kept", case[5])
 
 
 def main():
@@ -170,12 +261,8 @@ def main():
         profile = make_profile(root, plugin)
         tmp = os.path.join(root, "out")
         os.makedirs(tmp)
-        proc = run_gimp(profile, weights,
-                        ['(begin (define ns-tmp "%s") (load "%s"))'
-                         % (tmp, os.path.join(HERE, "checks.scm"))], timeout=600)
-        lines = open(os.path.join(tmp, "results.txt")).read().splitlines() \
-            if os.path.exists(os.path.join(tmp, "results.txt")) else []
-        cases = {c[0]: c for c in map(parse_sexp, lines)}
+        proc = run_gimp(profile, weights, [load_script(tmp, "checks")], timeout=600)
+        cases = read_results(tmp, "checks")
         tap.ok("done" in cases, "checks.scm ran to the end", proc.stderr[-2000:])
 
         def case(name):
@@ -188,8 +275,8 @@ def main():
             # Same values, same seed: the same result up to threading noise.
             d = np.abs(basic - last).mean()
             tap.ok(d < 1.0, "last-vals: repeats the last run (mean |diff| %.3f)" % d)
-        # Selection (image coords 52,40 40x44) in the layer at offset 12,20.
-        check_success(tap, tmp, case("selection"), region=(40, 20, 40, 44))
+        # Elliptic selection (image coords 52,40 40x44) in the layer at 12,20.
+        check_success(tap, tmp, case("selection"), ellipse=(40, 20, 40, 44))
         check_success(tap, tmp, case("grey-content"), expect_grey=True)
         check_success(tap, tmp, case("grey-style"))
         check_success(tap, tmp, case("rgba-style"))
@@ -227,6 +314,7 @@ def main():
         text = open(path).read() if os.path.exists(path) else "(missing)"
         tap.ok("weights" in text and "fetch-weights.sh" in text and text.rstrip().endswith("1"),
                "missing weights: error with the fetch hint, no layer added", text + proc.stderr[-500:])
+        check_undo(tap, profile, weights, tmp)
     finally:
         if keep:
             print("# kept", root)
