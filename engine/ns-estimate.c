@@ -7,12 +7,16 @@
  * rate the engine reaches per thread, plus a per-pixel cost for the losses,
  * the conversions and the optimiser. The rate is for an otherwise idle
  * machine: on a loaded one the run takes longer by the load.
- * Memory: the largest stage's pass, objective and L-BFGS history, plus the
- * weights and a fixed base.
+ * Stages too large for the memory budget run in tiles (ns_memory_plan(),
+ * docs/tiling.md): each evaluation then runs every window forward twice and
+ * backward once, halos included.
+ * Memory: the largest stage's pass (whole image or largest window), objective
+ * and L-BFGS history, plus the weights and a fixed base.
  * The constants are calibrated with bench/run-bench (docs/performance.md). */
 #include "ns-internal.h"
 #include "ns-objective.h"
 #include "ns-schedule.h"
+#include "ns-tiles.h"
 
 /* Measured on the 2-core AVX-512 CI machine at 512 px: a whole evaluation
  * runs at ~61 GFLOP per busy core-second (OpenBLAS SGEMM: ~100); a second
@@ -23,7 +27,6 @@
 #define NS_SETUP_EVALUATIONS       1.0       /* style Grams + content features: two forwards */
 #define NS_PER_PIXEL_SECONDS       40e-9     /* losses, preprocessing, optimiser */
 #define NS_BASE_MB                 60.0      /* code, libraries, allocator */
-#define NS_LBFGS_HISTORY           8         /* pairs of n doubles (ns-optimizer.c) */
 
 static gsize
 weights_bytes (const NsNetwork *net)
@@ -47,6 +50,28 @@ effective_gflops (const NsParams *params)
   return NS_GFLOPS_PER_THREAD * (1 + NS_EXTRA_THREAD_EFFICIENCY * (MAX (threads, 1) - 1));
 }
 
+/* FLOPs of one evaluation of a stage and the bytes of its largest pass. */
+static double
+stage_flops (const NsNetwork *net, int w, int h, const NsMemoryPlan *memory, double *pass_bytes)
+{
+  if (memory->tile <= 0)
+    {
+      *pass_bytes = ns_pass_bytes (net, h, w);
+      return 2.0 * ns_network_flops (net, h, w);
+    }
+  g_autoptr (NsTilePlan) tiles = ns_tile_plan_new (w, h, memory->tile, memory->halo);
+  double flops = 0;
+  *pass_bytes = 0;
+  for (int t = 0; t < tiles->n_tiles; t++)
+    {
+      const NsRect *r = &tiles->tiles[t].window;
+      int tw = r->x1 - r->x0, th = r->y1 - r->y0;
+      flops += 3.0 * ns_network_flops (net, th, tw);   /* sweep 1 forward; sweep 2 forward + backward */
+      *pass_bytes = MAX (*pass_bytes, (double) ns_pass_bytes (net, th, tw));
+    }
+  return flops;
+}
+
 void
 ns_estimate (const NsModel *model, int content_width, int content_height, const NsParams *params,
              NsEstimate *estimate)
@@ -58,12 +83,14 @@ ns_estimate (const NsModel *model, int content_width, int content_height, const 
   for (int k = 0; k < plan.n_stages; k++)
     {
       int w = plan.width[k], h = plan.height[k];
-      double pixels = (double) w * h;
-      double evaluation = 2.0 * ns_network_flops (model->net, h, w) / (gflops * 1e9) + pixels * NS_PER_PIXEL_SECONDS;
+      double pixels = (double) w * h, pass_bytes;
+      NsMemoryPlan memory;
+      ns_memory_plan (model, w, h, params->memory_limit_mb, &memory);
+      double evaluation = stage_flops (model->net, w, h, &memory, &pass_bytes) / (gflops * 1e9)
+                          + pixels * NS_PER_PIXEL_SECONDS;
       seconds += evaluation * (plan.iterations[k] * NS_EVALUATIONS_PER_ITER + NS_SETUP_EVALUATIONS);
       /* The pass, the objective's buffers, and L-BFGS' history (pairs of n doubles). */
-      double bytes = ns_pass_bytes (model->net, h, w) + ns_objective_bytes (model, w, h)
-                     + 2.0 * NS_LBFGS_HISTORY * pixels * 3 * sizeof (double);
+      double bytes = pass_bytes + ns_objective_bytes (model, w, h) + 2.0 * memory.history * pixels * 3 * sizeof (double);
       peak = MAX (peak, bytes);
     }
   estimate->seconds = seconds;
