@@ -72,11 +72,12 @@ on_preview_frame (const NsPreviewFrame *frame, gpointer data)
   g_autofree char *status = NULL;
 
   ns_preview_area_set_image (d->preview_area, frame->image);
+  /* Short enough for one line, so the dialog never changes height. */
   if (frame->finished)
-    status = g_strdup_printf ("Done: %d iterations in %.1f s", frame->iteration, frame->seconds);
+    status = g_strdup_printf ("Done: %d iterations, %.1f s", frame->iteration, frame->seconds);
   else
-    status = g_strdup_printf ("Painting… iteration %d of %d · %.1f s",
-                              frame->iteration, frame->iterations, frame->seconds);
+    status = g_strdup_printf ("Iteration %d of %d · %.1f s", frame->iteration, frame->iterations,
+                              frame->seconds);
   ns_preview_area_set_status (d->preview_area, status);
 }
 
@@ -426,7 +427,9 @@ ns_dialog_run (gint32 image_id, gint32 drawable_id, NsPluginValues *values, cons
       read_controls (&d);
       *values = d.values;
     }
-  /* Stop the preview before its widgets go away (joins the worker). */
+  /* Out of sight at once; then stop the preview before its widgets go away
+   * (that waits for the worker to finish its current iteration). */
+  gtk_widget_hide (d.dialog);
   g_clear_pointer (&d.preview, ns_preview_free);
   gtk_widget_destroy (d.dialog);
   while (gtk_events_pending ())

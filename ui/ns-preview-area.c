@@ -77,8 +77,10 @@ ns_preview_area_new (int size)
   gtk_widget_set_halign (frame, GTK_ALIGN_CENTER);
 
   area->status = gtk_label_new (NULL);
+  /* A fixed width: the text changes every frame and must not resize the dialog. */
   gtk_label_set_line_wrap (GTK_LABEL (area->status), TRUE);
-  gtk_label_set_max_width_chars (GTK_LABEL (area->status), 28);
+  gtk_label_set_width_chars (GTK_LABEL (area->status), 30);
+  gtk_label_set_max_width_chars (GTK_LABEL (area->status), 30);
   gtk_label_set_justify (GTK_LABEL (area->status), GTK_JUSTIFY_CENTER);
   gtk_style_context_add_class (gtk_widget_get_style_context (area->status), "dim-label");
 

@@ -98,6 +98,9 @@ ns_size_control_new (GtkGrid *grid, int row, int drawable_width, int drawable_he
   gtk_entry_set_width_chars (GTK_ENTRY (s->spin), 6);
   s->estimate = gtk_label_new (NULL);
   gtk_label_set_xalign (GTK_LABEL (s->estimate), 0.0);
+  /* Never widens the dialog as the numbers change. */
+  gtk_label_set_ellipsize (GTK_LABEL (s->estimate), PANGO_ELLIPSIZE_END);
+  gtk_label_set_width_chars (GTK_LABEL (s->estimate), 10);
   gtk_style_context_add_class (gtk_widget_get_style_context (s->estimate), "dim-label");
 
   GtkWidget *label = gtk_label_new_with_mnemonic ("_Working size");

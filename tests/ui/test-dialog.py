@@ -78,14 +78,17 @@ def xdotool(*args):
 
 
 def screenshot(window, path):
+    # No window manager: GIMP's own windows may pop up over the dialog, so
+    # bring it to the front as a person would before looking.
+    xdotool("windowraise", window)
     subprocess.run(["import", "-window", window, path], check=True, capture_output=True)
     return np.asarray(Image.open(path).convert("RGB")).astype(np.int16)
 
 
 def changed_box(before, after):
     """Bounding box (x0, y0, x1, y1) of the pixels that changed, or None."""
-    if before.shape != after.shape:
-        return None
+    h, w = min(before.shape[0], after.shape[0]), min(before.shape[1], after.shape[1])
+    before, after = before[:h, :w], after[:h, :w]
     moved = np.abs(after - before).max(axis=2) > 24
     ys, xs = np.nonzero(moved)
     if len(xs) < 500:
@@ -105,11 +108,28 @@ def wait_for_window(gimp, seconds):
     return None
 
 
-def wait_for_stylised_preview(window, folder, seconds):
+def wait_until_drawn(window, folder, seconds):
+    """The first screenshot whose settings half (right) is drawn and steady;
+    the preview on the left still shows the unstyled picture then."""
+    previous = None
+    deadline = time.time() + seconds
+    while time.time() < deadline:
+        shot = screenshot(window, os.path.join(folder, "first.png"))
+        settings = shot[:, shot.shape[1] // 2:]
+        if previous is not None and previous.shape == settings.shape \
+                and np.array_equal(previous, settings) and settings.std() > 10:
+            return shot
+        previous = settings
+        time.sleep(0.2)
+    return None
+
+
+def wait_for_stylised_preview(window, folder, outdir, mode, seconds):
     """Returns (shot, box) once the left part of the dialog shows a
     picture that differs clearly from the first one shown there."""
-    time.sleep(0.5)
-    first = screenshot(window, os.path.join(folder, "first.png"))
+    first = wait_until_drawn(window, folder, 30)
+    assert first is not None, "the dialog never finished drawing"
+    shutil.copy(os.path.join(folder, "first.png"), os.path.join(outdir, f"first-{mode}.png"))
     width = first.shape[1]
     deadline = time.time() + seconds
     while time.time() < deadline:
@@ -119,13 +139,14 @@ def wait_for_stylised_preview(window, folder, seconds):
         if box is None:
             continue
         x0, y0, x1, y1 = box
+        shutil.copy(os.path.join(folder, "now.png"), os.path.join(outdir, f"now-{mode}.png"))
         region = shot[y0:y1, x0:x1]
         print(f"changed region {box}, mean change "
               f"{np.abs(region - first[y0:y1, x0:x1]).mean():.1f}, spread {region.std():.1f}")
         # The preview sits on the left: a picture-sized area there that is
         # not flat (blank) and moved well away from the unstyled picture.
         if (x1 <= width // 2 and x1 - x0 >= 96 and y1 - y0 >= 72 and region.std() > 20
-                and np.abs(region - first[y0:y1, x0:x1]).mean() > 12):
+                and np.abs(region - first[y0:y1, x0:x1]).mean() > 8):
             return shot, box
     return None, None
 
@@ -159,21 +180,44 @@ def main():
             started = time.time()
             window = wait_for_window(gimp, 240)
             assert window, f"no '{TITLE}' window appeared; see {log_path}"
+            for other in xdotool("search", "--onlyvisible", "--name", ".").split():
+                print(f"  window {other}: {xdotool('getwindowname', other)}")
             print(f"dialog window {window} after {time.time() - started:.1f} s")
 
-            shot, box = wait_for_stylised_preview(window, tmp, 120)
+            shot, box = wait_for_stylised_preview(window, tmp, outdir, mode, 120)
             assert shot is not None, "the preview never showed a stylised picture"
             time.sleep(3)   # a few more iterations for the picture
             name = "dialog.png" if mode == "ok" else "dialog-cancel.png"
             shutil.copy(os.path.join(tmp, "now.png"), os.path.join(outdir, name))
-            screenshot(window, os.path.join(outdir, name))
+            before = screenshot(window, os.path.join(outdir, name))
             print(f"preview region {box}; screenshot: {os.path.join(outdir, name)}")
 
             # Keyboard only: mnemonics reach the sliders, Home/Right move them.
-            xdotool("windowfocus", "--sync", window)
-            xdotool("key", "--clearmodifiers", "alt+i", "Home", "alt+y", "Right", "Right")
-            time.sleep(2)
-            xdotool("key", "--clearmodifiers", "Return" if mode == "ok" else "Escape")
+            # Without a window manager focus can be lost to a GIMP window, so
+            # focus and try again until the controls visibly moved.
+            settings = (slice(None), slice(box[2], None))   # right of the preview
+            moved = None
+            for attempt in range(3):
+                xdotool("windowfocus", "--sync", window)
+                time.sleep(0.3)
+                xdotool("key", "--clearmodifiers", "alt+i", "Home", "alt+y", "Right", "Right")
+                time.sleep(1.5)
+                after = screenshot(window, os.path.join(tmp, "keys.png"))
+                moved = changed_box(before[settings], after[settings])
+                if moved is not None:
+                    break
+                print(f"keys had no visible effect (focus on {xdotool('getwindowfocus')}); again")
+                shutil.copy(os.path.join(tmp, "keys.png"), os.path.join(outdir, f"keys-{mode}-{attempt}.png"))
+            assert moved is not None, "the keyboard did not move any slider"
+            print(f"controls changed by keyboard in {moved} (right of the preview), try {attempt + 1}")
+
+            for attempt in range(5):
+                xdotool("windowfocus", "--sync", window)
+                time.sleep(0.3)
+                xdotool("key", "--clearmodifiers", "Return" if mode == "ok" else "Escape")
+                time.sleep(2)
+                if not xdotool("search", "--onlyvisible", "--name", TITLE):
+                    break
 
             gimp.wait(timeout=300)
         finally:
