@@ -103,23 +103,18 @@ restart_preview (Dialog *d, gboolean warm)
   ns_preview_restart (d->preview, &params, warm);
 }
 
-/* Reads the style layer at preview size; FALSE if GIMP gave nothing. */
+/* Reads the style layer at preview size and hands it to the preview, with
+ * content when this is the start; FALSE if GIMP gave nothing. */
 static gboolean
-load_preview_style (Dialog *d, gboolean first)
+load_preview_style (Dialog *d, const NsImage *content)
 {
   gint32 style_id = ns_style_picker_get_active (d->picker);
   g_autoptr (NsImage) style = style_id != -1 ? ns_thumbnail_read (style_id, NS_PREVIEW_SIZE) : NULL;
 
   if (style == NULL)
     return FALSE;
-  if (first)
-    {
-      g_autoptr (NsImage) content = ns_thumbnail_read (d->drawable_id, NS_PREVIEW_SIZE);
-      if (content == NULL)
-        return FALSE;
-      ns_preview_area_set_image (d->preview_area, content);
-      ns_preview_set_images (d->preview, content, style);
-    }
+  if (content != NULL)
+    ns_preview_set_images (d->preview, content, style);
   else
     ns_preview_set_style (d->preview, style);
   return TRUE;
@@ -128,6 +123,11 @@ load_preview_style (Dialog *d, gboolean first)
 static void
 start_preview (Dialog *d)
 {
+  /* The unstyled picture first: never an empty frame, even with no preview. */
+  g_autoptr (NsImage) content = ns_thumbnail_read (d->drawable_id, NS_PREVIEW_SIZE);
+  if (content != NULL)
+    ns_preview_area_set_image (d->preview_area, content);
+
   if (d->model == NULL)
     {
       g_autofree char *text = g_strdup_printf ("No preview: the network weights are missing. %s",
@@ -142,7 +142,7 @@ start_preview (Dialog *d)
       return;
     }
   d->preview = ns_preview_new (d->model, NULL, on_preview_frame, on_preview_error, d);
-  if (!load_preview_style (d, TRUE))
+  if (content == NULL || !load_preview_style (d, content))
     {
       g_clear_pointer (&d->preview, ns_preview_free);
       ns_preview_area_set_status (d->preview_area, "No preview: GIMP gave no thumbnail of these layers.");
@@ -163,7 +163,7 @@ on_weight_changed (GtkAdjustment *adjustment, Dialog *d)
 static void
 on_style_changed (GtkComboBox *combo, Dialog *d)
 {
-  if (d->preview != NULL && !d->updating && load_preview_style (d, FALSE))
+  if (d->preview != NULL && !d->updating && load_preview_style (d, NULL))
     restart_preview (d, TRUE);
 }
 
