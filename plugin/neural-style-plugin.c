@@ -32,18 +32,18 @@ query (void)
       "Drawable whose look is transferred (any open image, RGB or grayscale, "
       "alpha ignored)" },
     { GIMP_PDB_FLOAT,    "content-weight",
-      "Weight of the content's structure, relative (>= 0; 1.0 = the engine's "
+      "Weight of the content's structure, relative (0 to 1e6; 1.0 = the engine's "
       "balanced default)" },
     { GIMP_PDB_FLOAT,    "style-weight",
-      "Weight of the style's textures and colours, relative (>= 0; 1.0 = the "
+      "Weight of the style's textures and colours, relative (0 to 1e6; 1.0 = the "
       "engine's balanced default)" },
     { GIMP_PDB_FLOAT,    "tv-weight",
-      "Weight of the smoothness (total variation) term, relative (>= 0; 1.0 = "
+      "Weight of the smoothness (total variation) term, relative (0 to 1e6; 1.0 = "
       "the engine's balanced default)" },
     { GIMP_PDB_INT32,    "iterations",
-      "Optimiser (L-BFGS) iterations (>= 1; more is slower and stronger)" },
+      "Optimiser (L-BFGS) iterations (1 to 100000; more is slower and stronger)" },
     { GIMP_PDB_INT32,    "size",
-      "Longest side of the working resolution in pixels (>= 0; 0 = the "
+      "Longest side of the working resolution in pixels (0 to 16384; 0 = the "
       "layer's own size; smaller is faster, the result is scaled to the layer)" },
     { GIMP_PDB_INT32,    "seed",
       "Seed of the random noise for init NOISE and BLEND (any value)" },
