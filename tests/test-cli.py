@@ -225,7 +225,7 @@ def run_cases(tap, tool, weights, weights_dir, tmp):
             with open(stats) as f:
                 s = json.load(f)
             expected = {"iterations", "seconds", "seconds_per_iteration", "loss_initial", "loss_final",
-                        "content_loss", "style_loss", "tv_loss", "peak_rss_mb", "width", "height", "model"}
+                        "content_loss", "style_loss", "tv_loss", "peak_rss_mb", "width", "height", "model", "evaluations"}
             if set(s) != expected:
                 problems.append("stats keys %r" % (sorted(s),))
             elif (s["width"], s["height"]) != (96, 64) or s["iterations"] != 2 or s["model"] != "resnet50":
