@@ -199,6 +199,14 @@ main (int argc, char **argv)
   ns_estimate (model, cw, ch, &params, &single);
   params.schedule = NS_SCHEDULE_MULTISCALE;
   ns_estimate (model, cw, ch, &params, &multi);
+  /* The estimate's cost of one more single-scale iteration. */
+  NsEstimate one, two;
+  NsParams p1 = params;
+  p1.schedule = NS_SCHEDULE_SINGLE;
+  p1.iterations = 100;
+  ns_estimate (model, cw, ch, &p1, &one);
+  p1.iterations = 200;
+  ns_estimate (model, cw, ch, &p1, &two);
 
   g_autoptr (NsImage) content = synthetic_image (cw, ch, 0.0);
   g_autoptr (NsImage) style = synthetic_image (cw, ch, 2.0);
@@ -226,6 +234,7 @@ main (int argc, char **argv)
           params.iterations, single.seconds, single.peak_mb);
   printf ("  \"estimate_multiscale\": { \"iterations\": %d, \"seconds\": %.4g, \"peak_mb\": %.1f },\n",
           params.iterations, multi.seconds, multi.peak_mb);
+  printf ("  \"estimate_seconds_per_iteration\": %.4g,\n", (two.seconds - one.seconds) / 100);
   printf ("  \"peak_rss_mb\": %.1f\n}\n", ns_peak_rss_mb ());
   return 0;
 }

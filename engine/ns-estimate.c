@@ -1,12 +1,12 @@
 /* ns-estimate.c: predicted time and peak memory of a run, before running it.
  *
  * Time: each stage costs its evaluations (L-BFGS iterations times the
- * evaluations per iteration, plus the style and content targets, about one
- * evaluation's worth) times the time of one evaluation: its FLOPs (forward
+ * evaluations per iteration, plus the first line search's extra ones and the
+ * style and content targets) times the time of one evaluation: its FLOPs (forward
  * counted twice: the input gradient is the same GEMMs transposed) at the
  * rate the engine reaches per thread, plus a per-pixel cost for the losses,
- * the conversions and the optimiser. The rate is for an otherwise idle
- * machine: on a loaded one the run takes longer by the load.
+ * the conversions and the optimiser. The rate is this machine's when idle,
+ * scaled by the share of the cores that the current load leaves.
  * Stages too large for the memory budget run in tiles (ns_memory_plan(),
  * docs/tiling.md): each evaluation then runs every window forward twice and
  * backward once, halos included.
@@ -18,15 +18,21 @@
 #include "ns-schedule.h"
 #include "ns-tiles.h"
 
+#include <stdlib.h>
+
 /* Measured on the 2-core AVX-512 CI machine at 512 px: a whole evaluation
  * runs at ~61 GFLOP per busy core-second (OpenBLAS SGEMM: ~100); a second
  * thread adds ~85% of one (the element-wise loops scale less than GEMMs). */
 #define NS_GFLOPS_PER_THREAD       60.0
 #define NS_EXTRA_THREAD_EFFICIENCY 0.85
-#define NS_EVALUATIONS_PER_ITER    1.15      /* More-Thuente: ~1 after the first iterations */
-#define NS_SETUP_EVALUATIONS       1.0       /* style Grams + content features: two forwards */
+/* Evaluations per stage = iterations + NS_STAGE_EVALUATIONS: More-Thuente
+ * accepts the first step but in the first iteration or two of a stage (300
+ * iterations: 301 evaluations single-scale, 306 over 4 stages), and the
+ * style Grams and content features cost two forwards, one evaluation. */
+#define NS_EVALUATIONS_PER_ITER    1.0
+#define NS_STAGE_EVALUATIONS       (1.5 + 1.0)
 #define NS_PER_PIXEL_SECONDS       40e-9     /* losses, preprocessing, optimiser */
-#define NS_BASE_MB                 60.0      /* code, libraries, allocator */
+#define NS_BASE_MB                 40.0      /* code, libraries, allocator (measured: 169 MB at 256 px) */
 
 static gsize
 weights_bytes (const NsNetwork *net)
@@ -43,11 +49,23 @@ weights_bytes (const NsNetwork *net)
   return floats * sizeof (float);
 }
 
+/* The share of its threads' time a run gets when other work keeps `load`
+ * processes runnable (the 1-minute load average, sampled now): with more
+ * runnable threads than cores, the cores are shared evenly. */
+static double
+machine_share (int threads)
+{
+  double load[1], cores = g_get_num_processors ();
+  if (getloadavg (load, 1) != 1 || load[0] + threads <= cores)
+    return 1.0;
+  return MIN (1.0, cores / (load[0] + threads));
+}
+
 static double
 effective_gflops (const NsParams *params)
 {
-  int threads = params->threads > 0 ? params->threads : (int) g_get_num_processors ();
-  return NS_GFLOPS_PER_THREAD * (1 + NS_EXTRA_THREAD_EFFICIENCY * (MAX (threads, 1) - 1));
+  int threads = MAX (params->threads > 0 ? params->threads : (int) g_get_num_processors (), 1);
+  return NS_GFLOPS_PER_THREAD * (1 + NS_EXTRA_THREAD_EFFICIENCY * (threads - 1)) * machine_share (threads);
 }
 
 /* FLOPs of one evaluation of a stage and the bytes of its largest pass. */
@@ -88,7 +106,7 @@ ns_estimate (const NsModel *model, int content_width, int content_height, const 
       ns_memory_plan (model, w, h, params->memory_limit_mb, &memory);
       double evaluation = stage_flops (model->net, w, h, &memory, &pass_bytes) / (gflops * 1e9)
                           + pixels * NS_PER_PIXEL_SECONDS;
-      seconds += evaluation * (plan.iterations[k] * NS_EVALUATIONS_PER_ITER + NS_SETUP_EVALUATIONS);
+      seconds += evaluation * (plan.iterations[k] * NS_EVALUATIONS_PER_ITER + NS_STAGE_EVALUATIONS);
       /* The pass, the objective's buffers, and L-BFGS' history (pairs of n doubles). */
       double bytes = pass_bytes + ns_objective_bytes (model, w, h) + 2.0 * memory.history * pixels * 3 * sizeof (double);
       peak = MAX (peak, bytes);
