@@ -11,10 +11,10 @@
 /* Work on items [begin, end) of a loop. */
 typedef void (*NsRangeFunc) (gsize begin, gsize end, gpointer data);
 
-/* Runs func over [0, n) split into contiguous ranges, one per thread, the
- * calling thread taking the first; returns when all are done. Fewer threads
- * (down to the caller alone) when a range would be under min_items: a thread
- * costs tens of microseconds to start. */
+/* Runs func over [0, n) split into contiguous ranges (a few per thread,
+ * taken in turn by the threads and the caller); returns when all are done.
+ * Ranges hold at least min_items, so small loops use fewer threads, down to
+ * the caller alone: a thread costs tens of microseconds to start. */
 void ns_parallel_for (gsize n, gsize min_items, NsRangeFunc func, gpointer data);
 
 /* The same with an explicit thread count (tests). */
