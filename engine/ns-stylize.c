@@ -232,9 +232,12 @@ ns_stylize (const NsModel *model, const NsImage *content, const NsImage *style, 
     {
       int w = plan.width[k], h = plan.height[k];
       gsize n = (gsize) w * h * 3;
-      run.objective = ns_objective_new (model, content, style, w, h, recipe->content_weight * params->content_weight,
-                                        recipe->style_weight * params->style_weight,
-                                        recipe->tv_weight * params->tv_weight, error);
+      NsMemoryPlan memory;   /* tiles and L-BFGS history that fit the memory budget */
+      ns_memory_plan (model, w, h, params->memory_limit_mb, &memory);
+      run.objective = ns_objective_new_tiled (model, content, style, w, h,
+                                              recipe->content_weight * params->content_weight,
+                                              recipe->style_weight * params->style_weight,
+                                              recipe->tv_weight * params->tv_weight, memory.tile, memory.halo, error);
       double *next = run.objective ? g_try_malloc (n * sizeof (double)) : NULL;
       run.current = next ? ns_image_new (w, h) : NULL;
       if (!run.current)
@@ -272,7 +275,7 @@ ns_stylize (const NsModel *model, const NsImage *content, const NsImage *style, 
       run.state.stage = k;
       run.state.width = w, run.state.height = h;
       run.last_time = g_get_monotonic_time ();
-      NsOptimizerParams op = { plan.iterations[k], 0 };
+      NsOptimizerParams op = { plan.iterations[k], memory.history };
       int done = 0;
       NsOptimizerResult r = ns_optimize (x, n, &op, objective_cb, iteration_cb, &run, &loss_final, &done);
       run.done_before += done;
