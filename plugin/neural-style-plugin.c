@@ -142,14 +142,7 @@ choose_values (GimpRunMode      run_mode,
     case GIMP_RUN_INTERACTIVE:
     default:
       gimp_get_data (NS_PLUGIN_PROC, values);   /* keeps defaults if none */
-#ifdef NS_NO_DIALOG
-      /* Built without ui/: run again with the last values. */
-      if (values->style_drawable == -1)
-        values->style_drawable = drawable_id;
-      return TRUE;
-#else
       return ns_dialog_run (image_id, drawable_id, values, model);
-#endif
     }
 }
 
