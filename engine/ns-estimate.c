@@ -20,11 +20,14 @@
 
 #include <stdlib.h>
 
-/* Measured on the 2-core AVX-512 CI machine at 512 px: a whole evaluation
- * runs at ~61 GFLOP per busy core-second (OpenBLAS SGEMM: ~100); a second
- * thread adds ~85% of one (the element-wise loops scale less than GEMMs). */
+/* Measured on the 2-core AVX-512 CI machine (bench/run-bench, idle): a
+ * whole evaluation runs at ~60 GFLOP per core-second on one thread
+ * (OpenBLAS SGEMM: ~97). Further threads help large images only: their share
+ * of work between synchronisations is small on small ones. Each adds
+ * P / (P + NS_THREAD_HALF_PIXELS) of a thread for P pixels: 512x384 runs at
+ * ~88 GFLOP/s on 2 threads, 256x192 at ~55-70. */
 #define NS_GFLOPS_PER_THREAD       60.0
-#define NS_EXTRA_THREAD_EFFICIENCY 0.85
+#define NS_THREAD_HALF_PIXELS      220000.0
 /* Evaluations per stage = iterations + NS_STAGE_EVALUATIONS: More-Thuente
  * accepts the first step but in the first iteration or two of a stage (300
  * iterations: 301 evaluations single-scale, 306 over 4 stages), and the
@@ -50,22 +53,25 @@ weights_bytes (const NsNetwork *net)
 }
 
 /* The share of its threads' time a run gets when other work keeps `load`
- * processes runnable (the 1-minute load average, sampled now): with more
- * runnable threads than cores, the cores are shared evenly. */
+ * processes runnable (the 1-minute load average, sampled now, less this
+ * process's own threads, which it counts for a minute after they ran): with
+ * more runnable threads than cores, the cores are shared evenly. */
 static double
 machine_share (int threads)
 {
   double load[1], cores = g_get_num_processors ();
-  if (getloadavg (load, 1) != 1 || load[0] + threads <= cores)
+  if (getloadavg (load, 1) != 1)
     return 1.0;
-  return MIN (1.0, cores / (load[0] + threads));
+  double others = MAX (load[0] - threads, 0.0);
+  return others + threads <= cores ? 1.0 : cores / (others + threads);
 }
 
 static double
-effective_gflops (const NsParams *params)
+effective_gflops (const NsParams *params, double pixels)
 {
   int threads = MAX (params->threads > 0 ? params->threads : (int) g_get_num_processors (), 1);
-  return NS_GFLOPS_PER_THREAD * (1 + NS_EXTRA_THREAD_EFFICIENCY * (threads - 1)) * machine_share (threads);
+  double extra = (threads - 1) * pixels / (pixels + NS_THREAD_HALF_PIXELS);
+  return NS_GFLOPS_PER_THREAD * (1 + extra) * machine_share (threads);
 }
 
 /* FLOPs of one evaluation of a stage and the bytes of its largest pass. */
@@ -96,7 +102,6 @@ ns_estimate (const NsModel *model, int content_width, int content_height, const 
 {
   NsSchedulePlan plan;
   ns_schedule_plan (model->recipe, params, content_width, content_height, &plan);
-  double gflops = effective_gflops (params);
   double seconds = 0, peak = 0;
   for (int k = 0; k < plan.n_stages; k++)
     {
@@ -104,7 +109,7 @@ ns_estimate (const NsModel *model, int content_width, int content_height, const 
       double pixels = (double) w * h, pass_bytes;
       NsMemoryPlan memory;
       ns_memory_plan (model, w, h, params->memory_limit_mb, &memory);
-      double evaluation = stage_flops (model->net, w, h, &memory, &pass_bytes) / (gflops * 1e9)
+      double evaluation = stage_flops (model->net, w, h, &memory, &pass_bytes) / (effective_gflops (params, pixels) * 1e9)
                           + pixels * NS_PER_PIXEL_SECONDS;
       seconds += evaluation * (plan.iterations[k] * NS_EVALUATIONS_PER_ITER + NS_STAGE_EVALUATIONS);
       /* The pass, the objective's buffers, and L-BFGS' history (pairs of n doubles). */
