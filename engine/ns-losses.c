@@ -8,6 +8,10 @@
 #include <math.h>
 #include <string.h>
 
+/* Side of the tiles in which c x c matrices are transposed (both the rows
+ * and the columns of a tile stay in cache). */
+#define NS_TRANSPOSE_TILE 32
+
 void
 ns_gram_accumulate (const float *features, int n, int c, float scale, float *gram)
 {
@@ -18,9 +22,13 @@ ns_gram_accumulate (const float *features, int n, int c, float scale, float *gra
    * triangle; the lower one is then mirrored from it. */
   cblas_ssyrk (CblasRowMajor, CblasUpper, CblasTrans, c, n,
                scale, features, c, 1.0f, gram, c);
-  for (int i = 1; i < c; i++)
-    for (int j = 0; j < i; j++)
-      gram[(gsize) i * c + j] = gram[(gsize) j * c + i];
+  /* In tiles: a plain loop reads a column of the upper triangle per row,
+   * one cache line and, for c >= 1024, one page per element. */
+  for (int i0 = 0; i0 < c; i0 += NS_TRANSPOSE_TILE)
+    for (int j0 = 0; j0 <= i0; j0 += NS_TRANSPOSE_TILE)
+      for (int i = i0; i < MIN (i0 + NS_TRANSPOSE_TILE, c); i++)
+        for (int j = j0; j < MIN (j0 + NS_TRANSPOSE_TILE, i); j++)
+          gram[(gsize) i * c + j] = gram[(gsize) j * c + i];
 }
 
 double
@@ -51,9 +59,11 @@ ns_gram_backward (const float *features, int n, int c, const float *dgram,
 
   /* dL/dF = scale * F (D + D^T); symmetrising once lets one GEMM do it. */
   float *sym = g_new (float, (gsize) c * c);
-  for (int i = 0; i < c; i++)
-    for (int j = 0; j < c; j++)
-      sym[(gsize) i * c + j] = dgram[(gsize) i * c + j] + dgram[(gsize) j * c + i];
+  for (int i0 = 0; i0 < c; i0 += NS_TRANSPOSE_TILE)
+    for (int j0 = 0; j0 < c; j0 += NS_TRANSPOSE_TILE)
+      for (int i = i0; i < MIN (i0 + NS_TRANSPOSE_TILE, c); i++)
+        for (int j = j0; j < MIN (j0 + NS_TRANSPOSE_TILE, c); j++)
+          sym[(gsize) i * c + j] = dgram[(gsize) i * c + j] + dgram[(gsize) j * c + i];
 
   /* A plain GEMM: OpenBLAS' ssymm packs through a slower generic path. */
   cblas_sgemm (CblasRowMajor, CblasNoTrans, CblasNoTrans, n, c, c,
