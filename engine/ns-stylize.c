@@ -113,6 +113,22 @@ initial_image (const NsParams *p, const NsImage *content, const NsImage *warm, i
   g_rand_free (rand);
 }
 
+/* A stage's start: the content at this size plus the upsampled change the
+ * previous stage made to its own content. Upsampling the previous result
+ * itself would blur away the content's fine detail, which the finer stage
+ * then spends its (few) iterations restoring. */
+static void
+upsample_stage (const NsImage *content, const double *previous, int pw, int ph, double *next, int w, int h)
+{
+  g_autoptr (NsImage) change = ns_image_resize (content, pw, ph);
+  for (gsize i = 0; i < (gsize) pw * ph * 3; i++)
+    change->pixels[i] = (float) previous[i] - change->pixels[i];
+  g_autoptr (NsImage) up = ns_image_resize (change, w, h);
+  g_autoptr (NsImage) detail = ns_image_resize (content, w, h);
+  for (gsize i = 0; i < (gsize) w * h * 3; i++)
+    next[i] = CLAMP (detail->pixels[i] + up->pixels[i], 0.0f, 1.0f);
+}
+
 typedef struct
 {
   const NsParams *params;
@@ -253,13 +269,7 @@ ns_stylize (const NsModel *model, const NsImage *content, const NsImage *style, 
         initial_image (params, content, warm_start, w, h, next);
       else
         {
-          /* Upsample the previous stage's result as this stage's start. */
-          g_autoptr (NsImage) previous = ns_image_new (plan.width[k - 1], plan.height[k - 1]);
-          for (gsize i = 0; i < (gsize) plan.width[k - 1] * plan.height[k - 1] * 3; i++)
-            previous->pixels[i] = (float) x[i];
-          g_autoptr (NsImage) up = ns_image_resize (previous, w, h);
-          for (gsize i = 0; i < n; i++)
-            next[i] = up->pixels[i];
+          upsample_stage (content, x, plan.width[k - 1], plan.height[k - 1], next, w, h);
         }
       g_free (x);
       x = next;
