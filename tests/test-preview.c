@@ -160,8 +160,10 @@ test_warm_restart (void)
 
   gint64 changed = g_get_monotonic_time ();
   guint warm = ns_preview_restart (preview, &after, TRUE);
-  const Frame *first = wait_for (&r, warm, 1, 60);
-  g_assert_nonnull (first);
+  /* A copy: later frames grow r.frames and move its elements. */
+  const Frame *first_seen = wait_for (&r, warm, 1, 60);
+  g_assert_nonnull (first_seen);
+  const Frame first_frame = *first_seen, *first = &first_frame;
   double latency = (first->arrived - changed) / 1e6;
   g_test_message ("slider change to first refreshed frame: %.2f s (debounce 250 ms included)", latency);
   g_printerr ("# slider change -> first refreshed preview frame: %.2f s at %dx%d\n",
