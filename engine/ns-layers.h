@@ -84,7 +84,8 @@ void ns_avgpool_forward  (const NsPool *pool, const float *in, NsShape in_shape,
 void ns_avgpool_backward (const NsPool *pool, const float *dout, NsShape out_shape,
                           float *din, NsShape in_shape);
 
-/* Element-wise sum of two tensors; its backward is adding dout to both. */
+/* Element-wise sum of two tensors (out may be a: an in-place add); its
+ * backward is adding dout to both. */
 void ns_add_forward (const float *a, const float *b, float *out, gsize n);
 
 /* Global average pooling (HWC -> C) and dense layer (in -> out, kernel [in][out]). */

@@ -424,11 +424,12 @@ ns_pass_grad (NsPass *pass, int node)
   return grad_buffer (pass, node);
 }
 
+/* grad[node] += dout, for layers whose input gradient is their output's. */
 static void
-add_into (float *dst, const float *src, gsize n)
+accumulate_grad (NsPass *pass, int node, const float *dout, gsize n)
 {
-  for (gsize i = 0; i < n; i++)
-    dst[i] += src[i];
+  float *grad = grad_buffer (pass, node);
+  ns_add_forward (grad, dout, grad, n);
 }
 
 void
@@ -456,7 +457,7 @@ ns_pass_backward (NsPass *pass, float *dinput)
           break;
         case NS_OP_RELU:
           ns_relu_mask (pass->values[i], dout, n);
-          add_into (grad_buffer (pass, a), dout, n);
+          accumulate_grad (pass, a, dout, n);
           break;
         case NS_OP_ZEROPAD:
           ns_zeropad_backward (dout, out_shape, grad_buffer (pass, a), in_shape, node->pad[0], node->pad[2]);
@@ -475,8 +476,8 @@ ns_pass_backward (NsPass *pass, float *dinput)
           }
           break;
         case NS_OP_ADD:
-          add_into (grad_buffer (pass, a), dout, n);
-          add_into (grad_buffer (pass, node->inputs[1]), dout, n);
+          accumulate_grad (pass, a, dout, n);
+          accumulate_grad (pass, node->inputs[1], dout, n);
           break;
         case NS_OP_GLOBAL_AVGPOOL:
           ns_global_avgpool_backward (dout, grad_buffer (pass, a), in_shape);

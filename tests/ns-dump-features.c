@@ -3,25 +3,9 @@
  * Output: raw little-endian float32 in HWC order; prints "H W C". */
 #include "ns-internal.h"
 
-#include <gdk-pixbuf/gdk-pixbuf.h>
-#include <stdio.h>
+#include "tool/image-file.h"
 
-static NsImage *
-load_png (const char *path, GError **error)
-{
-  g_autoptr (GdkPixbuf) pixbuf = gdk_pixbuf_new_from_file (path, error);
-  if (!pixbuf)
-    return NULL;
-  int w = gdk_pixbuf_get_width (pixbuf), h = gdk_pixbuf_get_height (pixbuf);
-  int stride = gdk_pixbuf_get_rowstride (pixbuf), channels = gdk_pixbuf_get_n_channels (pixbuf);
-  const guchar *data = gdk_pixbuf_read_pixels (pixbuf);
-  NsImage *image = ns_image_new (w, h);
-  for (int y = 0; y < h; y++)
-    for (int x = 0; x < w; x++)
-      for (int c = 0; c < 3; c++)
-        image->pixels[((gsize) y * w + x) * 3 + c] = data[(gsize) y * stride + x * channels + c] / 255.0f;
-  return image;
-}
+#include <stdio.h>
 
 int
 main (int argc, char **argv)
@@ -44,7 +28,7 @@ main (int argc, char **argv)
     }
   const char *outputs[] = { layer, NULL };
   NsNetwork *net = ns_network_load_tfjs (weights, outputs, &error);
-  g_autoptr (NsImage) image = net ? load_png (image_path, &error) : NULL;
+  g_autoptr (NsImage) image = net ? image_file_load (image_path, &error) : NULL;
   NsPass *pass = image ? ns_pass_new (net, image->height, image->width, &error) : NULL;
   int node = net ? ns_network_lookup (net, layer) : -1;
   if (!pass || node < 0)
