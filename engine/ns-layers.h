@@ -38,6 +38,8 @@ typedef struct
   const float *kernel;             /* HWIO: [kh][kw][cin][cout] */
   const float *bias;               /* [cout], or NULL */
   gboolean     relu;               /* fused ReLU on the output */
+  int          threads;            /* engine threads for this layer (<= 1: the caller's only);
+                                    * OpenBLAS itself runs single-threaded (ns_model_load) */
 } NsConv;
 
 /* Floats of scratch memory the conv needs for these shapes (0 if none). */
