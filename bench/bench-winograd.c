@@ -43,12 +43,15 @@ typedef struct
   double fwd, bwd;
 } Times;
 
+/* The Winograd work block (floats; 0: the default), from $NS_WINOGRAD_BLOCK. */
+static gsize block_floats;
+
 /* Best of reps (the machine may be shared). m = 0: the im2col path. */
 static Times
 time_conv (NsConv *conv, int m, const float *in, NsShape is, float *out, NsShape os,
            const float *dout, float *din, int reps)
 {
-  NsWinograd *w = m ? ns_winograd_new_full (conv, m, 0) : NULL;
+  NsWinograd *w = m ? ns_winograd_new_full (conv, m, block_floats) : NULL;
   gsize n_ws = w ? ns_winograd_workspace (w, is, os, conv->threads) : ns_conv_workspace (conv, is, os);
   float *ws = g_new (float, MAX (n_ws, 1));
   Times best = { G_MAXDOUBLE, G_MAXDOUBLE };
@@ -124,6 +127,8 @@ main (int argc, char **argv)
   int reps = argc > 1 ? atoi (argv[1]) : 10;
 
   openblas_set_num_threads (1);
+  if (g_getenv ("NS_WINOGRAD_BLOCK"))
+    block_floats = g_ascii_strtoull (g_getenv ("NS_WINOGRAD_BLOCK"), NULL, 10);
   bench_layer (96, 128, 64, reps);
   bench_layer (48, 64, 128, reps);
   bench_layer (24, 32, 256, reps);

@@ -138,7 +138,10 @@ typedef enum
 
 /* One tile's transform of n <= CHUNK channels, with the matrices as
  * constants for each case. */
-__attribute__ ((target_clones ("arch=x86-64-v4", "arch=x86-64-v3", "default"))) static void
+#if defined(__x86_64__) && defined(__GNUC__) && __GNUC__ >= 12
+__attribute__ ((target_clones ("arch=x86-64-v4", "arch=x86-64-v3", "default")))
+#endif
+static void
 transform_tile (int m, Transform kind, const float *src, gsize srs, gsize scs,
                 float *dst, gsize drs, gsize dcs, int n)
 {
