@@ -67,16 +67,6 @@ fill (float *v, gsize n, guint seed)
     v[i] = (float) (((i + seed) * 2654435761u) % 1000) / 1000.0f - 0.5f;
 }
 
-static NsConv
-node_conv (const NsNode *node, NsShape in)
-{
-  NsConv conv = { node->kh, node->kw, node->stride_h, node->stride_w, 0, 0, node->cin, node->cout,
-                  node->kernel, node->bias, node->relu };
-  ns_window_output (in.h, node->kh, node->stride_h, node->padding, &conv.pad_top);
-  ns_window_output (in.w, node->kw, node->stride_w, node->padding, &conv.pad_left);
-  return conv;
-}
-
 /* Times every conv layer of the pass (forward + input gradient, median of
  * reps each); returns their total seconds and FLOPs (forward + backward). */
 static double
@@ -93,7 +83,7 @@ time_convs (NsPass *pass, int reps, gboolean print_layers, double *flops, double
       if (node->op != NS_OP_CONV)
         continue;
       NsShape is = pass->shapes[node->inputs[0]], os = pass->shapes[i];
-      NsConv conv = node_conv (node, is);
+      NsConv conv = ns_pass_conv (pass, i);
       float *in = g_new (float, ns_shape_size (is)), *out = g_new (float, ns_shape_size (os));
       float *din = g_new0 (float, ns_shape_size (is)), *dout = g_new (float, ns_shape_size (os));
       fill (in, ns_shape_size (is), 1);
@@ -157,7 +147,7 @@ main (int argc, char **argv)
     { "content-size", 0, 0, G_OPTION_ARG_STRING, &content_size, "content image size (default 1024x768)", "WxH" },
     { "size", 0, 0, G_OPTION_ARG_INT, &size, "working long side", "N" },
     { "reps", 0, 0, G_OPTION_ARG_INT, &reps, "timed repetitions", "N" },
-    { "threads", 'j', 0, G_OPTION_ARG_INT, &threads, "OpenBLAS threads", "N" },
+    { "threads", 'j', 0, G_OPTION_ARG_INT, &threads, "engine threads", "N" },
     { "iterations", 'i', 0, G_OPTION_ARG_INT, &iterations, "iterations of the estimated runs (default: the engine's)", "N" },
     { "layers", 0, 0, G_OPTION_ARG_NONE, &layers, "per-layer conv times on stderr", NULL },
     { NULL }
@@ -177,7 +167,6 @@ main (int argc, char **argv)
       return 1;
     }
   reps = MAX (reps, 1);
-  openblas_set_num_threads (threads);
 
   g_autoptr (NsModel) model = ns_model_load (weights, &error);
   if (!model)
@@ -212,7 +201,7 @@ main (int argc, char **argv)
   g_autoptr (NsImage) style = synthetic_image (cw, ch, 2.0);
   const NsRecipe *recipe = model->recipe;
   NsObjective *objective = ns_objective_new (model, content, style, w, h, recipe->content_weight,
-                                             recipe->style_weight, recipe->tv_weight, &error);
+                                             recipe->style_weight, recipe->tv_weight, threads, &error);
   if (!objective)
     {
       fprintf (stderr, "bench-model: %s\n", error->message);

@@ -83,7 +83,8 @@ typedef struct
   NsInit     init;
   double     init_noise_ratio; /* NS_INIT_BLEND: 0 = content, 1 = noise */
   guint32    seed;
-  int        threads;          /* 0 = all cores */
+  int        threads;          /* 0 = one per processor; the engine splits its work, GEMMs
+                                * included, over its own threads and sets OpenBLAS to one */
   NsSchedule schedule;
   double     memory_limit_mb;  /* 0 = no limit beyond what malloc gives */
 } NsParams;

@@ -7,11 +7,15 @@
  * Otherwise cols are built for a block of output rows at a time, so the
  * scratch memory stays bounded whatever the image size.
  *
- * im2col, col2im and the bias fill split over threads (ns-parallel.h); the
- * GEMMs use OpenBLAS' own threads.
+ * Threads (conv->threads) take whole blocks of output rows: each builds
+ * its block's cols in its own slice of the workspace and runs the
+ * single-threaded GEMM that reads them while they are still in its core's
+ * cache. The backward's col2im adds into input rows that neighbouring
+ * blocks share, so it runs the even blocks, then the odd ones.
  */
 #include "ns-layers.h"
 #include "ns-parallel.h"
+#include "ns-gemm.h"
 
 #include <string.h>
 #include <cblas.h>
@@ -52,13 +56,30 @@ conv_is_pointwise (const NsConv *conv)
 }
 
 static int
+conv_threads (const NsConv *conv)
+{
+  return CLAMP (conv->threads, 1, NS_MAX_THREADS);
+}
+
+/* Output rows per block: about NS_CONV_BLOCK_FLOATS of cols, at least two
+ * blocks per thread when the layer allows, and enough rows that blocks two
+ * apart never add into the same input row (the backward's two phases). */
+static int
 conv_block_rows (const NsConv *conv, NsShape out, int block_rows)
 {
   gsize row_floats = (gsize) out.w * conv->kh * conv->kw * conv->cin;
+  int apart = (conv->kh + conv->stride_h - 1) / conv->stride_h;
+  int threads = conv_threads (conv);
 
   if (block_rows <= 0)
-    block_rows = (int) MIN ((gsize) out.h, MAX (NS_CONV_BLOCK_FLOATS / MAX (row_floats, 1), 1));
-  return MIN (block_rows, MAX (out.h, 1));
+    {
+      block_rows = (int) MAX (NS_CONV_BLOCK_FLOATS / MAX (row_floats, 1), 1);
+      if (threads > 1)
+        block_rows = MIN (block_rows, (out.h + 2 * threads - 1) / (2 * threads));
+    }
+  if (threads > 1)
+    block_rows = MAX (block_rows, apart);
+  return CLAMP (block_rows, 1, MAX (out.h, 1));
 }
 
 static gsize
@@ -72,7 +93,7 @@ ns_conv_workspace_blocked (const NsConv *conv, NsShape in, NsShape out, int bloc
 {
   if (conv_is_pointwise (conv))
     return 0;
-  return cols_floats (conv, out, block_rows);
+  return conv_threads (conv) * cols_floats (conv, out, block_rows);
 }
 
 gsize
@@ -81,46 +102,44 @@ ns_conv_workspace (const NsConv *conv, NsShape in, NsShape out)
   return ns_conv_workspace_blocked (conv, in, out, 0);
 }
 
-/* Loops over cols are memory-bound: a thread needs at least this many
- * floats of them to be worth starting. */
-#define NS_PARALLEL_FLOATS ((gsize) 128 * 1024)
-
 typedef struct
 {
   const NsConv *conv;
-  const float  *src;
-  float        *dst;
+  const float  *src;        /* forward: the input; backward: dout */
+  float        *dst;        /* forward: the output; backward: din */
   NsShape       is, os;
-  int           oy0, oy1;
-} Cols;
+  float        *workspace;  /* one slice of block_floats per worker */
+  gsize         block_floats;
+  int           block_rows;
+  int           phase;      /* backward: which blocks (2 i + phase) */
+} ConvJob;
 
-/* Receptive fields of output pixels [begin, end) of the block (pixel 0 is
- * (oy0, 0)), zeros where the window hangs over the padding. In HWC the kw
- * taps of a kernel row are kw * cin contiguous input floats: one memcpy
- * unless the row crosses the left or right edge. */
+/* Receptive fields of output rows [oy0, oy1) into cols, zeros where the
+ * window hangs over the padding. In HWC the kw taps of a kernel row are
+ * kw * cin contiguous input floats: one memcpy unless the row crosses the
+ * left or right edge. */
 static void
-im2col_range (gsize begin, gsize end, gpointer p)
+im2col_rows (const NsConv *conv, const float *in, NsShape is, NsShape os, int oy0, int oy1, float *cols)
 {
-  const Cols *c = p;
-  const NsConv *conv = c->conv;
   const gsize tap = conv->cin, krow = conv->kw * tap;
   const gsize field = (gsize) conv->kh * krow;
+  gsize n = (gsize) (oy1 - oy0) * os.w;
 
-  for (gsize i = begin; i < end; i++)
+  for (gsize i = 0; i < n; i++)
     {
-      int oy = c->oy0 + (int) (i / c->os.w), ox = (int) (i % c->os.w);
-      float *dst = c->dst + i * field;
+      int oy = oy0 + (int) (i / os.w), ox = (int) (i % os.w);
+      float *dst = cols + i * field;
       int iy0 = oy * conv->stride_h - conv->pad_top;
       int ix0 = ox * conv->stride_w - conv->pad_left;
-      gboolean inside_x = ix0 >= 0 && ix0 + conv->kw <= c->is.w;
+      gboolean inside_x = ix0 >= 0 && ix0 + conv->kw <= is.w;
 
       for (int ky = 0; ky < conv->kh; ky++)
         {
           int iy = iy0 + ky;
           float *row = dst + ky * krow;
-          const float *src = c->src + ((gsize) iy * c->is.w + ix0) * tap;
+          const float *src = in + ((gsize) iy * is.w + ix0) * tap;
 
-          if (iy < 0 || iy >= c->is.h)
+          if (iy < 0 || iy >= is.h)
             memset (row, 0, krow * sizeof (float));
           else if (inside_x)
             memcpy (row, src, krow * sizeof (float));
@@ -129,7 +148,7 @@ im2col_range (gsize begin, gsize end, gpointer p)
               {
                 int ix = ix0 + kx;
 
-                if (ix < 0 || ix >= c->is.w)
+                if (ix < 0 || ix >= is.w)
                   memset (row + kx * tap, 0, tap * sizeof (float));
                 else
                   memcpy (row + kx * tap, src + kx * tap, tap * sizeof (float));
@@ -138,46 +157,34 @@ im2col_range (gsize begin, gsize end, gpointer p)
     }
 }
 
-static void
-im2col_rows (const NsConv *conv, const float *in, NsShape is, NsShape os,
-             int oy0, int oy1, float *cols)
-{
-  Cols c = { conv, in, cols, is, os, oy0, oy1 };
-  gsize field = (gsize) conv->kh * conv->kw * conv->cin;
-
-  ns_parallel_for ((gsize) (oy1 - oy0) * os.w, NS_PARALLEL_FLOATS / field + 1, im2col_range, &c);
-}
-
 /* The adjoint of im2col for output rows [oy0, oy1): adds each column entry
- * back into din. Done as a gather per input row (the items begin..end count
- * from row iy_first), so that threads own disjoint rows of din. */
+ * back into din, as a gather per input row. */
 static void
-col2im_range (gsize begin, gsize end, gpointer p)
+col2im_add_rows (const NsConv *conv, const float *cols, NsShape os, int oy0, int oy1, float *din, NsShape is)
 {
-  const Cols *c = p;
-  const NsConv *conv = c->conv;
   const gsize tap = conv->cin;
   const gsize field = (gsize) conv->kh * conv->kw * tap;
-  int iy_first = MAX (c->oy0 * conv->stride_h - conv->pad_top, 0);
+  int first = MAX (oy0 * conv->stride_h - conv->pad_top, 0);
+  int last = MIN ((oy1 - 1) * conv->stride_h - conv->pad_top + conv->kh, is.h);   /* exclusive */
 
-  for (int iy = iy_first + (int) begin; iy < iy_first + (int) end; iy++)
+  for (int iy = first; iy < last; iy++)
     for (int ky = 0; ky < conv->kh; ky++)
       {
         int num = iy + conv->pad_top - ky, oy = num / conv->stride_h;
 
-        if (num < 0 || num % conv->stride_h || oy < c->oy0 || oy >= c->oy1)
+        if (num < 0 || num % conv->stride_h || oy < oy0 || oy >= oy1)
           continue;
-        for (int ox = 0; ox < c->os.w; ox++)
+        for (int ox = 0; ox < os.w; ox++)
           {
-            const float *src = c->src + ((gsize) (oy - c->oy0) * c->os.w + ox) * field + (gsize) ky * conv->kw * tap;
+            const float *src = cols + ((gsize) (oy - oy0) * os.w + ox) * field + (gsize) ky * conv->kw * tap;
             int ix0 = ox * conv->stride_w - conv->pad_left;
             /* The part of the kernel row inside the image: contiguous in din. */
-            int kx0 = MAX (-ix0, 0), kx1 = MIN (conv->kw, c->is.w - ix0);
+            int kx0 = MAX (-ix0, 0), kx1 = MIN (conv->kw, is.w - ix0);
 
             if (kx1 > kx0)
               {
                 const float *s = src + kx0 * tap;
-                float *d = c->dst + ((gsize) iy * c->is.w + ix0 + kx0) * tap;
+                float *d = din + ((gsize) iy * is.w + ix0 + kx0) * tap;
 
                 for (gsize k = 0; k < (gsize) (kx1 - kx0) * tap; k++)
                   d[k] += s[k];
@@ -186,109 +193,114 @@ col2im_range (gsize begin, gsize end, gpointer p)
       }
 }
 
-static void
-col2im_add_rows (const NsConv *conv, const float *cols, NsShape os, int oy0, int oy1,
-                 float *din, NsShape is)
-{
-  Cols c = { conv, cols, din, is, os, oy0, oy1 };
-  int first = MAX (oy0 * conv->stride_h - conv->pad_top, 0);
-  int last = MIN ((oy1 - 1) * conv->stride_h - conv->pad_top + conv->kh, is.h);   /* exclusive */
-  gsize row = (gsize) is.w * conv->kh * conv->kw * conv->cin;
-
-  if (last > first)
-    ns_parallel_for (last - first, NS_PARALLEL_FLOATS / row + 1, col2im_range, &c);
-}
-
-typedef struct
-{
-  const float *bias;
-  float       *out;
-  int          cout;
-} BiasFill;
-
-static void
-bias_fill_range (gsize begin, gsize end, gpointer p)
-{
-  const BiasFill *b = p;
-  for (gsize i = begin; i < end; i++)
-    memcpy (b->out + i * b->cout, b->bias, b->cout * sizeof (float));
-}
-
-/* out[n_pixels x cout] = cols * kernel (+ bias), then ReLU. The bias is
- * written first and the GEMM accumulates onto it (beta = 1): that replaces
- * both OpenBLAS' zeroing pass over C (beta = 0) and a separate bias pass. */
+/* out[n_pixels x cout] = cols * kernel (+ bias), then ReLU, on one thread.
+ * The bias is written first and the GEMM accumulates onto it (beta = 1):
+ * that replaces both OpenBLAS' zeroing pass over C (beta = 0) and a separate
+ * bias pass. */
 static void
 gemm_bias_relu (const NsConv *conv, const float *cols, int field, gsize n_pixels, float *out)
 {
   const int cout = conv->cout;
 
   if (conv->bias)
-    {
-      BiasFill b = { conv->bias, out, cout };
-      ns_parallel_for (n_pixels, NS_PARALLEL_FLOATS / cout + 1, bias_fill_range, &b);
-    }
+    for (gsize i = 0; i < n_pixels; i++)
+      memcpy (out + i * cout, conv->bias, cout * sizeof (float));
   cblas_sgemm (CblasRowMajor, CblasNoTrans, CblasNoTrans, (int) n_pixels, cout, field,
                1.0f, cols, field, conv->kernel, cout, conv->bias ? 1.0f : 0.0f, out, cout);
   if (conv->relu)
-    ns_relu_forward (out, out, n_pixels * cout);
+    ns_relu_forward (out, out, n_pixels * cout, 1);
+}
+
+/* A 1x1 conv: rows [begin, end) of the input are rows of the GEMM. */
+static void
+pointwise_forward_range (gsize begin, gsize end, int worker, gpointer p)
+{
+  const ConvJob *j = p;
+  gemm_bias_relu (j->conv, j->src + begin * j->conv->cin, j->conv->cin, end - begin,
+                  j->dst + begin * j->conv->cout);
+}
+
+static void
+forward_blocks (gsize begin, gsize end, int worker, gpointer p)
+{
+  const ConvJob *j = p;
+  const NsConv *conv = j->conv;
+  float *cols = j->workspace + worker * j->block_floats;
+
+  for (gsize b = begin; b < end; b++)
+    {
+      int oy0 = (int) b * j->block_rows, oy1 = MIN (oy0 + j->block_rows, j->os.h);
+
+      im2col_rows (conv, j->src, j->is, j->os, oy0, oy1, cols);
+      gemm_bias_relu (conv, cols, conv->kh * conv->kw * conv->cin, (gsize) (oy1 - oy0) * j->os.w,
+                      j->dst + (gsize) oy0 * j->os.w * conv->cout);
+    }
+}
+
+static void
+backward_blocks (gsize begin, gsize end, int worker, gpointer p)
+{
+  const ConvJob *j = p;
+  const NsConv *conv = j->conv;
+  const int field = conv->kh * conv->kw * conv->cin;
+  float *cols = j->workspace + worker * j->block_floats;
+
+  for (gsize i = begin; i < end; i++)
+    {
+      int oy0 = (int) (2 * i + j->phase) * j->block_rows, oy1 = MIN (oy0 + j->block_rows, j->os.h);
+
+      cblas_sgemm (CblasRowMajor, CblasNoTrans, CblasTrans, (oy1 - oy0) * j->os.w, field, conv->cout,
+                   1.0f, j->src + (gsize) oy0 * j->os.w * conv->cout, conv->cout,
+                   conv->kernel, conv->cout, 0.0f, cols, field);
+      col2im_add_rows (conv, cols, j->os, oy0, oy1, j->dst, j->is);
+    }
+}
+
+/* A 1x1 conv's GEMM is a few MFLOP per row block: a thread needs this many
+ * rows (output positions) to be worth starting. */
+static gsize
+pointwise_min_rows (const NsConv *conv)
+{
+  return MAX ((gsize) (4e6 / (2.0 * conv->cin * conv->cout)), 8);
 }
 
 void
 ns_conv_forward_blocked (const NsConv *conv, const float *in, NsShape in_shape,
                          float *out, NsShape out_shape, float *workspace, int block_rows)
 {
-  const int field = conv->kh * conv->kw * conv->cin;
-  int rows;
-
   g_return_if_fail (in_shape.c == conv->cin && out_shape.c == conv->cout);
 
+  ConvJob j = { conv, in, out, in_shape, out_shape, workspace, 0, 0, 0 };
   if (conv_is_pointwise (conv))
     {
-      gemm_bias_relu (conv, in, conv->cin, (gsize) out_shape.h * out_shape.w, out);
+      ns_parallel_for ((gsize) out_shape.h * out_shape.w, pointwise_min_rows (conv), conv_threads (conv),
+                       pointwise_forward_range, &j);
       return;
     }
-
-  rows = conv_block_rows (conv, out_shape, block_rows);
-  for (int oy0 = 0; oy0 < out_shape.h; oy0 += rows)
-    {
-      int oy1 = MIN (oy0 + rows, out_shape.h);
-      int n = (oy1 - oy0) * out_shape.w;
-      float *o = out + (gsize) oy0 * out_shape.w * conv->cout;
-
-      im2col_rows (conv, in, in_shape, out_shape, oy0, oy1, workspace);
-      gemm_bias_relu (conv, workspace, field, n, o);
-    }
+  j.block_rows = conv_block_rows (conv, out_shape, block_rows);
+  j.block_floats = cols_floats (conv, out_shape, block_rows);
+  ns_parallel_items ((out_shape.h + j.block_rows - 1) / j.block_rows, conv_threads (conv), forward_blocks, &j);
 }
 
 void
 ns_conv_backward_blocked (const NsConv *conv, const float *dout, NsShape out_shape,
                           float *din, NsShape in_shape, float *workspace, int block_rows)
 {
-  const int field = conv->kh * conv->kw * conv->cin;
-  int rows;
-
   g_return_if_fail (in_shape.c == conv->cin && out_shape.c == conv->cout);
 
   if (conv_is_pointwise (conv))
     {
       /* din += dout * K^T, accumulated by the GEMM itself (beta = 1). */
-      cblas_sgemm (CblasRowMajor, CblasNoTrans, CblasTrans, out_shape.h * out_shape.w,
-                   conv->cin, conv->cout, 1.0f, dout, conv->cout, conv->kernel, conv->cout,
-                   1.0f, din, conv->cin);
+      ns_sgemm (conv_threads (conv), CblasTrans, out_shape.h * out_shape.w, conv->cin, conv->cout,
+                1.0f, dout, conv->cout, conv->kernel, conv->cout, 1.0f, din, conv->cin);
       return;
     }
-
-  rows = conv_block_rows (conv, out_shape, block_rows);
-  for (int oy0 = 0; oy0 < out_shape.h; oy0 += rows)
-    {
-      int oy1 = MIN (oy0 + rows, out_shape.h);
-      int n = (oy1 - oy0) * out_shape.w;
-
-      cblas_sgemm (CblasRowMajor, CblasNoTrans, CblasTrans, n, field, conv->cout,
-                   1.0f, dout + (gsize) oy0 * out_shape.w * conv->cout, conv->cout,
-                   conv->kernel, conv->cout, 0.0f, workspace, field);
-      col2im_add_rows (conv, workspace, out_shape, oy0, oy1, din, in_shape);
-    }
+  ConvJob j = { conv, dout, din, in_shape, out_shape, workspace, 0, 0, 0 };
+  j.block_rows = conv_block_rows (conv, out_shape, block_rows);
+  j.block_floats = cols_floats (conv, out_shape, block_rows);
+  int blocks = (out_shape.h + j.block_rows - 1) / j.block_rows;
+  for (j.phase = 0; j.phase < 2; j.phase++)
+    ns_parallel_items ((blocks - j.phase + 1) / 2, conv_threads (conv), backward_blocks, &j);
 }
 
 void

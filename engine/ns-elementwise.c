@@ -18,7 +18,7 @@ typedef struct
 } Arrays;
 
 static void
-relu_range (gsize begin, gsize end, gpointer p)
+relu_range (gsize begin, gsize end, int worker, gpointer p)
 {
   const Arrays *x = p;
   for (gsize i = begin; i < end; i++)
@@ -26,16 +26,16 @@ relu_range (gsize begin, gsize end, gpointer p)
 }
 
 void
-ns_relu_forward (const float *in, float *out, gsize n)
+ns_relu_forward (const float *in, float *out, gsize n, int threads)
 {
   Arrays x = { in, NULL, out };
-  ns_parallel_for (n, NS_PARALLEL_FLOATS, relu_range, &x);
+  ns_parallel_for (n, NS_PARALLEL_FLOATS, threads, relu_range, &x);
 }
 
 /* A select, not a branch: about half the outputs are zero, so a branch
  * mispredicts constantly, and a conditional store does not vectorise. */
 static void
-relu_mask_range (gsize begin, gsize end, gpointer p)
+relu_mask_range (gsize begin, gsize end, int worker, gpointer p)
 {
   const Arrays *x = p;
   for (gsize i = begin; i < end; i++)
@@ -43,10 +43,10 @@ relu_mask_range (gsize begin, gsize end, gpointer p)
 }
 
 void
-ns_relu_mask (const float *out, float *grad, gsize n)
+ns_relu_mask (const float *out, float *grad, gsize n, int threads)
 {
   Arrays x = { out, NULL, grad };
-  ns_parallel_for (n, NS_PARALLEL_FLOATS, relu_mask_range, &x);
+  ns_parallel_for (n, NS_PARALLEL_FLOATS, threads, relu_mask_range, &x);
 }
 
 void
@@ -80,7 +80,7 @@ ns_zeropad_backward (const float *dout, NsShape out_shape, float *din, NsShape i
 }
 
 static void
-add_range (gsize begin, gsize end, gpointer p)
+add_range (gsize begin, gsize end, int worker, gpointer p)
 {
   const Arrays *x = p;
   for (gsize i = begin; i < end; i++)
@@ -88,10 +88,10 @@ add_range (gsize begin, gsize end, gpointer p)
 }
 
 void
-ns_add_forward (const float *a, const float *b, float *out, gsize n)
+ns_add_forward (const float *a, const float *b, float *out, gsize n, int threads)
 {
   Arrays x = { a, b, out };
-  ns_parallel_for (n, NS_PARALLEL_FLOATS, add_range, &x);
+  ns_parallel_for (n, NS_PARALLEL_FLOATS, threads, add_range, &x);
 }
 
 void

@@ -76,11 +76,11 @@ effective_gflops (const NsParams *params, double pixels)
 
 /* FLOPs of one evaluation of a stage and the bytes of its largest pass. */
 static double
-stage_flops (const NsNetwork *net, int w, int h, const NsMemoryPlan *memory, double *pass_bytes)
+stage_flops (const NsNetwork *net, int w, int h, const NsMemoryPlan *memory, int threads, double *pass_bytes)
 {
   if (memory->tile <= 0)
     {
-      *pass_bytes = ns_pass_bytes (net, h, w);
+      *pass_bytes = ns_pass_bytes (net, h, w, threads);
       return 2.0 * ns_network_flops (net, h, w);
     }
   g_autoptr (NsTilePlan) tiles = ns_tile_plan_new (w, h, memory->tile, memory->halo);
@@ -91,7 +91,7 @@ stage_flops (const NsNetwork *net, int w, int h, const NsMemoryPlan *memory, dou
       const NsRect *r = &tiles->tiles[t].window;
       int tw = r->x1 - r->x0, th = r->y1 - r->y0;
       flops += 3.0 * ns_network_flops (net, th, tw);   /* sweep 1 forward; sweep 2 forward + backward */
-      *pass_bytes = MAX (*pass_bytes, (double) ns_pass_bytes (net, th, tw));
+      *pass_bytes = MAX (*pass_bytes, (double) ns_pass_bytes (net, th, tw, threads));
     }
   return flops;
 }
@@ -108,8 +108,8 @@ ns_estimate (const NsModel *model, int content_width, int content_height, const 
       int w = plan.width[k], h = plan.height[k];
       double pixels = (double) w * h, pass_bytes;
       NsMemoryPlan memory;
-      ns_memory_plan (model, w, h, params->memory_limit_mb, &memory);
-      double evaluation = stage_flops (model->net, w, h, &memory, &pass_bytes) / (effective_gflops (params, pixels) * 1e9)
+      ns_memory_plan (model, w, h, params->memory_limit_mb, params->threads, &memory);
+      double evaluation = stage_flops (model->net, w, h, &memory, params->threads, &pass_bytes) / (effective_gflops (params, pixels) * 1e9)
                           + pixels * NS_PER_PIXEL_SECONDS;
       seconds += evaluation * (plan.iterations[k] * NS_EVALUATIONS_PER_ITER + NS_STAGE_EVALUATIONS);
       /* The pass, the objective's buffers, and L-BFGS' history (pairs of n doubles). */

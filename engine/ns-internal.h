@@ -67,10 +67,12 @@ typedef struct
   gboolean        *live;       /* grads[i] holds this evaluation's gradient */
   float           *workspace;
   gsize            workspace_size;
+  int              threads;    /* the engine's threads for this pass (ns-parallel.h) */
   GPtrArray       *buffers;    /* owns what values and grads point into */
 } NsPass;
 
-NsPass *ns_pass_new        (const NsNetwork *net, int height, int width, GError **error);
+/* threads: as NsParams.threads (0: one per processor). */
+NsPass *ns_pass_new        (const NsNetwork *net, int height, int width, int threads, GError **error);
 void    ns_pass_free       (NsPass *pass);
 /* input: preprocessed HWC (BGR, 0..255 minus mean) */
 void    ns_pass_forward    (NsPass *pass, const float *input);
@@ -82,8 +84,11 @@ void    ns_pass_zero_grads (NsPass *pass);
 float  *ns_pass_grad       (NsPass *pass, int node);
 /* Back-propagates to the input; dinput receives d loss / d input (overwritten). */
 void    ns_pass_backward   (NsPass *pass, float *dinput);
-/* Bytes held by a pass of this size (activations, gradients, workspace). */
-gsize   ns_pass_bytes      (const NsNetwork *net, int height, int width);
+/* The conv node's layer as this pass runs it (geometry, kernel, threads). */
+NsConv  ns_pass_conv       (const NsPass *pass, int node);
+/* Bytes held by a pass of this size (activations, gradients, and the
+ * workspace, which grows with the resolved thread count). */
+gsize   ns_pass_bytes      (const NsNetwork *net, int height, int width, int threads);
 
 /* ---- recipe: which layers, which weights ---------------------------------------- */
 

@@ -51,7 +51,7 @@ void  ns_conv_backward  (const NsConv *conv, const float *dout, NsShape out_shap
                          float *din, NsShape in_shape, float *workspace);
 
 /* The same with an explicit im2col block of block_rows output rows (<= 0:
- * the default, which keeps a block near 8 MiB); the workspace must then
+ * the default, which keeps a block near 2 MiB); the workspace must then
  * hold ns_conv_workspace_blocked() floats. Lets tests force several blocks. */
 gsize ns_conv_workspace_blocked (const NsConv *conv, NsShape in, NsShape out, int block_rows);
 void  ns_conv_forward_blocked   (const NsConv *conv, const float *in, NsShape in_shape,
@@ -59,9 +59,10 @@ void  ns_conv_forward_blocked   (const NsConv *conv, const float *in, NsShape in
 void  ns_conv_backward_blocked  (const NsConv *conv, const float *dout, NsShape out_shape,
                                  float *din, NsShape in_shape, float *workspace, int block_rows);
 
-/* ReLU: out = max(in, 0). Backward masks in place: grad[i] = 0 where out[i] <= 0. */
-void ns_relu_forward  (const float *in, float *out, gsize n);
-void ns_relu_mask     (const float *out, float *grad, gsize n);
+/* ReLU: out = max(in, 0). Backward masks in place: grad[i] = 0 where out[i] <= 0.
+ * threads: as many as the engine uses (ns-parallel.h). */
+void ns_relu_forward  (const float *in, float *out, gsize n, int threads);
+void ns_relu_mask     (const float *out, float *grad, gsize n, int threads);
 
 /* Zero padding: pads top/bottom/left/right. */
 void ns_zeropad_forward  (const float *in, NsShape in_shape, float *out, NsShape out_shape,
@@ -88,7 +89,7 @@ void ns_avgpool_backward (const NsPool *pool, const float *dout, NsShape out_sha
 
 /* Element-wise sum of two tensors (out may be a: an in-place add); its
  * backward is adding dout to both. */
-void ns_add_forward (const float *a, const float *b, float *out, gsize n);
+void ns_add_forward (const float *a, const float *b, float *out, gsize n, int threads);
 
 /* Global average pooling (HWC -> C) and dense layer (in -> out, kernel [in][out]). */
 void ns_global_avgpool_forward  (const float *in, NsShape in_shape, float *out);

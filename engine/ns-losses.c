@@ -3,6 +3,7 @@
  * docs/losses.md. Products go through OpenBLAS in float; loss sums are
  * accumulated in double so that large layers do not lose precision. */
 #include "ns-losses.h"
+#include "ns-gemm.h"
 
 #include <cblas.h>
 #include <math.h>
@@ -13,15 +14,14 @@
 #define NS_TRANSPOSE_TILE 32
 
 void
-ns_gram_accumulate (const float *features, int n, int c, float scale, float *gram)
+ns_gram_accumulate (const float *features, int n, int c, float scale, float *gram, int threads)
 {
   if (n <= 0 || c <= 0)
     return;
 
   /* syrk does half the work of a general product but writes only the upper
    * triangle; the lower one is then mirrored from it. */
-  cblas_ssyrk (CblasRowMajor, CblasUpper, CblasTrans, c, n,
-               scale, features, c, 1.0f, gram, c);
+  ns_ssyrk_upper (threads, c, n, scale, features, gram);
   /* In tiles: a plain loop reads a column of the upper triangle per row,
    * one cache line and, for c >= 1024, one page per element. */
   for (int i0 = 0; i0 < c; i0 += NS_TRANSPOSE_TILE)
@@ -52,7 +52,7 @@ ns_style_loss (const float *gram, const float *target, int c, double weight, flo
 
 void
 ns_gram_backward (const float *features, int n, int c, const float *dgram,
-                  float scale, float *grad)
+                  float scale, float *grad, int threads)
 {
   if (n <= 0 || c <= 0)
     return;
@@ -66,8 +66,7 @@ ns_gram_backward (const float *features, int n, int c, const float *dgram,
           sym[(gsize) i * c + j] = dgram[(gsize) i * c + j] + dgram[(gsize) j * c + i];
 
   /* A plain GEMM: OpenBLAS' ssymm packs through a slower generic path. */
-  cblas_sgemm (CblasRowMajor, CblasNoTrans, CblasNoTrans, n, c, c,
-               scale, features, c, sym, c, 1.0f, grad, c);
+  ns_sgemm (threads, CblasNoTrans, n, c, c, scale, features, c, sym, c, 1.0f, grad, c);
   g_free (sym);
 }
 

@@ -14,8 +14,9 @@
 
 #include <glib.h>
 
-/* gram += scale * F^T F  (c x c, full symmetric matrix written). */
-void   ns_gram_accumulate (const float *features, int n, int c, float scale, float *gram);
+/* gram += scale * F^T F  (c x c, full symmetric matrix written). threads:
+ * as many as the engine uses (ns-parallel.h). */
+void   ns_gram_accumulate (const float *features, int n, int c, float scale, float *gram, int threads);
 
 /* Style loss between Gram matrices g and target s (c x c):
  * returns weight * mean((g - s)^2) and writes dgram = dL/dg. */
@@ -25,7 +26,7 @@ double ns_style_loss      (const float *gram, const float *target, int c, double
 /* grad += scale * F (dgram + dgram^T); with scale = 1/(n_total c) this is the
  * gradient of the style loss through G = F^T F / (n_total c). */
 void   ns_gram_backward   (const float *features, int n, int c, const float *dgram,
-                           float scale, float *grad);
+                           float scale, float *grad, int threads);
 
 /* weight * mean((f - target)^2) over count values; grad += its gradient. */
 double ns_content_loss    (const float *features, const float *target, gsize count,

@@ -4,8 +4,10 @@
  * gradient with respect to it, and conv scratch space. Gradients are
  * allocated on first use and reused across evaluations. */
 #include "ns-internal.h"
+#include "ns-parallel.h"
 
 #include <string.h>
+#include <cblas.h>
 
 void
 ns_network_free (NsNetwork *net)
@@ -108,9 +110,10 @@ infer_shapes (const NsNetwork *net, int height, int width, NsShape *shapes, GErr
 }
 
 static NsConv
-conv_params (const NsNode *node, NsShape in)
+conv_params (const NsNode *node, NsShape in, int threads)
 {
   NsConv conv = { 0 };
+  conv.threads = threads;
   NsShape out;
   node_geometry (node, in, &out, &conv.pad_top, &conv.pad_left);
   conv.kh = node->kh, conv.kw = node->kw;
@@ -131,14 +134,14 @@ pool_params (const NsNode *node, NsShape in)
 }
 
 static gsize
-workspace_floats (const NsNetwork *net, const NsShape *shapes)
+workspace_floats (const NsNetwork *net, const NsShape *shapes, int threads)
 {
   gsize size = 0;
   for (int i = 1; i < net->n_nodes; i++)
     if (net->nodes[i].op == NS_OP_CONV)
       {
         NsShape in = shapes[net->nodes[i].inputs[0]];
-        NsConv conv = conv_params (&net->nodes[i], in);
+        NsConv conv = conv_params (&net->nodes[i], in, threads);
         size = MAX (size, ns_conv_workspace (&conv, in, shapes[i]));
       }
   return size;
@@ -279,12 +282,13 @@ plan_buffers (const NsNetwork *net, const NsShape *shapes, NsPass *pass)
 }
 
 gsize
-ns_pass_bytes (const NsNetwork *net, int height, int width)
+ns_pass_bytes (const NsNetwork *net, int height, int width, int threads)
 {
+  threads = ns_threads_resolve (threads);
   g_autofree NsShape *shapes = g_new (NsShape, net->n_nodes);
   if (!infer_shapes (net, height, width, shapes, NULL))
     return 0;
-  return (workspace_floats (net, shapes) + plan_buffers (net, shapes, NULL)) * sizeof (float);
+  return (workspace_floats (net, shapes, threads) + plan_buffers (net, shapes, NULL)) * sizeof (float);
 }
 
 double
@@ -306,10 +310,14 @@ ns_network_flops (const NsNetwork *net, int height, int width)
 }
 
 NsPass *
-ns_pass_new (const NsNetwork *net, int height, int width, GError **error)
+ns_pass_new (const NsNetwork *net, int height, int width, int threads, GError **error)
 {
   NsPass *pass = g_new0 (NsPass, 1);
   pass->net = net;
+  pass->threads = ns_threads_resolve (threads);
+  /* The kernels split their work themselves, GEMMs included; OpenBLAS'
+   * own threads would compete with them (and spin between calls). */
+  openblas_set_num_threads (1);
   pass->shapes = g_new (NsShape, net->n_nodes);
   pass->values = g_new0 (float *, net->n_nodes);
   pass->grads = g_new0 (float *, net->n_nodes);
@@ -319,17 +327,24 @@ ns_pass_new (const NsNetwork *net, int height, int width, GError **error)
       ns_pass_free (pass);
       return NULL;
     }
-  pass->workspace_size = workspace_floats (net, pass->shapes);
+  pass->workspace_size = workspace_floats (net, pass->shapes, pass->threads);
   pass->workspace = g_try_malloc (MAX (pass->workspace_size, 1) * sizeof (float));
   pass->buffers = g_ptr_array_new_with_free_func (g_free);
   if (!pass->workspace || plan_buffers (net, pass->shapes, pass) == 0)
     {
       g_set_error (error, NS_ERROR, NS_ERROR_MEMORY, "not enough memory for the network's activations at "
-                   "%dx%d (%.0f MB needed)", width, height, ns_pass_bytes (net, height, width) / 1048576.0);
+                   "%dx%d (%.0f MB needed)", width, height, ns_pass_bytes (net, height, width, pass->threads) / 1048576.0);
       ns_pass_free (pass);
       return NULL;
     }
   return pass;
+}
+
+NsConv
+ns_pass_conv (const NsPass *pass, int node)
+{
+  const NsNode *n = &pass->net->nodes[node];
+  return conv_params (n, pass->shapes[n->inputs[0]], pass->threads);
 }
 
 void
@@ -363,12 +378,12 @@ ns_pass_forward (NsPass *pass, const float *input)
         {
         case NS_OP_CONV:
           {
-            NsConv conv = conv_params (node, in_shape);
+            NsConv conv = conv_params (node, in_shape, pass->threads);
             ns_conv_forward (&conv, in, in_shape, out, out_shape, pass->workspace);
           }
           break;
         case NS_OP_RELU:
-          ns_relu_forward (in, out, ns_shape_size (out_shape));
+          ns_relu_forward (in, out, ns_shape_size (out_shape), pass->threads);
           break;
         case NS_OP_ZEROPAD:
           ns_zeropad_forward (in, in_shape, out, out_shape, node->pad[0], node->pad[2]);
@@ -381,7 +396,7 @@ ns_pass_forward (NsPass *pass, const float *input)
           }
           break;
         case NS_OP_ADD:
-          ns_add_forward (in, pass->values[node->inputs[1]], out, ns_shape_size (out_shape));
+          ns_add_forward (in, pass->values[node->inputs[1]], out, ns_shape_size (out_shape), pass->threads);
           break;
         case NS_OP_GLOBAL_AVGPOOL:
           ns_global_avgpool_forward (in, in_shape, out);
@@ -429,7 +444,7 @@ static void
 accumulate_grad (NsPass *pass, int node, const float *dout, gsize n)
 {
   float *grad = grad_buffer (pass, node);
-  ns_add_forward (grad, dout, grad, n);
+  ns_add_forward (grad, dout, grad, n, pass->threads);
 }
 
 void
@@ -449,14 +464,14 @@ ns_pass_backward (NsPass *pass, float *dinput)
         {
         case NS_OP_CONV:
           {
-            NsConv conv = conv_params (node, in_shape);
+            NsConv conv = conv_params (node, in_shape, pass->threads);
             if (node->relu)
-              ns_relu_mask (pass->values[i], dout, n);
+              ns_relu_mask (pass->values[i], dout, n, pass->threads);
             ns_conv_backward (&conv, dout, out_shape, grad_buffer (pass, a), in_shape, pass->workspace);
           }
           break;
         case NS_OP_RELU:
-          ns_relu_mask (pass->values[i], dout, n);
+          ns_relu_mask (pass->values[i], dout, n, pass->threads);
           accumulate_grad (pass, a, dout, n);
           break;
         case NS_OP_ZEROPAD:

@@ -9,6 +9,7 @@
  * the gradient of its whole window into the image's (docs/tiling.md). */
 #include "ns-objective.h"
 #include "ns-losses.h"
+#include "ns-parallel.h"
 
 #include <string.h>
 
@@ -43,7 +44,7 @@ run_tile (NsObjective *o, const NsTilePlan *plan, int t, const float *rgb, GErro
     {
       ns_pass_free (o->pass);
       o->pass = NULL;   /* the old pass goes first: only one exists at a time */
-      if (!(o->pass = ns_pass_new (o->model->net, wh, ww, error)))
+      if (!(o->pass = ns_pass_new (o->model->net, wh, ww, o->threads, error)))
         return FALSE;
     }
   for (int y = w.y0; y < w.y1; y++)
@@ -145,7 +146,7 @@ compute_content_targets (NsObjective *o, const NsImage *content, GError **error)
 NsObjective *
 ns_objective_new_tiled (const NsModel *model, const NsImage *content, const NsImage *style, int width, int height,
                         double content_weight, double style_weight, double tv_weight, int tile, int halo,
-                        GError **error)
+                        int threads, GError **error)
 {
   const NsRecipe *recipe = model->recipe;
   NsObjective *o = g_new0 (NsObjective, 1);
@@ -153,6 +154,7 @@ ns_objective_new_tiled (const NsModel *model, const NsImage *content, const NsIm
   o->width = width, o->height = height;
   o->content_weight = content_weight, o->style_weight = style_weight, o->tv_weight = tv_weight;
   o->last_tile = -1;
+  o->threads = o->scratch.threads = ns_threads_resolve (threads);
   o->style_grams = g_new0 (float *, recipe->n_style);
   o->dgrams = g_new0 (float *, recipe->n_style);
   o->style_positions = g_new0 (gsize, recipe->n_style);
@@ -205,10 +207,10 @@ ns_objective_new_tiled (const NsModel *model, const NsImage *content, const NsIm
 
 NsObjective *
 ns_objective_new (const NsModel *model, const NsImage *content, const NsImage *style, int width, int height,
-                  double content_weight, double style_weight, double tv_weight, GError **error)
+                  double content_weight, double style_weight, double tv_weight, int threads, GError **error)
 {
   return ns_objective_new_tiled (model, content, style, width, height, content_weight, style_weight, tv_weight,
-                                 0, 0, error);
+                                 0, 0, threads, error);
 }
 
 void

@@ -7,9 +7,7 @@
 #include "ns-parallel.h"
 
 #include <pthread.h>
-#include <cblas.h>
 
-#define NS_MAX_THREADS       64
 #define NS_CHUNKS_PER_THREAD 4
 
 typedef struct
@@ -17,45 +15,74 @@ typedef struct
   NsRangeFunc func;
   gpointer    data;
   gsize       n;
-  int         n_chunks;
+  gsize       n_chunks;
   gint        next;       /* the next chunk to take (atomic) */
 } Loop;
+
+typedef struct
+{
+  Loop *loop;
+  int   worker;
+} Worker;
 
 static void *
 run_chunks (void *p)
 {
-  Loop *loop = p;
-  int c;
-  while ((c = g_atomic_int_add (&loop->next, 1)) < loop->n_chunks)
-    loop->func (loop->n * c / loop->n_chunks, loop->n * (c + 1) / loop->n_chunks, loop->data);
+  Worker *w = p;
+  Loop *loop = w->loop;
+  gsize c;
+  while ((c = (gsize) g_atomic_int_add (&loop->next, 1)) < loop->n_chunks)
+    loop->func (loop->n * c / loop->n_chunks, loop->n * (c + 1) / loop->n_chunks, w->worker, loop->data);
   return NULL;
 }
 
-void
-ns_parallel_for_threads (gsize n, gsize min_items, int threads, NsRangeFunc func, gpointer data)
+static void
+run_loop (Loop *loop, int threads)
 {
   pthread_t ids[NS_MAX_THREADS];
+  Worker workers[NS_MAX_THREADS];
   gboolean started[NS_MAX_THREADS] = { FALSE };
 
-  if (n == 0)
-    return;
-  gsize max_chunks = MAX (n / MAX (min_items, 1), 1);
-  threads = (int) MIN ((gsize) CLAMP (threads, 1, NS_MAX_THREADS), max_chunks);
-  Loop loop = { func, data, n, (int) MIN ((gsize) threads * NS_CHUNKS_PER_THREAD, max_chunks), 0 };
-  if (threads == 1)
-    loop.n_chunks = 1;
+  for (int t = 0; t < threads; t++)
+    workers[t] = (Worker) { loop, t };
   for (int t = 1; t < threads; t++)
-    started[t] = pthread_create (&ids[t], NULL, run_chunks, &loop) == 0;
+    started[t] = pthread_create (&ids[t], NULL, run_chunks, &workers[t]) == 0;
   /* The caller takes chunks too, and finishes any left by threads that
    * could not start. */
-  run_chunks (&loop);
+  run_chunks (&workers[0]);
   for (int t = 1; t < threads; t++)
     if (started[t])
       pthread_join (ids[t], NULL);
 }
 
 void
-ns_parallel_for (gsize n, gsize min_items, NsRangeFunc func, gpointer data)
+ns_parallel_for (gsize n, gsize min_items, int threads, NsRangeFunc func, gpointer data)
 {
-  ns_parallel_for_threads (n, min_items, openblas_get_num_threads (), func, data);
+  if (n == 0)
+    return;
+  gsize max_chunks = MAX (n / MAX (min_items, 1), 1);
+  threads = (int) MIN ((gsize) CLAMP (threads, 1, NS_MAX_THREADS), max_chunks);
+  if (threads == 1)
+    {
+      func (0, n, 0, data);
+      return;
+    }
+  Loop loop = { func, data, n, MIN ((gsize) threads * NS_CHUNKS_PER_THREAD, max_chunks), 0 };
+  run_loop (&loop, threads);
+}
+
+void
+ns_parallel_items (gsize n, int threads, NsRangeFunc func, gpointer data)
+{
+  if (n == 0)
+    return;
+  threads = (int) MIN ((gsize) CLAMP (threads, 1, NS_MAX_THREADS), n);
+  Loop loop = { func, data, n, n, 0 };
+  run_loop (&loop, threads);
+}
+
+int
+ns_threads_resolve (int requested)
+{
+  return CLAMP (requested > 0 ? requested : (int) g_get_num_processors (), 1, NS_MAX_THREADS);
 }

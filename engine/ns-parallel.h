@@ -1,21 +1,31 @@
-/* ns-parallel.h: splitting a loop over the engine's threads.
+/* ns-parallel.h: splitting work over the engine's threads.
  *
- * The GEMMs run on OpenBLAS' threads; the memory-bound loops around them
- * (im2col, ReLU, adds, pooling) would otherwise run on one core while the
- * others wait. They use as many threads as OpenBLAS is set to, so that
- * NsParams.threads bounds both. */
+ * The engine does its own threading: OpenBLAS runs single-threaded
+ * (ns_model_load() sets it) and every kernel splits its work, GEMMs
+ * included, over NsParams.threads threads with ns_parallel_for(). Each
+ * thread then runs whole pieces (im2col and the GEMM that reads it) on one
+ * core, and no BLAS worker spins on a core between calls. */
 #pragma once
 
 #include <glib.h>
 
-/* Work on items [begin, end) of a loop. */
-typedef void (*NsRangeFunc) (gsize begin, gsize end, gpointer data);
+/* Work on items [begin, end) of a loop; worker (0 .. threads-1) identifies
+ * the thread, for per-thread scratch space. */
+typedef void (*NsRangeFunc) (gsize begin, gsize end, int worker, gpointer data);
 
 /* Runs func over [0, n) split into contiguous ranges (a few per thread,
  * taken in turn by the threads and the caller); returns when all are done.
  * Ranges hold at least min_items, so small loops use fewer threads, down to
- * the caller alone: a thread costs tens of microseconds to start. */
-void ns_parallel_for (gsize n, gsize min_items, NsRangeFunc func, gpointer data);
+ * the caller alone: a thread costs tens of microseconds to start. threads
+ * <= 1 runs the whole loop in the caller as worker 0. */
+void ns_parallel_for (gsize n, gsize min_items, int threads, NsRangeFunc func, gpointer data);
 
-/* The same with an explicit thread count (tests). */
-void ns_parallel_for_threads (gsize n, gsize min_items, int threads, NsRangeFunc func, gpointer data);
+/* Like ns_parallel_for(), but each item is given to its own call (ranges of
+ * one item): for loops whose items are already large (blocks of rows). */
+void ns_parallel_items (gsize n, int threads, NsRangeFunc func, gpointer data);
+
+/* The engine's thread count for a requested one (0: one per processor). */
+int  ns_threads_resolve (int requested);
+
+/* The most threads the engine will start (per-thread scratch is sized by it). */
+#define NS_MAX_THREADS 64

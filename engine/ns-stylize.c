@@ -216,8 +216,6 @@ ns_stylize (const NsModel *model, const NsImage *content, const NsImage *style, 
       || !check_image ("style", style, error) || (warm_start && !check_image ("warm start", warm_start, error))
       || !check_memory (model, content, params, error))
     return NULL;
-  if (params->threads > 0)
-    openblas_set_num_threads (params->threads);
 
   const NsRecipe *recipe = model->recipe;
   NsSchedulePlan plan;
@@ -249,11 +247,12 @@ ns_stylize (const NsModel *model, const NsImage *content, const NsImage *style, 
       int w = plan.width[k], h = plan.height[k];
       gsize n = (gsize) w * h * 3;
       NsMemoryPlan memory;   /* tiles and L-BFGS history that fit the memory budget */
-      ns_memory_plan (model, w, h, params->memory_limit_mb, &memory);
+      ns_memory_plan (model, w, h, params->memory_limit_mb, params->threads, &memory);
       run.objective = ns_objective_new_tiled (model, content, style, w, h,
                                               recipe->content_weight * params->content_weight,
                                               recipe->style_weight * params->style_weight,
-                                              recipe->tv_weight * params->tv_weight, memory.tile, memory.halo, error);
+                                              recipe->tv_weight * params->tv_weight, memory.tile, memory.halo,
+                                              params->threads, error);
       double *next = run.objective ? g_try_malloc (n * sizeof (double)) : NULL;
       run.current = next ? ns_image_new (w, h) : NULL;
       if (!run.current)

@@ -122,7 +122,7 @@ ns_tile_feature_core (const NsTilePlan *plan, const NsTile *tile, int stride, Ns
 gboolean
 ns_tile_strides (const NsNetwork *net, const int *nodes, int n, int *strides, int *channels, GError **error)
 {
-  NsPass *probe = ns_pass_new (net, PROBE_SIZE, PROBE_SIZE, error);
+  NsPass *probe = ns_pass_new (net, PROBE_SIZE, PROBE_SIZE, 1, error);
   if (!probe)
     return FALSE;
   for (int i = 0; i < n; i++)
@@ -181,7 +181,8 @@ ns_core_gram (NsTileScratch *scratch, const float *features, NsShape s, NsRect r
     return;
   if (cw == s.w)   /* whole rows: contiguous */
     {
-      ns_gram_accumulate (features + (gsize) r.y0 * s.w * s.c, (r.y1 - r.y0) * cw, s.c, scale, gram);
+      ns_gram_accumulate (features + (gsize) r.y0 * s.w * s.c, (r.y1 - r.y0) * cw, s.c, scale, gram,
+                          scratch->threads);
       return;
     }
   int rows = chunk_rows (s, r);
@@ -190,7 +191,7 @@ ns_core_gram (NsTileScratch *scratch, const float *features, NsShape s, NsRect r
     {
       int m = MIN (rows, r.y1 - y);
       gather (features, s, r, y, m, buffer);
-      ns_gram_accumulate (buffer, m * cw, s.c, scale, gram);
+      ns_gram_accumulate (buffer, m * cw, s.c, scale, gram, scratch->threads);
     }
 }
 
@@ -204,7 +205,8 @@ ns_core_gram_backward (NsTileScratch *scratch, const float *features, NsShape s,
   if (cw == s.w)
     {
       gsize offset = (gsize) r.y0 * s.w * s.c;
-      ns_gram_backward (features + offset, (r.y1 - r.y0) * cw, s.c, dgram, scale, grad + offset);
+      ns_gram_backward (features + offset, (r.y1 - r.y0) * cw, s.c, dgram, scale, grad + offset,
+                        scratch->threads);
       return;
     }
   int rows = chunk_rows (s, r);
@@ -215,7 +217,7 @@ ns_core_gram_backward (NsTileScratch *scratch, const float *features, NsShape s,
       int m = MIN (rows, r.y1 - y);
       gather (features, s, r, y, m, buffer);
       memset (dbuffer, 0, m * row * sizeof (float));
-      ns_gram_backward (buffer, m * cw, s.c, dgram, scale, dbuffer);
+      ns_gram_backward (buffer, m * cw, s.c, dgram, scale, dbuffer, scratch->threads);
       for (int k = 0; k < m; k++)
         {
           float *dst = grad + ((gsize) (y + k) * s.w + r.x0) * s.c;
@@ -245,20 +247,21 @@ ns_core_content_loss (const float *features, NsShape s, NsRect r, const float *t
 
 /* The largest pass over a window of a tile of this core size. */
 static double
-tile_pass_bytes (const NsNetwork *net, int tile, int halo)
+tile_pass_bytes (const NsNetwork *net, int tile, int halo, int threads)
 {
   int side = tile + 2 * halo + NS_TILE_ALIGN - 1;
-  return ns_pass_bytes (net, side, side);
+  return ns_pass_bytes (net, side, side, threads);
 }
 
 void
-ns_memory_plan (const NsModel *model, int width, int height, double memory_mb, NsMemoryPlan *plan)
+ns_memory_plan (const NsModel *model, int width, int height, double memory_mb, int threads,
+                NsMemoryPlan *plan)
 {
   double budget = (memory_mb > 0 ? memory_mb : NS_DEFAULT_MEMORY_MB) * MB;
   double vector = (double) width * height * 3 * sizeof (double);
   double fixed = FIXED_BYTES + (double) width * height * 3 * sizeof (float)   /* the driver's current image */
                  + ns_objective_bytes (model, width, height) + OPTIMIZER_VECTORS * vector;
-  double whole = ns_pass_bytes (model->net, height, width);
+  double whole = ns_pass_bytes (model->net, height, width, threads);
   *plan = (NsMemoryPlan) { 0, NS_TILE_HALO, FULL_HISTORY, 0 };
   if (fixed + whole + 2 * FULL_HISTORY * vector <= budget)
     {
@@ -272,7 +275,7 @@ ns_memory_plan (const NsModel *model, int width, int height, double memory_mb, N
   double pass_budget = MAX (available - 2 * plan->history * vector, MIN_PASS_BYTES);
   plan->tile = MIN_TILE;
   while (plan->tile + NS_TILE_ALIGN <= MAX_TILE
-         && tile_pass_bytes (model->net, plan->tile + NS_TILE_ALIGN, plan->halo) <= pass_budget)
+         && tile_pass_bytes (model->net, plan->tile + NS_TILE_ALIGN, plan->halo, threads) <= pass_budget)
     plan->tile += NS_TILE_ALIGN;
-  plan->peak_mb = (fixed + 2 * plan->history * vector + tile_pass_bytes (model->net, plan->tile, plan->halo)) / MB;
+  plan->peak_mb = (fixed + 2 * plan->history * vector + tile_pass_bytes (model->net, plan->tile, plan->halo, threads)) / MB;
 }

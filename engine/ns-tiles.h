@@ -59,6 +59,7 @@ typedef struct
 {
   float *data;          /* grown on demand; g_free() it */
   gsize  size;          /* floats */
+  int    threads;       /* the engine's threads (ns-parallel.h) */
 } NsTileScratch;
 
 gsize  ns_rect_area          (NsRect r);
@@ -86,6 +87,7 @@ typedef struct
 /* How a stage of this size fits memory_mb (0 = NS_DEFAULT_MEMORY_MB): untiled
  * with a full history if it fits, else tiles as large as the budget leaves
  * room for after a history of at least 2 pairs. */
-void ns_memory_plan (const NsModel *model, int width, int height, double memory_mb, NsMemoryPlan *plan);
+void ns_memory_plan (const NsModel *model, int width, int height, double memory_mb, int threads,
+                     NsMemoryPlan *plan);
 
 G_END_DECLS

@@ -86,7 +86,7 @@ fd_check_objective (NsObjective *o, const double *x, int n, double eps, GRand *r
   for (gsize i = 0; i < count; i++)
     rgb[i] = (float) x[i];
   ns_preprocess (model->recipe, rgb, pixels, input);
-  NsPass *pass = ns_pass_new (model->net, o->height, o->width, NULL);
+  NsPass *pass = ns_pass_new (model->net, o->height, o->width, 0, NULL);
   g_assert_nonnull (pass);
 
   *report = (FdReport) { 0 };

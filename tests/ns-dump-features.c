@@ -29,7 +29,7 @@ main (int argc, char **argv)
   const char *outputs[] = { layer, NULL };
   NsNetwork *net = ns_network_load_tfjs (weights, outputs, &error);
   g_autoptr (NsImage) image = net ? image_file_load (image_path, &error) : NULL;
-  NsPass *pass = image ? ns_pass_new (net, image->height, image->width, &error) : NULL;
+  NsPass *pass = image ? ns_pass_new (net, image->height, image->width, 0, &error) : NULL;
   int node = net ? ns_network_lookup (net, layer) : -1;
   if (!pass || node < 0)
     {

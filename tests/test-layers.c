@@ -94,6 +94,7 @@ typedef struct
   NsPadding padding;
   gboolean bias, relu;
   int block_rows;     /* forced im2col block (0: default) */
+  int threads;        /* NsConv.threads (0: one) */
 } ConvCase;
 
 typedef struct
@@ -135,7 +136,7 @@ test_conv_case (gconstpointer data)
   const ConvCase *cc = data;
   GRand *rng = g_rand_new_with_seed (cc->h * 1000 + cc->w * 10 + cc->kh);
   NsShape is = { cc->h, cc->w, cc->cin }, os = { 0, 0, cc->cout };
-  NsConv conv = { cc->kh, cc->kw, cc->sh, cc->sw, 0, 0, cc->cin, cc->cout, NULL, NULL, cc->relu };
+  NsConv conv = { cc->kh, cc->kw, cc->sh, cc->sw, 0, 0, cc->cin, cc->cout, NULL, NULL, cc->relu, cc->threads };
   ConvCtx ctx = { &conv, is, os };
   float *kernel, *bias = NULL, *in, *out, *r, *din0, *din, *ws;
   double *in64, *want;
@@ -190,7 +191,7 @@ test_conv_case (gconstpointer data)
     float *dout = g_memdup2 (r, n_out * sizeof (float));
 
     if (cc->relu)
-      ns_relu_mask (out, dout, n_out);
+      ns_relu_mask (out, dout, n_out, 1);
     ns_conv_backward_blocked (&conv, dout, os, din, is, ws, cc->block_rows);
     assert_guard (ws, n_ws);
     assert_input_gradient (conv_forward64, &ctx, in, n_in, r, n_out, din0, din);
@@ -268,7 +269,7 @@ check_large_conv (int h, int w, int cin, int cout, int k, int stride)
 {
   GRand *rng = g_rand_new_with_seed (h * 7 + k);
   NsShape is = { h, w, cin }, os = { 0, 0, cout };
-  NsConv conv = { k, k, stride, stride, 0, 0, cin, cout, NULL, NULL, TRUE };
+  NsConv conv = { k, k, stride, stride, 0, 0, cin, cout, NULL, NULL, TRUE, 4 };
   os.h = ns_window_output (h, k, stride, NS_PADDING_SAME, &conv.pad_top);
   os.w = ns_window_output (w, k, stride, NS_PADDING_SAME, &conv.pad_left);
   gsize n_in = ns_shape_size (is), n_out = ns_shape_size (os), n_ws = ns_conv_workspace (&conv, is, os);
@@ -303,7 +304,7 @@ check_large_conv (int h, int w, int cin, int cout, int k, int stride)
 static void
 test_conv_large (void)
 {
-  openblas_set_num_threads (4);   /* the split this test is about, whatever the machine */
+  openblas_set_num_threads (1);   /* as the engine runs it: the split is the conv's own */
   check_large_conv (48, 40, 16, 8, 3, 1);   /* im2col, and col2im of overlapping 3x3 windows */
   check_large_conv (64, 64, 3, 8, 7, 2);    /* col2im of a 7x7 stride 2: overlapping windows */
   check_large_conv (80, 80, 64, 16, 1, 2);  /* col2im of a 1x1 stride 2 */
@@ -316,10 +317,12 @@ typedef struct
 } Visits;
 
 static void
-count_visits (gsize begin, gsize end, gpointer p)
+count_visits (gsize begin, gsize end, int worker, gpointer p)
 {
   Visits *v = p;
 
+  g_assert_cmpint (worker, >=, 0);
+  g_assert_cmpint (worker, <, NS_MAX_THREADS);
   g_assert_cmpuint (begin, <, end);
   g_assert_cmpuint (end, <=, v->n);
   for (gsize i = begin; i < end; i++)
@@ -340,7 +343,11 @@ test_parallel_for (void)
         {
           Visits v = { g_new0 (int, sizes[a] + 1), sizes[a] };
 
-          ns_parallel_for_threads (sizes[a], minimums[c], threads[b], count_visits, &v);
+          ns_parallel_for (sizes[a], minimums[c], threads[b], count_visits, &v);
+          for (gsize i = 0; i < sizes[a]; i++)
+            g_assert_cmpint (v.visits[i], ==, 1);
+          memset (v.visits, 0, sizes[a] * sizeof (int));
+          ns_parallel_items (sizes[a], threads[b], count_visits, &v);
           for (gsize i = 0; i < sizes[a]; i++)
             g_assert_cmpint (v.visits[i], ==, 1);
           g_free (v.visits);
@@ -526,8 +533,8 @@ test_relu (void)
 
   for (gsize i = 0; i < n; i += 2)   /* half negative, all away from the kink */
     in[i] = -in[i];
-  ns_relu_forward (in, out, n);
-  ns_relu_mask (out, g, n);
+  ns_relu_forward (in, out, n, 1);
+  ns_relu_mask (out, g, n, 1);
   for (gsize i = 0; i < n; i++)
     din[i] += g[i];
   check_layer (relu64, &ctx, n, n, in, out, din0, din, r);
@@ -539,15 +546,14 @@ test_relu (void)
 static void
 test_relu_large (void)
 {
-  openblas_set_num_threads (4);
   GRand *rng = g_rand_new_with_seed (9);
   gsize n = 1000003;
   float *in = random_floats (rng, n, -1, 1), *out = g_new (float, n), *g = random_floats (rng, n, -1, 1);
   float *g0 = g_memdup2 (g, n * sizeof (float)), *sum = g_new (float, n);
 
-  ns_relu_forward (in, out, n);
-  ns_relu_mask (out, g, n);
-  ns_add_forward (in, g0, sum, n);
+  ns_relu_forward (in, out, n, 4);
+  ns_relu_mask (out, g, n, 4);
+  ns_add_forward (in, g0, sum, n, 4);
   for (gsize i = 0; i < n; i++)
     {
       g_assert_cmpfloat (out[i], ==, in[i] > 0 ? in[i] : 0.0f);
@@ -581,7 +587,7 @@ test_add (void)
   float a[5] = { 1, -2, 3.5f, 0, 1e6f }, b[5] = { 0.5f, 2, -1, 0, 1 }, out[5];
   const float want[5] = { 1.5f, 0, 2.5f, 0, 1000001.0f };
 
-  ns_add_forward (a, b, out, 5);
+  ns_add_forward (a, b, out, 5, 1);
   for (int i = 0; i < 5; i++)
     g_assert_cmpfloat (out[i], ==, want[i]);
 }
@@ -632,6 +638,12 @@ main (int argc, char **argv)
       char *path = g_strdup_printf ("/layers/conv/%s", conv_cases[i].name);
 
       g_test_add_data_func (path, &conv_cases[i].c, test_conv_case);
+      g_free (path);
+      /* Threaded: blocks of rows over 3 threads, the backward in two phases. */
+      ConvCase *threaded = g_memdup2 (&conv_cases[i].c, sizeof (ConvCase));
+      threaded->threads = 3;
+      path = g_strdup_printf ("/layers/conv/%s-threads-3", conv_cases[i].name);
+      g_test_add_data_func_full (path, threaded, test_conv_case, g_free);
       g_free (path);
     }
   g_test_add_func ("/layers/conv/default-blocks", test_conv_default_blocks);

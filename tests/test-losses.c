@@ -107,7 +107,7 @@ test_gram_hand (void)
   const float f[] = { 1, 2, 3, 4, 5, 6, 7, 8 };
   float       gram[4] = { 0 };
 
-  ns_gram_accumulate (f, 4, 2, 1.0f / 8, gram);
+  ns_gram_accumulate (f, 4, 2, 1.0f / 8, gram, 1);
   g_assert_cmpfloat_with_epsilon (gram[0], 10.5, 1e-6);
   g_assert_cmpfloat_with_epsilon (gram[1], 12.5, 1e-6);
   g_assert_cmpfloat_with_epsilon (gram[2], 12.5, 1e-6);
@@ -174,9 +174,9 @@ test_gram_tiles (void)
   float   whole[25] = { 0 }, tiled[25] = { 0 };
   float   scale = 1.0f / (n * c);
 
-  ns_gram_accumulate (f, n, c, scale, whole);
-  ns_gram_accumulate (f, split, c, scale, tiled);
-  ns_gram_accumulate (f + split * c, n - split, c, scale, tiled);
+  ns_gram_accumulate (f, n, c, scale, whole, 1);
+  ns_gram_accumulate (f, split, c, scale, tiled, 1);
+  ns_gram_accumulate (f + split * c, n - split, c, scale, tiled, 1);
   for (int i = 0; i < c; i++)
     for (int j = 0; j < c; j++)
       {
@@ -194,26 +194,29 @@ test_gram_tiles (void)
 
 /* Many channels (the mirror and the symmetrisation work in 32 x 32 tiles,
  * here 3 per side, the last one partial), against float64 loops: the Gram,
- * and the backward grad += scale F (D + D^T) with a D that is not symmetric. */
+ * and the backward grad += scale F (D + D^T) with a D that is not symmetric.
+ * data: positions and threads; 2000 positions split over the threads (the
+ * Gram into per-thread partial sums, the backward by rows). */
 static void
-test_gram_many_channels (void)
+test_gram_many_channels (gconstpointer data)
 {
+  const int *case_ = data;
   GRand  *rand = g_rand_new_with_seed (3);
-  int     n = 9, c = 70;
+  int     n = case_[0], c = 70, threads = case_[1];
   double *fd = random_values (rand, n * c, -1, 1), *dd = random_values (rand, c * c, -1, 1);
   float  *f = to_float (fd, n * c), *d = to_float (dd, c * c);
   float  *gram = g_new0 (float, c * c), *grad = g_new0 (float, n * c);
   float   scale = 0.25f;
 
-  ns_gram_accumulate (f, n, c, scale, gram);
-  ns_gram_backward (f, n, c, d, scale, grad);
+  ns_gram_accumulate (f, n, c, scale, gram, threads);
+  ns_gram_backward (f, n, c, d, scale, grad, threads);
   for (int i = 0; i < c; i++)
     for (int j = 0; j < c; j++)
       {
         double g = 0.0;
         for (int p = 0; p < n; p++)
           g += fd[p * c + i] * fd[p * c + j];
-        g_assert_cmpfloat_with_epsilon (gram[i * c + j], scale * g, 1e-5);
+        g_assert_cmpfloat_with_epsilon (gram[i * c + j], scale * g, 2e-6 * n);
       }
   for (int p = 0; p < n; p++)
     for (int j = 0; j < c; j++)
@@ -250,16 +253,16 @@ test_style_gradient (void)
   float    *grad = g_new0 (float, n * c);
   StyleCase sc = { n, c, target, 3.0 };
 
-  ns_gram_accumulate (f, n, c, 1.0f / (n * c), gram);
+  ns_gram_accumulate (f, n, c, 1.0f / (n * c), gram, 1);
   double loss = ns_style_loss (gram, ft, c, sc.weight, dgram);
-  ns_gram_backward (f, n, c, dgram, 1.0f / (n * c), grad);
+  ns_gram_backward (f, n, c, dgram, 1.0f / (n * c), grad, 1);
 
   g_assert_cmpfloat (fabs (loss - style_of (x, &sc)), <, 1e-5 * fabs (style_of (x, &sc)));
   g_assert_cmpfloat (gradient_error (grad, x, n * c, style_of, &sc), <, 1e-3);
 
   /* Backward adds: a second call doubles the gradient. */
   float first = grad[7];
-  ns_gram_backward (f, n, c, dgram, 1.0f / (n * c), grad);
+  ns_gram_backward (f, n, c, dgram, 1.0f / (n * c), grad, 1);
   g_assert_cmpfloat_with_epsilon (grad[7], 2 * first, 1e-6 * fabs (first) + 1e-9);
 
   g_free (x); g_free (target); g_free (f); g_free (ft);
@@ -328,7 +331,9 @@ main (int argc, char **argv)
   g_test_init (&argc, &argv, NULL);
   g_test_add_func ("/losses/gram/hand", test_gram_hand);
   g_test_add_func ("/losses/gram/tiles", test_gram_tiles);
-  g_test_add_func ("/losses/gram/many-channels", test_gram_many_channels);
+  static const int one_thread[] = { 9, 1 }, threaded[] = { 2000, 3 };
+  g_test_add_data_func ("/losses/gram/many-channels", one_thread, test_gram_many_channels);
+  g_test_add_data_func ("/losses/gram/many-channels-threaded", threaded, test_gram_many_channels);
   g_test_add_func ("/losses/style/hand", test_style_hand);
   g_test_add_func ("/losses/style/gradient", test_style_gradient);
   g_test_add_func ("/losses/content/hand", test_content_hand);

@@ -119,7 +119,7 @@ test_forward (Fixture *f, gconstpointer data)
   g_assert_cmpint (net->nodes[tap (net, "act2")].op, ==, NS_OP_RELU);
 
   g_autofree float *input = random_input (f->rng);
-  NsPass *pass = ns_pass_new (net, IN_H, IN_W, NULL);
+  NsPass *pass = ns_pass_new (net, IN_H, IN_W, 2, NULL);
   ns_pass_forward (pass, input);
   MiniReference ref;
   mini_net_reference (&f->weights, IN_H, IN_W, input, &ref);
@@ -157,7 +157,7 @@ test_input_gradient (Fixture *f, gconstpointer data)
   const char *names[] = { "act1", "act2a", "conv3" };
   int nodes[3];
   float *r[3];
-  NsPass *pass = ns_pass_new (net, IN_H, IN_W, NULL);
+  NsPass *pass = ns_pass_new (net, IN_H, IN_W, 2, NULL);
   for (int t = 0; t < 3; t++)
     {
       nodes[t] = tap (net, names[t]);
@@ -183,7 +183,7 @@ test_input_gradient (Fixture *f, gconstpointer data)
   const float eps = 2.0f;
   int checked = 0, skipped = 0;
   double worst = 0;
-  NsPass *scratch = ns_pass_new (net, IN_H, IN_W, NULL);
+  NsPass *scratch = ns_pass_new (net, IN_H, IN_W, 2, NULL);
   while (checked < 40)
     {
       int i = g_rand_int_range (f->rng, 0, IN_H * IN_W * 3);
@@ -259,7 +259,7 @@ test_objective_gradient (Fixture *f, gconstpointer data)
   g_autoptr (NsImage) content_image = random_image (f->rng, IN_W, IN_H);
   g_autoptr (NsImage) style_image = stripes_image (31, 26);
   GError *error = NULL;
-  NsObjective *o = ns_objective_new (&model, content_image, style_image, IN_W, IN_H, 1, 1, 1, &error);
+  NsObjective *o = ns_objective_new (&model, content_image, style_image, IN_W, IN_H, 1, 1, 1, 2, &error);
   g_assert_no_error (error);
   gsize n = (gsize) IN_W * IN_H * 3;
   g_autofree double *x = g_new (double, n), *grad = g_new (double, n);

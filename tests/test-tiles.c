@@ -143,7 +143,7 @@ evaluate (Fixture *f, int tile, int halo, Evaluation *e)
 {
   g_autoptr (GError) error = NULL;
   NsObjective *o = ns_objective_new_tiled (f->model, f->content, f->style, f->width, f->height, 1, 1e6, 1, tile,
-                                           halo, &error);
+                                           halo, 0, &error);
   g_assert_no_error (error);
   e->grad = g_new (double, (gsize) f->width * f->height * 3);
   e->loss = ns_objective_evaluate (o, f->x, e->grad);
@@ -228,12 +228,12 @@ test_memory_plan (void)
       return;
     }
   NsMemoryPlan small, large, tight;
-  ns_memory_plan (model, 512, 384, 0, &small);
+  ns_memory_plan (model, 512, 384, 0, 2, &small);
   g_assert_cmpint (small.tile, ==, 0);
   g_assert_cmpint (small.history, ==, 8);
   g_assert_cmpfloat (small.peak_mb, <, 1000);
 
-  ns_memory_plan (model, 3840, 2160, 0, &large);
+  ns_memory_plan (model, 3840, 2160, 0, 2, &large);
   g_test_message ("3840x2160: tile %d, halo %d, history %d, predicted peak %.0f MB", large.tile, large.halo,
                   large.history, large.peak_mb);
   g_assert_cmpint (large.tile, >=, 64);
@@ -242,7 +242,7 @@ test_memory_plan (void)
   g_assert_cmpfloat (large.peak_mb, <=, NS_DEFAULT_MEMORY_MB);
 
   /* A smaller budget gives smaller tiles or a shorter history. */
-  ns_memory_plan (model, 3840, 2160, 3500, &tight);
+  ns_memory_plan (model, 3840, 2160, 3500, 2, &tight);
   g_assert_cmpfloat (tight.peak_mb, <=, 3500);
   g_assert_true (tight.tile < large.tile || tight.history < large.history);
 }

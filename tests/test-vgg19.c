@@ -164,7 +164,7 @@ test_objective_gradient (gconstpointer data)
       x[i] = (float) g_rand_double_range (rng, 0.05, 0.95);   /* float-exact: both sides see the same */
     }
   /* The same size as the working size: neither image is resampled. */
-  NsObjective *o = ns_objective_new (model, content, style, w, h, 1, 1, 1, &error);
+  NsObjective *o = ns_objective_new (model, content, style, w, h, 1, 1, 1, 0, &error);
   g_assert_no_error (error);
   ns_objective_evaluate (o, x, grad);
   g_assert_cmpfloat (o->content_loss, >, 0);

@@ -1,0 +1,17 @@
+/* ns-gemm.h: OpenBLAS products split over the engine's threads.
+ *
+ * OpenBLAS runs single-threaded (ns-parallel.h); these split a product into
+ * independent pieces, one single-threaded OpenBLAS call each. */
+#pragma once
+
+#include <glib.h>
+#include <cblas.h>
+
+/* C = alpha A op(B) + beta C (row-major; A is m x k, op(B) k x n), split by
+ * rows of A and C. */
+void ns_sgemm (int threads, CBLAS_TRANSPOSE trans_b, int m, int n, int k, float alpha,
+               const float *a, int lda, const float *b, int ldb, float beta, float *c, int ldc);
+
+/* Upper triangle of C (n x n) += alpha A^T A for A (k x n, row-major), split
+ * by rows of A into per-thread partial sums that are then added. */
+void ns_ssyrk_upper (int threads, int n, int k, float alpha, const float *a, float *c);
