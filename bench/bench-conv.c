@@ -43,7 +43,7 @@ static void
 bench_conv (const char *name, int k, int cin, int cout, int h, int w)
 {
   int pad;
-  NsConv conv = { k, k, 1, 1, 0, 0, cin, cout, NULL, NULL, TRUE };
+  NsConv conv = { k, k, 1, 1, 0, 0, cin, cout, NULL, NULL, TRUE, 1, NULL };
   NsShape is = { h, w, cin }, os = { 0, 0, cout };
   float *kernel, *bias, *in, *out, *din, *ws;
   double flops, t_fwd, t_bwd;

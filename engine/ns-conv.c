@@ -16,6 +16,7 @@
 #include "ns-layers.h"
 #include "ns-parallel.h"
 #include "ns-gemm.h"
+#include "ns-winograd.h"
 
 #include <string.h>
 #include <cblas.h>
@@ -91,6 +92,8 @@ cols_floats (const NsConv *conv, NsShape out, int block_rows)
 gsize
 ns_conv_workspace_blocked (const NsConv *conv, NsShape in, NsShape out, int block_rows)
 {
+  if (conv->winograd)
+    return ns_winograd_workspace (conv->winograd, in, out, conv_threads (conv));
   if (conv_is_pointwise (conv))
     return 0;
   return conv_threads (conv) * cols_floats (conv, out, block_rows);
@@ -270,6 +273,11 @@ ns_conv_forward_blocked (const NsConv *conv, const float *in, NsShape in_shape,
 {
   g_return_if_fail (in_shape.c == conv->cin && out_shape.c == conv->cout);
 
+  if (conv->winograd)
+    {
+      ns_winograd_forward (conv->winograd, conv, in, in_shape, out, out_shape, workspace);
+      return;
+    }
   ConvJob j = { conv, in, out, in_shape, out_shape, workspace, 0, 0, 0 };
   if (conv_is_pointwise (conv))
     {
@@ -288,6 +296,11 @@ ns_conv_backward_blocked (const NsConv *conv, const float *dout, NsShape out_sha
 {
   g_return_if_fail (in_shape.c == conv->cin && out_shape.c == conv->cout);
 
+  if (conv->winograd)
+    {
+      ns_winograd_backward (conv->winograd, conv, dout, out_shape, din, in_shape, workspace);
+      return;
+    }
   if (conv_is_pointwise (conv))
     {
       /* din += dout * K^T, accumulated by the GEMM itself (beta = 1). */

@@ -37,6 +37,7 @@ typedef struct
   gboolean  softmax;       /* dense */
   int       pad[4];        /* zero padding: top, bottom, left, right */
   gboolean  tapped;        /* its output is read after the forward pass (a loss or a dump) */
+  struct _NsWinograd *winograd;   /* conv: its kernel in the Winograd domain, for stride-1 3x3 "same" */
 } NsNode;
 
 typedef struct
@@ -47,6 +48,9 @@ typedef struct
 } NsNetwork;
 
 void     ns_network_free   (NsNetwork *net);
+/* Prepares the fast forms of the layers' kernels (Winograd for the stride-1
+ * 3x3 convs); the loader calls it once the weights are in place. */
+void     ns_network_prepare_kernels (NsNetwork *net);
 /* Node index of a Keras layer's output, or -1. */
 int      ns_network_lookup (const NsNetwork *net, const char *layer_name);
 /* FLOPs of one forward pass at this input size (multiply-adds count two). */

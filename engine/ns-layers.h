@@ -39,7 +39,8 @@ typedef struct
   const float *bias;               /* [cout], or NULL */
   gboolean     relu;               /* fused ReLU on the output */
   int          threads;            /* engine threads for this layer (<= 1: the caller's only);
-                                    * OpenBLAS itself runs single-threaded (ns_model_load) */
+                                    * OpenBLAS itself runs single-threaded (ns_pass_new) */
+  const struct _NsWinograd *winograd;   /* if set, a stride-1 3x3 runs as Winograd (ns-winograd.h) */
 } NsConv;
 
 /* Floats of scratch memory the conv needs for these shapes (0 if none). */

@@ -5,6 +5,7 @@
  * allocated on first use and reused across evaluations. */
 #include "ns-internal.h"
 #include "ns-parallel.h"
+#include "ns-winograd.h"
 
 #include <string.h>
 #include <cblas.h>
@@ -19,11 +20,27 @@ ns_network_free (NsNetwork *net)
       g_free (net->nodes[i].name);
       g_free (net->nodes[i].kernel);
       g_free (net->nodes[i].bias);
+      ns_winograd_free (net->nodes[i].winograd);
     }
   g_free (net->nodes);
   if (net->taps)
     g_hash_table_unref (net->taps);
   g_free (net);
+}
+
+void
+ns_network_prepare_kernels (NsNetwork *net)
+{
+  for (int i = 1; i < net->n_nodes; i++)
+    {
+      NsNode *node = &net->nodes[i];
+      /* "same" padding of a stride-1 3x3 is one pixel on each side at any size. */
+      NsConv conv = { node->kh, node->kw, node->stride_h, node->stride_w, 1, 1, node->cin, node->cout,
+                      node->kernel, node->bias, node->relu, 1, NULL };
+      if (node->op == NS_OP_CONV && node->padding == NS_PADDING_SAME && !node->winograd
+          && ns_winograd_supports (&conv))
+        node->winograd = ns_winograd_new (&conv);
+    }
 }
 
 int
@@ -121,6 +138,7 @@ conv_params (const NsNode *node, NsShape in, int threads)
   conv.cin = node->cin, conv.cout = node->cout;
   conv.kernel = node->kernel, conv.bias = node->bias;
   conv.relu = node->relu;
+  conv.winograd = node->winograd;
   return conv;
 }
 

@@ -169,6 +169,8 @@ ns_network_from_tfjs (JsonNode *root, const char *folder, const char *const *out
     b.net->nodes[b.net->n_nodes - 1].tapped = TRUE;
   g_hash_table_unref (b.node_of);
   ns_tfjs_weights_close (b.weights);
+  if (ok)
+    ns_network_prepare_kernels (b.net);
   if (!ok)
     {
       ns_network_free (b.net);

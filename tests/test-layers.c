@@ -136,7 +136,7 @@ test_conv_case (gconstpointer data)
   const ConvCase *cc = data;
   GRand *rng = g_rand_new_with_seed (cc->h * 1000 + cc->w * 10 + cc->kh);
   NsShape is = { cc->h, cc->w, cc->cin }, os = { 0, 0, cc->cout };
-  NsConv conv = { cc->kh, cc->kw, cc->sh, cc->sw, 0, 0, cc->cin, cc->cout, NULL, NULL, cc->relu, cc->threads };
+  NsConv conv = { cc->kh, cc->kw, cc->sh, cc->sw, 0, 0, cc->cin, cc->cout, NULL, NULL, cc->relu, cc->threads, NULL };
   ConvCtx ctx = { &conv, is, os };
   float *kernel, *bias = NULL, *in, *out, *r, *din0, *din, *ws;
   double *in64, *want;
@@ -217,24 +217,24 @@ static const struct
   const char *name;
   ConvCase c;
 } conv_cases[] = {
-  { "1x1-s1-bias-relu",      { 5, 7, 8, 6, 1, 1, 1, 1, NS_PADDING_VALID, TRUE, TRUE, 0 } },
-  { "1x1-s1-plain",          { 4, 3, 5, 9, 1, 1, 1, 1, NS_PADDING_SAME, FALSE, FALSE, 0 } },
-  { "1x1-s2-valid",          { 9, 8, 5, 7, 1, 1, 2, 2, NS_PADDING_VALID, TRUE, FALSE, 0 } },
-  { "1x1-s2-blocks",         { 9, 7, 4, 3, 1, 1, 2, 2, NS_PADDING_VALID, FALSE, TRUE, 2 } },
-  { "3x3-same-s1",           { 6, 5, 4, 3, 3, 3, 1, 1, NS_PADDING_SAME, FALSE, FALSE, 0 } },
-  { "3x3-same-s1-bias-relu", { 7, 6, 3, 5, 3, 3, 1, 1, NS_PADDING_SAME, TRUE, TRUE, 0 } },
-  { "3x3-same-s2-even",      { 8, 10, 3, 5, 3, 3, 2, 2, NS_PADDING_SAME, TRUE, TRUE, 0 } },
-  { "3x3-same-s2-odd",       { 7, 9, 2, 4, 3, 3, 2, 2, NS_PADDING_SAME, TRUE, FALSE, 0 } },
-  { "7x7-valid-s2",          { 15, 13, 3, 4, 7, 7, 2, 2, NS_PADDING_VALID, TRUE, FALSE, 0 } },
-  { "7x7-same-s2",           { 12, 11, 3, 4, 7, 7, 2, 2, NS_PADDING_SAME, FALSE, TRUE, 0 } },
-  { "3x3-valid-s1",          { 6, 7, 2, 3, 3, 3, 1, 1, NS_PADDING_VALID, FALSE, TRUE, 0 } },
-  { "2x3-same-s2x1",         { 7, 6, 3, 2, 2, 3, 2, 1, NS_PADDING_SAME, TRUE, FALSE, 0 } },
-  { "3x3-same-blocks-of-1",  { 5, 6, 3, 4, 3, 3, 1, 1, NS_PADDING_SAME, TRUE, FALSE, 1 } },
-  { "3x3-same-blocks-of-4",  { 11, 6, 3, 4, 3, 3, 1, 1, NS_PADDING_SAME, TRUE, TRUE, 4 } },
-  { "3x3-same-s2-blocks",    { 11, 9, 2, 3, 3, 3, 2, 2, NS_PADDING_SAME, FALSE, FALSE, 2 } },
+  { "1x1-s1-bias-relu",      { 5, 7, 8, 6, 1, 1, 1, 1, NS_PADDING_VALID, TRUE, TRUE, 0, 0 } },
+  { "1x1-s1-plain",          { 4, 3, 5, 9, 1, 1, 1, 1, NS_PADDING_SAME, FALSE, FALSE, 0, 0 } },
+  { "1x1-s2-valid",          { 9, 8, 5, 7, 1, 1, 2, 2, NS_PADDING_VALID, TRUE, FALSE, 0, 0 } },
+  { "1x1-s2-blocks",         { 9, 7, 4, 3, 1, 1, 2, 2, NS_PADDING_VALID, FALSE, TRUE, 2, 0 } },
+  { "3x3-same-s1",           { 6, 5, 4, 3, 3, 3, 1, 1, NS_PADDING_SAME, FALSE, FALSE, 0, 0 } },
+  { "3x3-same-s1-bias-relu", { 7, 6, 3, 5, 3, 3, 1, 1, NS_PADDING_SAME, TRUE, TRUE, 0, 0 } },
+  { "3x3-same-s2-even",      { 8, 10, 3, 5, 3, 3, 2, 2, NS_PADDING_SAME, TRUE, TRUE, 0, 0 } },
+  { "3x3-same-s2-odd",       { 7, 9, 2, 4, 3, 3, 2, 2, NS_PADDING_SAME, TRUE, FALSE, 0, 0 } },
+  { "7x7-valid-s2",          { 15, 13, 3, 4, 7, 7, 2, 2, NS_PADDING_VALID, TRUE, FALSE, 0, 0 } },
+  { "7x7-same-s2",           { 12, 11, 3, 4, 7, 7, 2, 2, NS_PADDING_SAME, FALSE, TRUE, 0, 0 } },
+  { "3x3-valid-s1",          { 6, 7, 2, 3, 3, 3, 1, 1, NS_PADDING_VALID, FALSE, TRUE, 0, 0 } },
+  { "2x3-same-s2x1",         { 7, 6, 3, 2, 2, 3, 2, 1, NS_PADDING_SAME, TRUE, FALSE, 0, 0 } },
+  { "3x3-same-blocks-of-1",  { 5, 6, 3, 4, 3, 3, 1, 1, NS_PADDING_SAME, TRUE, FALSE, 1, 0 } },
+  { "3x3-same-blocks-of-4",  { 11, 6, 3, 4, 3, 3, 1, 1, NS_PADDING_SAME, TRUE, TRUE, 4, 0 } },
+  { "3x3-same-s2-blocks",    { 11, 9, 2, 3, 3, 3, 2, 2, NS_PADDING_SAME, FALSE, FALSE, 2, 0 } },
   /* Stride 1 with uneven padding (even kernel), valid padding, blocks. */
-  { "2x3-same-s1-blocks",    { 7, 6, 3, 5, 2, 3, 1, 1, NS_PADDING_SAME, TRUE, TRUE, 3 } },
-  { "3x3-valid-s1-blocks",   { 8, 6, 4, 2, 3, 3, 1, 1, NS_PADDING_VALID, FALSE, FALSE, 2 } },
+  { "2x3-same-s1-blocks",    { 7, 6, 3, 5, 2, 3, 1, 1, NS_PADDING_SAME, TRUE, TRUE, 3, 0 } },
+  { "3x3-valid-s1-blocks",   { 8, 6, 4, 2, 3, 3, 1, 1, NS_PADDING_VALID, FALSE, FALSE, 2, 0 } },
 };
 
 /* A 3x3 conv over a large input must split its im2col into several blocks
@@ -242,7 +242,7 @@ static const struct
 static void
 test_conv_default_blocks (void)
 {
-  NsConv conv = { 3, 3, 1, 1, 1, 1, 64, 64, NULL, NULL, FALSE };
+  NsConv conv = { 3, 3, 1, 1, 1, 1, 64, 64, NULL, NULL, FALSE, 1, NULL };
   NsShape s = { 256, 256, 64 };
   gsize ws = ns_conv_workspace (&conv, s, s);
   gsize row = (gsize) 256 * 9 * 64;
@@ -269,7 +269,7 @@ check_large_conv (int h, int w, int cin, int cout, int k, int stride)
 {
   GRand *rng = g_rand_new_with_seed (h * 7 + k);
   NsShape is = { h, w, cin }, os = { 0, 0, cout };
-  NsConv conv = { k, k, stride, stride, 0, 0, cin, cout, NULL, NULL, TRUE, 4 };
+  NsConv conv = { k, k, stride, stride, 0, 0, cin, cout, NULL, NULL, TRUE, 4, NULL };
   os.h = ns_window_output (h, k, stride, NS_PADDING_SAME, &conv.pad_top);
   os.w = ns_window_output (w, k, stride, NS_PADDING_SAME, &conv.pad_left);
   gsize n_in = ns_shape_size (is), n_out = ns_shape_size (os), n_ws = ns_conv_workspace (&conv, is, os);
