@@ -1,12 +1,11 @@
-/* ns-parallel.c: a loop split over short-lived pthreads. Starting threads per
- * call keeps no state between calls (several NsModel users may run at once)
- * and costs little next to the loops it is used for (>= ~100 us of work).
+/* ns-parallel.c: a loop split over threads. Each call makes its own
+ * (non-exclusive) GThreadPool, so calls keep no state of ours between them
+ * and several NsModel users may run at once.
  * The loop is cut into a few chunks per thread that threads take in turn, so
  * that a thread the OS preempts (the machine may be busy) delays only its
  * current chunk, not half of the loop. */
 #include "ns-parallel.h"
 
-#include <pthread.h>
 
 #define NS_CHUNKS_PER_THREAD 4
 
@@ -37,22 +36,32 @@ run_chunks (void *p)
 }
 
 static void
+run_task (gpointer task, gpointer unused)
+{
+  run_chunks (task);
+}
+
+/* The helper threads come from GLib's shared thread pool: GLib keeps idle
+ * threads between calls, so a loop wakes a waiting thread instead of
+ * starting one, and per-thread state (OpenBLAS' packing buffers are
+ * thread-local) survives from one loop to the next. */
+static void
 run_loop (Loop *loop, int threads)
 {
-  pthread_t ids[NS_MAX_THREADS];
   Worker workers[NS_MAX_THREADS];
-  gboolean started[NS_MAX_THREADS] = { FALSE };
+  GThreadPool *pool = NULL;
 
+  if (g_thread_pool_get_max_unused_threads () >= 0 && g_thread_pool_get_max_unused_threads () < threads)
+    g_thread_pool_set_max_unused_threads (threads);
   for (int t = 0; t < threads; t++)
     workers[t] = (Worker) { loop, t };
-  for (int t = 1; t < threads; t++)
-    started[t] = pthread_create (&ids[t], NULL, run_chunks, &workers[t]) == 0;
-  /* The caller takes chunks too, and finishes any left by threads that
-   * could not start. */
+  pool = g_thread_pool_new (run_task, NULL, threads - 1, FALSE, NULL);
+  for (int t = 1; t < threads && pool; t++)
+    g_thread_pool_push (pool, &workers[t], NULL);
+  /* The caller takes chunks too, and finishes any the others did not. */
   run_chunks (&workers[0]);
-  for (int t = 1; t < threads; t++)
-    if (started[t])
-      pthread_join (ids[t], NULL);
+  if (pool)
+    g_thread_pool_free (pool, FALSE, TRUE);
 }
 
 void
