@@ -13,5 +13,5 @@ void ns_sgemm (int threads, CBLAS_TRANSPOSE trans_b, int m, int n, int k, float 
                const float *a, int lda, const float *b, int ldb, float beta, float *c, int ldc);
 
 /* Upper triangle of C (n x n) += alpha A^T A for A (k x n, row-major), split
- * by rows of A into per-thread partial sums that are then added. */
+ * into column blocks of C of equal work. */
 void ns_ssyrk_upper (int threads, int n, int k, float alpha, const float *a, float *c);

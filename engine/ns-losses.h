@@ -18,13 +18,15 @@
  * as many as the engine uses (ns-parallel.h). */
 void   ns_gram_accumulate (const float *features, int n, int c, float scale, float *gram, int threads);
 
-/* Style loss between Gram matrices g and target s (c x c):
- * returns weight * mean((g - s)^2) and writes dgram = dL/dg. */
+/* Style loss between Gram matrices g and target s (c x c, both symmetric):
+ * returns weight * mean((g - s)^2) and writes dgram = dL/dg (symmetric). */
 double ns_style_loss      (const float *gram, const float *target, int c, double weight,
                            float *dgram);
 
-/* grad += scale * F (dgram + dgram^T); with scale = 1/(n_total c) this is the
- * gradient of the style loss through G = F^T F / (n_total c). */
+/* grad += scale * F (dgram + dgram^T) = 2 scale F dgram for a symmetric
+ * dgram (the style loss' is: G and its target are); with scale =
+ * 1/(n_total c) this is the gradient of the style loss through
+ * G = F^T F / (n_total c). */
 void   ns_gram_backward   (const float *features, int n, int c, const float *dgram,
                            float scale, float *grad, int threads);
 

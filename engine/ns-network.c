@@ -457,12 +457,18 @@ ns_pass_grad (NsPass *pass, int node)
   return grad_buffer (pass, node);
 }
 
-/* grad[node] += dout, for layers whose input gradient is their output's. */
+/* grad[node] += dout, for layers whose input gradient is their output's.
+ * The first gradient a node receives is copied, not added to zeros. */
 static void
 accumulate_grad (NsPass *pass, int node, const float *dout, gsize n)
 {
-  float *grad = grad_buffer (pass, node);
-  ns_add_forward (grad, dout, grad, n, pass->threads);
+  if (!pass->live[node])
+    {
+      memcpy (pass->grads[node], dout, n * sizeof (float));
+      pass->live[node] = TRUE;
+      return;
+    }
+  ns_add_forward (pass->grads[node], dout, pass->grads[node], n, pass->threads);
 }
 
 void

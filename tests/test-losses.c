@@ -194,9 +194,10 @@ test_gram_tiles (void)
 
 /* Many channels (the mirror and the symmetrisation work in 32 x 32 tiles,
  * here 3 per side, the last one partial), against float64 loops: the Gram,
- * and the backward grad += scale F (D + D^T) with a D that is not symmetric.
+ * exactly symmetric (the backward relies on it), and the backward
+ * grad += scale F (D + D^T) for a symmetric D, as the style loss makes it.
  * data: positions and threads; 2000 positions split over the threads (the
- * Gram into per-thread partial sums, the backward by rows). */
+ * Gram into column blocks, the backward by rows). */
 static void
 test_gram_many_channels (gconstpointer data)
 {
@@ -204,6 +205,9 @@ test_gram_many_channels (gconstpointer data)
   GRand  *rand = g_rand_new_with_seed (3);
   int     n = case_[0], c = 70, threads = case_[1];
   double *fd = random_values (rand, n * c, -1, 1), *dd = random_values (rand, c * c, -1, 1);
+  for (int i = 0; i < c; i++)
+    for (int j = 0; j < i; j++)
+      dd[i * c + j] = dd[j * c + i];
   float  *f = to_float (fd, n * c), *d = to_float (dd, c * c);
   float  *gram = g_new0 (float, c * c), *grad = g_new0 (float, n * c);
   float   scale = 0.25f;
@@ -217,6 +221,7 @@ test_gram_many_channels (gconstpointer data)
         for (int p = 0; p < n; p++)
           g += fd[p * c + i] * fd[p * c + j];
         g_assert_cmpfloat_with_epsilon (gram[i * c + j], scale * g, 2e-6 * n);
+        g_assert_cmpfloat (gram[i * c + j], ==, gram[j * c + i]);
       }
   for (int p = 0; p < n; p++)
     for (int j = 0; j < c; j++)
@@ -239,7 +244,8 @@ style_of (const double *x, gpointer data)
   return ref_style (x, s->n, s->c, s->target, s->weight);
 }
 
-/* L(F) = style_loss(gram(F)) end to end, gradient through ns_gram_backward. */
+/* L(F) = style_loss(gram(F)) end to end, gradient through ns_gram_backward.
+ * The target is symmetric, as a Gram matrix is. */
 static void
 test_style_gradient (void)
 {
@@ -247,6 +253,9 @@ test_style_gradient (void)
   int       n = 12, c = 6;
   double   *x = random_values (rand, n * c, 0, 2);
   double   *target = random_values (rand, c * c, 0, 1);
+  for (int i = 0; i < c; i++)
+    for (int j = 0; j < i; j++)
+      target[i * c + j] = target[j * c + i];
   float    *f = to_float (x, n * c);
   float    *ft = to_float (target, c * c);
   float    *gram = g_new0 (float, c * c), *dgram = g_new (float, c * c);
