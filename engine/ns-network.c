@@ -143,9 +143,9 @@ conv_params (const NsNode *node, NsShape in, int threads)
 }
 
 static NsPool
-pool_params (const NsNode *node, NsShape in)
+pool_params (const NsNode *node, NsShape in, int threads)
 {
-  NsPool pool = { node->kh, node->kw, node->stride_h, node->stride_w, 0, 0 };
+  NsPool pool = { node->kh, node->kw, node->stride_h, node->stride_w, 0, 0, threads };
   NsShape out;
   node_geometry (node, in, &out, &pool.pad_top, &pool.pad_left);
   return pool;
@@ -409,7 +409,7 @@ ns_pass_forward (NsPass *pass, const float *input)
         case NS_OP_MAXPOOL:
         case NS_OP_AVGPOOL:
           {
-            NsPool pool = pool_params (node, in_shape);
+            NsPool pool = pool_params (node, in_shape, pass->threads);
             (node->op == NS_OP_MAXPOOL ? ns_maxpool_forward : ns_avgpool_forward) (&pool, in, in_shape, out, out_shape);
           }
           break;
@@ -503,14 +503,14 @@ ns_pass_backward (NsPass *pass, float *dinput)
           break;
         case NS_OP_MAXPOOL:
           {
-            NsPool pool = pool_params (node, in_shape);
+            NsPool pool = pool_params (node, in_shape, pass->threads);
             ns_maxpool_backward (&pool, pass->values[a], in_shape, pass->values[i], dout, out_shape,
                                  grad_buffer (pass, a));
           }
           break;
         case NS_OP_AVGPOOL:
           {
-            NsPool pool = pool_params (node, in_shape);
+            NsPool pool = pool_params (node, in_shape, pass->threads);
             ns_avgpool_backward (&pool, dout, out_shape, grad_buffer (pass, a), in_shape);
           }
           break;
