@@ -94,6 +94,24 @@ ns_add_forward (const float *a, const float *b, float *out, gsize n, int threads
   ns_parallel_for (n, NS_PARALLEL_FLOATS, threads, add_range, &x);
 }
 
+static void
+add_relu_range (gsize begin, gsize end, int worker, gpointer p)
+{
+  const Arrays *x = p;
+  for (gsize i = begin; i < end; i++)
+    {
+      float s = x->a[i] + x->b[i];
+      x->out[i] = s > 0.0f ? s : 0.0f;
+    }
+}
+
+void
+ns_add_relu_forward (const float *a, const float *b, float *out, gsize n, int threads)
+{
+  Arrays x = { a, b, out };
+  ns_parallel_for (n, NS_PARALLEL_FLOATS, threads, add_relu_range, &x);
+}
+
 void
 ns_global_avgpool_forward (const float *in, NsShape in_shape, float *out)
 {

@@ -33,7 +33,7 @@ typedef struct
   int       cin, cout;
   float    *kernel;        /* conv: HWIO; dense: [in][out] */
   float    *bias;
-  gboolean  relu;          /* conv: fused ReLU */
+  gboolean  relu;          /* conv, add: fused ReLU */
   gboolean  softmax;       /* dense */
   int       pad[4];        /* zero padding: top, bottom, left, right */
   gboolean  tapped;        /* its output is read after the forward pass (a loss or a dump) */

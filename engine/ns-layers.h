@@ -92,6 +92,8 @@ void ns_avgpool_backward (const NsPool *pool, const float *dout, NsShape out_sha
 /* Element-wise sum of two tensors (out may be a: an in-place add); its
  * backward is adding dout to both. */
 void ns_add_forward (const float *a, const float *b, float *out, gsize n, int threads);
+/* out = max(a + b, 0): an add with its ReLU fused (one pass instead of two). */
+void ns_add_relu_forward (const float *a, const float *b, float *out, gsize n, int threads);
 
 /* Global average pooling (HWC -> C) and dense layer (in -> out, kernel [in][out]). */
 void ns_global_avgpool_forward  (const float *in, NsShape in_shape, float *out);

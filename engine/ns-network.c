@@ -183,7 +183,7 @@ value_kept (const NsNetwork *net, int i)
 {
   const NsNode *node = &net->nodes[i];
   if (node->tapped || node->op == NS_OP_RELU || node->op == NS_OP_MAXPOOL
-      || (node->op == NS_OP_CONV && node->relu))
+      || ((node->op == NS_OP_CONV || node->op == NS_OP_ADD) && node->relu))
     return TRUE;
   for (int j = i + 1; j < net->n_nodes; j++)
     if (net->nodes[j].op == NS_OP_MAXPOOL && net->nodes[j].inputs[0] == i)
@@ -414,7 +414,8 @@ ns_pass_forward (NsPass *pass, const float *input)
           }
           break;
         case NS_OP_ADD:
-          ns_add_forward (in, pass->values[node->inputs[1]], out, ns_shape_size (out_shape), pass->threads);
+          (node->relu ? ns_add_relu_forward : ns_add_forward) (in, pass->values[node->inputs[1]], out,
+                                                                ns_shape_size (out_shape), pass->threads);
           break;
         case NS_OP_GLOBAL_AVGPOOL:
           ns_global_avgpool_forward (in, in_shape, out);
@@ -515,6 +516,8 @@ ns_pass_backward (NsPass *pass, float *dinput)
           }
           break;
         case NS_OP_ADD:
+          if (node->relu)
+            ns_relu_mask (pass->values[i], dout, n, pass->threads);
           accumulate_grad (pass, a, dout, n);
           accumulate_grad (pass, node->inputs[1], dout, n);
           break;

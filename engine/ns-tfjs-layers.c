@@ -224,9 +224,9 @@ build_activation (NsTfjsBuilder *b, KerasLayer *layer, KerasLayer *input, GError
       return FALSE;
     }
   NsNode *in = &g_array_index (b->nodes, NsNode, node_of (b, layer->inputs[0]));
-  /* Fuse into the conv if nothing else reads the conv's pre-ReLU output. The
-   * conv's own name then no longer names a tappable output. */
-  if (in->op == NS_OP_CONV && !in->relu && input->consumers == 1
+  /* Fuse into the conv or add if nothing else reads its pre-ReLU output.
+   * Its own name then no longer names a tappable output. */
+  if ((in->op == NS_OP_CONV || in->op == NS_OP_ADD) && !in->relu && input->consumers == 1
       && (int) b->nodes->len - 1 == node_of (b, layer->inputs[0]))
     {
       in->relu = TRUE;
