@@ -17,6 +17,7 @@
 #include "ns-objective.h"
 #include "ns-schedule.h"
 #include "ns-tiles.h"
+#include "ns-winograd.h"
 
 #include <stdlib.h>
 
@@ -44,7 +45,9 @@ weights_bytes (const NsNetwork *net)
   for (int i = 0; i < net->n_nodes; i++)
     {
       const NsNode *node = &net->nodes[i];
-      if (node->op == NS_OP_CONV)
+      if (node->op == NS_OP_CONV && node->winograd)
+        floats += ns_winograd_bytes (node->winograd) / sizeof (float) + node->cout;
+      else if (node->op == NS_OP_CONV)
         floats += (gsize) node->kh * node->kw * node->cin * node->cout + node->cout;
       else if (node->op == NS_OP_DENSE)
         floats += (gsize) node->cin * node->cout + node->cout;

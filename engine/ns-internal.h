@@ -31,7 +31,7 @@ typedef struct
   int       kh, kw, stride_h, stride_w;
   NsPadding padding;
   int       cin, cout;
-  float    *kernel;        /* conv: HWIO; dense: [in][out] */
+  float    *kernel;        /* conv: HWIO (NULL once in the Winograd domain); dense: [in][out] */
   float    *bias;
   gboolean  relu;          /* conv, add: fused ReLU */
   gboolean  softmax;       /* dense */

@@ -39,7 +39,11 @@ ns_network_prepare_kernels (NsNetwork *net)
                       node->kernel, node->bias, node->relu, 1, NULL };
       if (node->op == NS_OP_CONV && node->padding == NS_PADDING_SAME && !node->winograd
           && ns_winograd_supports (&conv))
-        node->winograd = ns_winograd_new (&conv);
+        {
+          /* Only the transformed kernel is used from now on. */
+          node->winograd = ns_winograd_new (&conv);
+          g_clear_pointer (&node->kernel, g_free);
+        }
     }
 }
 
