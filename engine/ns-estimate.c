@@ -2,10 +2,11 @@
  *
  * Time: each stage costs its evaluations (L-BFGS iterations times the
  * evaluations per iteration, plus the first line search's extra ones and the
- * style and content targets) times the time of one evaluation: its FLOPs (forward
- * counted twice: the input gradient is the same GEMMs transposed) at the
- * rate the engine reaches per thread, plus a per-pixel cost for the losses,
- * the conversions and the optimiser. The rate is this machine's when idle,
+ * style and content targets) times the time of one evaluation: a fixed cost
+ * per network pass (reading the weights: ~100 MB, whatever the image size)
+ * plus its FLOPs (counted from the layer shapes, forward twice: the input
+ * gradient is the same GEMMs transposed) at the rate the engine reaches per
+ * thread (Winograd included), plus a per-pixel cost for the optimiser. The rate is this machine's when idle,
  * scaled by the share of the cores that the current load leaves.
  * Stages too large for the memory budget run in tiles (ns_memory_plan(),
  * docs/tiling.md): each evaluation then runs every window forward twice and
@@ -21,21 +22,23 @@
 
 #include <stdlib.h>
 
-/* Measured on the 2-core AVX-512 CI machine (bench/run-bench, idle): a
- * whole evaluation runs at ~60 GFLOP per core-second on one thread
- * (OpenBLAS SGEMM: ~97). Further threads help large images only: their share
- * of work between synchronisations is small on small ones. Each adds
- * P / (P + NS_THREAD_HALF_PIXELS) of a thread for P pixels: 512x384 runs at
- * ~88 GFLOP/s on 2 threads, 256x192 at ~55-70. */
-#define NS_GFLOPS_PER_THREAD       60.0
-#define NS_THREAD_HALF_PIXELS      220000.0
+/* Measured on the 2-core AVX-512 CI machine (bench-model, one thread): an
+ * evaluation takes 0.168 s at 256x192 (12.2 GFLOP by the shapes) and 0.576 s
+ * at 512x384 (49 GFLOP): 32 ms fixed plus 90 GFLOP/s (the 3x3 convs run as
+ * Winograd, with a quarter of the multiplications; OpenBLAS SGEMM: ~97).
+ * Further threads help large images more: each adds P / (P + NS_THREAD_HALF_PIXELS)
+ * of a thread for P pixels (2 threads: 1.23-1.32x at 256x192, 1.48-1.62x
+ * at 512x384). */
+#define NS_GFLOPS_PER_THREAD       90.0
+#define NS_PASS_FIXED_SECONDS      0.032
+#define NS_THREAD_HALF_PIXELS      150000.0
 /* Evaluations per stage = iterations + NS_STAGE_EVALUATIONS: More-Thuente
  * accepts the first step but in the first iteration or two of a stage (300
  * iterations: 301 evaluations single-scale, 306 over 4 stages), and the
  * style Grams and content features cost two forwards, one evaluation. */
 #define NS_EVALUATIONS_PER_ITER    1.0
 #define NS_STAGE_EVALUATIONS       (1.5 + 1.0)
-#define NS_PER_PIXEL_SECONDS       40e-9     /* losses, preprocessing, optimiser */
+#define NS_PER_PIXEL_SECONDS       40e-9     /* the optimiser and the double/float conversions */
 #define NS_BASE_MB                 40.0      /* code, libraries, allocator (measured: 169 MB at 256 px) */
 
 static gsize
@@ -69,18 +72,22 @@ machine_share (int threads)
   return others + threads <= cores ? 1.0 : cores / (others + threads);
 }
 
+/* How many threads' worth of work a run of this many pixels gets. */
 static double
-effective_gflops (const NsParams *params, double pixels)
+effective_threads (const NsParams *params, double pixels)
 {
   int threads = MAX (params->threads > 0 ? params->threads : (int) g_get_num_processors (), 1);
   double extra = (threads - 1) * pixels / (pixels + NS_THREAD_HALF_PIXELS);
-  return NS_GFLOPS_PER_THREAD * (1 + extra) * machine_share (threads);
+  return (1 + extra) * machine_share (threads);
 }
 
-/* FLOPs of one evaluation of a stage and the bytes of its largest pass. */
+/* FLOPs of one evaluation of a stage, its network passes (forward and
+ * backward together counting one), and the bytes of its largest pass. */
 static double
-stage_flops (const NsNetwork *net, int w, int h, const NsMemoryPlan *memory, int threads, double *pass_bytes)
+stage_flops (const NsNetwork *net, int w, int h, const NsMemoryPlan *memory, int threads, double *passes,
+             double *pass_bytes)
 {
+  *passes = 1;
   if (memory->tile <= 0)
     {
       *pass_bytes = ns_pass_bytes (net, h, w, threads);
@@ -88,6 +95,7 @@ stage_flops (const NsNetwork *net, int w, int h, const NsMemoryPlan *memory, int
     }
   g_autoptr (NsTilePlan) tiles = ns_tile_plan_new (w, h, memory->tile, memory->halo);
   double flops = 0;
+  *passes = 1.5 * tiles->n_tiles;
   *pass_bytes = 0;
   for (int t = 0; t < tiles->n_tiles; t++)
     {
@@ -109,11 +117,12 @@ ns_estimate (const NsModel *model, int content_width, int content_height, const 
   for (int k = 0; k < plan.n_stages; k++)
     {
       int w = plan.width[k], h = plan.height[k];
-      double pixels = (double) w * h, pass_bytes;
+      double pixels = (double) w * h, pass_bytes, passes;
       NsMemoryPlan memory;
       ns_memory_plan (model, w, h, params->memory_limit_mb, params->threads, &memory);
-      double evaluation = stage_flops (model->net, w, h, &memory, params->threads, &pass_bytes) / (effective_gflops (params, pixels) * 1e9)
-                          + pixels * NS_PER_PIXEL_SECONDS;
+      double flops = stage_flops (model->net, w, h, &memory, params->threads, &passes, &pass_bytes);
+      double evaluation = (passes * NS_PASS_FIXED_SECONDS + flops / (NS_GFLOPS_PER_THREAD * 1e9))
+                          / effective_threads (params, pixels) + pixels * NS_PER_PIXEL_SECONDS;
       seconds += evaluation * (plan.iterations[k] * NS_EVALUATIONS_PER_ITER + NS_STAGE_EVALUATIONS);
       /* The pass, the objective's buffers, and L-BFGS' history (pairs of n doubles). */
       double bytes = pass_bytes + ns_objective_bytes (model, w, h) + 2.0 * memory.history * pixels * 3 * sizeof (double);
