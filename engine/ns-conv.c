@@ -196,22 +196,32 @@ col2im_add_rows (const NsConv *conv, const float *cols, NsShape os, int oy0, int
       }
 }
 
-/* out[n_pixels x cout] = cols * kernel (+ bias), then ReLU, on one thread.
- * The bias is written first and the GEMM accumulates onto it (beta = 1):
- * that replaces both OpenBLAS' zeroing pass over C (beta = 0) and a separate
- * bias pass. */
+/* Output channels [c0, c1) of out[n_pixels x cout] = cols * kernel (+ bias),
+ * then ReLU, on one thread. The bias is written first and the GEMM
+ * accumulates onto it (beta = 1): that replaces both OpenBLAS' zeroing pass
+ * over C (beta = 0) and a separate bias pass. */
 static void
-gemm_bias_relu (const NsConv *conv, const float *cols, int field, gsize n_pixels, float *out)
+gemm_bias_relu_channels (const NsConv *conv, const float *cols, int field, gsize n_pixels, float *out,
+                         int c0, int c1)
 {
-  const int cout = conv->cout;
+  const int cout = conv->cout, n = c1 - c0;
 
   if (conv->bias)
     for (gsize i = 0; i < n_pixels; i++)
-      memcpy (out + i * cout, conv->bias, cout * sizeof (float));
-  cblas_sgemm (CblasRowMajor, CblasNoTrans, CblasNoTrans, (int) n_pixels, cout, field,
-               1.0f, cols, field, conv->kernel, cout, conv->bias ? 1.0f : 0.0f, out, cout);
-  if (conv->relu)
+      memcpy (out + i * cout + c0, conv->bias + c0, n * sizeof (float));
+  cblas_sgemm (CblasRowMajor, CblasNoTrans, CblasNoTrans, (int) n_pixels, n, field,
+               1.0f, cols, field, conv->kernel + c0, cout, conv->bias ? 1.0f : 0.0f, out + c0, cout);
+  if (conv->relu && n == cout)
     ns_relu_forward (out, out, n_pixels * cout, 1);
+  else if (conv->relu)
+    for (gsize i = 0; i < n_pixels; i++)
+      ns_relu_forward (out + i * cout + c0, out + i * cout + c0, n, 1);
+}
+
+static void
+gemm_bias_relu (const NsConv *conv, const float *cols, int field, gsize n_pixels, float *out)
+{
+  gemm_bias_relu_channels (conv, cols, field, n_pixels, out, 0, conv->cout);
 }
 
 /* A 1x1 conv: rows [begin, end) of the input are rows of the GEMM. */
@@ -221,6 +231,19 @@ pointwise_forward_range (gsize begin, gsize end, int worker, gpointer p)
   const ConvJob *j = p;
   gemm_bias_relu (j->conv, j->src + begin * j->conv->cin, j->conv->cin, end - begin,
                   j->dst + begin * j->conv->cout);
+}
+
+/* A 1x1 conv with few positions: pieces [begin, end) of its output channels
+ * (block_rows holds the number of pieces). */
+static void
+pointwise_forward_channels (gsize begin, gsize end, int worker, gpointer p)
+{
+  const ConvJob *j = p;
+  gsize pixels = (gsize) j->os.h * j->os.w;
+  for (gsize i = begin; i < end; i++)
+    gemm_bias_relu_channels (j->conv, j->src, j->conv->cin, pixels, j->dst,
+                             ns_column_split (j->conv->cout, j->block_rows, (int) i),
+                             ns_column_split (j->conv->cout, j->block_rows, (int) i + 1));
 }
 
 static void
@@ -281,8 +304,11 @@ ns_conv_forward_blocked (const NsConv *conv, const float *in, NsShape in_shape,
   ConvJob j = { conv, in, out, in_shape, out_shape, workspace, 0, 0, 0 };
   if (conv_is_pointwise (conv))
     {
-      ns_parallel_for ((gsize) out_shape.h * out_shape.w, pointwise_min_rows (conv), conv_threads (conv),
-                       pointwise_forward_range, &j);
+      int pixels = out_shape.h * out_shape.w;
+      if ((j.block_rows = ns_column_pieces (conv_threads (conv), pixels, conv->cout)) > 1)
+        ns_parallel_items (j.block_rows, j.block_rows, pointwise_forward_channels, &j);
+      else
+        ns_parallel_for ((gsize) pixels, pointwise_min_rows (conv), conv_threads (conv), pointwise_forward_range, &j);
       return;
     }
   j.block_rows = conv_block_rows (conv, out_shape, block_rows);

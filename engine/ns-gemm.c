@@ -18,7 +18,7 @@ typedef struct
   const float    *a, *b;
   int             lda, ldb, ldc;
   float          *c;
-  int             pieces;      /* syrk: column blocks */
+  int             pieces;      /* syrk: column blocks; gemm by columns: pieces */
 } Product;
 
 static void
@@ -29,6 +29,38 @@ gemm_rows (gsize begin, gsize end, int worker, gpointer p)
                g->a + begin * g->lda, g->lda, g->b, g->ldb, g->beta, g->c + begin * g->ldc, g->ldc);
 }
 
+static void
+gemm_columns (gsize begin, gsize end, int worker, gpointer p)
+{
+  const Product *g = p;
+  for (gsize i = begin; i < end; i++)
+    {
+      int n0 = ns_column_split (g->n, g->pieces, (int) i), n1 = ns_column_split (g->n, g->pieces, (int) i + 1);
+      const float *b = g->trans_b == CblasNoTrans ? g->b + n0 : g->b + (gsize) n0 * g->ldb;
+      if (n1 > n0)
+        cblas_sgemm (CblasRowMajor, CblasNoTrans, g->trans_b, g->m, n1 - n0, g->k, g->alpha, g->a, g->lda,
+                     b, g->ldb, g->beta, g->c + n0, g->ldc);
+    }
+}
+
+int
+ns_column_pieces (int threads, int m, int n)
+{
+  threads = CLAMP (threads, 1, NS_MAX_THREADS);
+  if (m >= threads * 2 * NS_GEMM_MIN_PIECE_ROWS || n < threads * 2 * NS_GEMM_COLUMN_ALIGN)
+    return 0;
+  return threads;
+}
+
+int
+ns_column_split (int n, int pieces, int i)
+{
+  if (i >= pieces)
+    return n;
+  int units = (n + NS_GEMM_COLUMN_ALIGN - 1) / NS_GEMM_COLUMN_ALIGN;
+  return MIN (units * i / pieces * NS_GEMM_COLUMN_ALIGN, n);
+}
+
 void
 ns_sgemm (int threads, CBLAS_TRANSPOSE trans_b, int m, int n, int k, float alpha,
           const float *a, int lda, const float *b, int ldb, float beta, float *c, int ldc)
@@ -36,6 +68,11 @@ ns_sgemm (int threads, CBLAS_TRANSPOSE trans_b, int m, int n, int k, float alpha
   Product g = { trans_b, m, n, k, alpha, beta, a, b, lda, ldb, ldc, c, 0 };
   if (m <= 0 || n <= 0)
     return;
+  if ((g.pieces = ns_column_pieces (threads, m, n)) > 1 && 2.0 * m * n * k >= g.pieces * NS_GEMM_MIN_FLOPS)
+    {
+      ns_parallel_items ((gsize) g.pieces, g.pieces, gemm_columns, &g);
+      return;
+    }
   gsize min_rows = (gsize) MAX (NS_GEMM_MIN_FLOPS / MAX (2.0 * n * k, 1.0), NS_GEMM_MIN_PIECE_ROWS);
   ns_parallel_for ((gsize) m, min_rows, threads, gemm_rows, &g);
 }

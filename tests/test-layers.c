@@ -308,6 +308,7 @@ test_conv_large (void)
   check_large_conv (48, 40, 16, 8, 3, 1);   /* im2col, and col2im of overlapping 3x3 windows */
   check_large_conv (64, 64, 3, 8, 7, 2);    /* col2im of a 7x7 stride 2: overlapping windows */
   check_large_conv (80, 80, 64, 16, 1, 2);  /* col2im of a 1x1 stride 2 */
+  check_large_conv (8, 12, 384, 390, 1, 1); /* few positions: split by output (input) channels, last piece partial */
 }
 
 typedef struct

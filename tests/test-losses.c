@@ -203,7 +203,7 @@ test_gram_many_channels (gconstpointer data)
 {
   const int *case_ = data;
   GRand  *rand = g_rand_new_with_seed (3);
-  int     n = case_[0], c = 70, threads = case_[1];
+  int     n = case_[0], c = case_[2], threads = case_[1];
   double *fd = random_values (rand, n * c, -1, 1), *dd = random_values (rand, c * c, -1, 1);
   for (int i = 0; i < c; i++)
     for (int j = 0; j < i; j++)
@@ -340,9 +340,12 @@ main (int argc, char **argv)
   g_test_init (&argc, &argv, NULL);
   g_test_add_func ("/losses/gram/hand", test_gram_hand);
   g_test_add_func ("/losses/gram/tiles", test_gram_tiles);
-  static const int one_thread[] = { 9, 1 }, threaded[] = { 2000, 3 };
+  /* positions, threads, channels */
+  static const int one_thread[] = { 9, 1, 70 }, threaded[] = { 2000, 3, 70 }, few_rows[] = { 300, 2, 128 };
   g_test_add_data_func ("/losses/gram/many-channels", one_thread, test_gram_many_channels);
   g_test_add_data_func ("/losses/gram/many-channels-threaded", threaded, test_gram_many_channels);
+  /* Too few positions to split by rows: the backward splits by columns. */
+  g_test_add_data_func ("/losses/gram/many-channels-columns", few_rows, test_gram_many_channels);
   g_test_add_func ("/losses/style/hand", test_style_hand);
   g_test_add_func ("/losses/style/gradient", test_style_gradient);
   g_test_add_func ("/losses/content/hand", test_content_hand);
