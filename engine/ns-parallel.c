@@ -1,10 +1,10 @@
-/* ns-parallel.c: a loop split over threads. Each call makes its own
- * (non-exclusive) GThreadPool, so calls keep no state of ours between them
- * and several NsModel users may run at once.
+/* ns-parallel.c: a loop split over the calling thread's crew of helper
+ * threads (ns-crew.h).
  * The loop is cut into a few chunks per thread that threads take in turn, so
  * that a thread the OS preempts (the machine may be busy) delays only its
  * current chunk, not half of the loop. */
 #include "ns-parallel.h"
+#include "ns-crew.h"
 
 
 #define NS_CHUNKS_PER_THREAD 4
@@ -36,32 +36,18 @@ run_chunks (void *p)
 }
 
 static void
-run_task (gpointer task, gpointer unused)
+run_worker (int helper, gpointer p)
 {
-  run_chunks (task);
+  Worker w = { p, helper };
+  run_chunks (&w);
 }
 
-/* The helper threads come from GLib's shared thread pool: GLib keeps idle
- * threads between calls, so a loop wakes a waiting thread instead of
- * starting one, and per-thread state (OpenBLAS' packing buffers are
- * thread-local) survives from one loop to the next. */
 static void
 run_loop (Loop *loop, int threads)
 {
-  Worker workers[NS_MAX_THREADS];
-  GThreadPool *pool = NULL;
-
-  if (g_thread_pool_get_max_unused_threads () >= 0 && g_thread_pool_get_max_unused_threads () < threads)
-    g_thread_pool_set_max_unused_threads (threads);
-  for (int t = 0; t < threads; t++)
-    workers[t] = (Worker) { loop, t };
-  pool = g_thread_pool_new (run_task, NULL, threads - 1, FALSE, NULL);
-  for (int t = 1; t < threads && pool; t++)
-    g_thread_pool_push (pool, &workers[t], NULL);
-  /* The caller takes chunks too, and finishes any the others did not. */
-  run_chunks (&workers[0]);
-  if (pool)
-    g_thread_pool_free (pool, FALSE, TRUE);
+  /* Every chunk gets run: by the helpers, or by the caller alone if it
+   * cannot have them (then run_chunks takes all chunks). */
+  ns_crew_run (threads - 1, run_worker, loop);
 }
 
 void
