@@ -76,8 +76,11 @@ ns_parallel_items (gsize n, int threads, NsRangeFunc func, gpointer data)
   run_loop (&loop, threads);
 }
 
+/* More threads than processors only slow the engine down: its helpers
+ * spin between loops, and would take turns on the same cores. */
 int
 ns_threads_resolve (int requested)
 {
-  return CLAMP (requested > 0 ? requested : (int) g_get_num_processors (), 1, NS_MAX_THREADS);
+  int processors = (int) g_get_num_processors ();
+  return CLAMP (requested > 0 ? MIN (requested, processors) : processors, 1, NS_MAX_THREADS);
 }

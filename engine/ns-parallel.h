@@ -24,7 +24,8 @@ void ns_parallel_for (gsize n, gsize min_items, int threads, NsRangeFunc func, g
  * one item): for loops whose items are already large (blocks of rows). */
 void ns_parallel_items (gsize n, int threads, NsRangeFunc func, gpointer data);
 
-/* The engine's thread count for a requested one (0: one per processor). */
+/* The engine's thread count for a requested one (0: one per processor; at
+ * most one per processor). */
 int  ns_threads_resolve (int requested);
 
 /* The most threads the engine will start (per-thread scratch is sized by it). */
