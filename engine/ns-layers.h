@@ -77,7 +77,6 @@ void ns_zeropad_backward (const float *dout, NsShape out_shape, float *din, NsSh
 typedef struct
 {
   int kh, kw, stride_h, stride_w, pad_top, pad_left;
-  int threads;     /* max backward: channel groups split over threads (<= 1: one) */
 } NsPool;
 
 void ns_maxpool_forward  (const NsPool *pool, const float *in, NsShape in_shape,

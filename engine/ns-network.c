@@ -147,9 +147,9 @@ conv_params (const NsNode *node, NsShape in, int threads)
 }
 
 static NsPool
-pool_params (const NsNode *node, NsShape in, int threads)
+pool_params (const NsNode *node, NsShape in)
 {
-  NsPool pool = { node->kh, node->kw, node->stride_h, node->stride_w, 0, 0, threads };
+  NsPool pool = { node->kh, node->kw, node->stride_h, node->stride_w, 0, 0 };
   NsShape out;
   node_geometry (node, in, &out, &pool.pad_top, &pool.pad_left);
   return pool;
@@ -413,7 +413,7 @@ ns_pass_forward (NsPass *pass, const float *input)
         case NS_OP_MAXPOOL:
         case NS_OP_AVGPOOL:
           {
-            NsPool pool = pool_params (node, in_shape, pass->threads);
+            NsPool pool = pool_params (node, in_shape);
             (node->op == NS_OP_MAXPOOL ? ns_maxpool_forward : ns_avgpool_forward) (&pool, in, in_shape, out, out_shape);
           }
           break;
@@ -508,14 +508,14 @@ ns_pass_backward (NsPass *pass, float *dinput)
           break;
         case NS_OP_MAXPOOL:
           {
-            NsPool pool = pool_params (node, in_shape, pass->threads);
+            NsPool pool = pool_params (node, in_shape);
             ns_maxpool_backward (&pool, pass->values[a], in_shape, pass->values[i], dout, out_shape,
                                  grad_buffer (pass, a));
           }
           break;
         case NS_OP_AVGPOOL:
           {
-            NsPool pool = pool_params (node, in_shape, pass->threads);
+            NsPool pool = pool_params (node, in_shape);
             ns_avgpool_backward (&pool, dout, out_shape, grad_buffer (pass, a), in_shape);
           }
           break;

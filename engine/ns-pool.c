@@ -1,7 +1,6 @@
 /* ns-pool.c: max and average pooling (TensorFlow semantics: padded positions
  * never win a max and are not counted in an average). */
 #include "ns-layers.h"
-#include "ns-parallel.h"
 
 #include <math.h>
 
@@ -52,67 +51,30 @@ ns_maxpool_forward (const NsPool *pool, const float *in, NsShape in_shape,
       }
 }
 
-/* Channels per group: a group's floats of a pixel fill one cache line. */
-#define NS_POOL_GROUP 16
-
-typedef struct
-{
-  const NsPool *pool;
-  const float  *in, *out, *dout;
-  float        *din;
-  NsShape       is, os;
-} MaxBackward;
-
-/* Channels [group begin, group end) of every pixel: windows overlap, but
- * threads own disjoint channels, so their writes never meet. */
-static void
-maxpool_backward_groups (gsize begin, gsize end, int worker, gpointer p)
-{
-  const MaxBackward *m = p;
-  const int c = m->is.c;
-  int c0 = (int) begin * NS_POOL_GROUP, c1 = MIN ((int) end * NS_POOL_GROUP, c);
-
-  for (int oy = 0; oy < m->os.h; oy++)
-    for (int ox = 0; ox < m->os.w; ox++)
-      {
-        Window w = pool_window (m->pool, m->is, oy, ox);
-        const float *o = pixel (m->out, m->os, oy, ox);
-        const float *g = pixel (m->dout, m->os, oy, ox);
-
-        /* The first position (row-major in the window) holding the max:
-         * one pass over the window, a channel is done once it is found. */
-        for (int ch0 = c0; ch0 < c1; ch0 += NS_POOL_GROUP)
-          {
-            int n = MIN (NS_POOL_GROUP, c1 - ch0);
-            gboolean done[NS_POOL_GROUP] = { FALSE };
-
-            for (int y = w.y0; y < w.y1; y++)
-              for (int x = w.x0; x < w.x1; x++)
-                {
-                  const float *v = pixel (m->in, m->is, y, x) + ch0;
-                  float *d = (float *) pixel (m->din, m->is, y, x) + ch0;
-
-                  for (int k = 0; k < n; k++)
-                    if (!done[k] && v[k] == o[ch0 + k])
-                      {
-                        d[k] += g[ch0 + k];
-                        done[k] = TRUE;
-                      }
-                }
-          }
-      }
-}
-
 void
 ns_maxpool_backward (const NsPool *pool, const float *in, NsShape in_shape,
                      const float *out, const float *dout, NsShape out_shape, float *din)
 {
-  MaxBackward m = { pool, in, out, dout, din, in_shape, out_shape };
-  gsize groups = (in_shape.c + NS_POOL_GROUP - 1) / NS_POOL_GROUP;
-  gsize per_group = ns_shape_size (in_shape) / MAX (in_shape.c, 1) * NS_POOL_GROUP;
+  const int c = in_shape.c;
 
-  ns_parallel_for (groups, MAX ((gsize) (64 * 1024) / MAX (per_group, 1), 1), pool->threads,
-                   maxpool_backward_groups, &m);
+  for (int oy = 0; oy < out_shape.h; oy++)
+    for (int ox = 0; ox < out_shape.w; ox++)
+      {
+        Window w = pool_window (pool, in_shape, oy, ox);
+        const float *o = pixel (out, out_shape, oy, ox);
+        const float *g = pixel (dout, out_shape, oy, ox);
+
+        /* The first position (row-major in the window) holding the max. */
+        for (int ch = 0; ch < c; ch++)
+          for (int y = w.y0, found = 0; y < w.y1 && !found; y++)
+            for (int x = w.x0; x < w.x1; x++)
+              if (pixel (in, in_shape, y, x)[ch] == o[ch])
+                {
+                  ((float *) pixel (din, in_shape, y, x))[ch] += g[ch];
+                  found = 1;
+                  break;
+                }
+      }
 }
 
 void

@@ -362,7 +362,6 @@ typedef struct
   int h, w, c, k, stride;
   NsPadding padding;
   gboolean max;
-  int threads;
 } PoolCase;
 
 typedef struct
@@ -386,7 +385,7 @@ test_pool_case (gconstpointer data)
   const PoolCase *pc = data;
   GRand *rng = g_rand_new_with_seed (pc->h * 100 + pc->w + pc->max);
   NsShape is = { pc->h, pc->w, pc->c }, os = { 0, 0, pc->c };
-  NsPool pool = { pc->k, pc->k, pc->stride, pc->stride, 0, 0, pc->threads };
+  NsPool pool = { pc->k, pc->k, pc->stride, pc->stride, 0, 0 };
   PoolCtx ctx = { &pool, is, os, pc->max };
   gsize n_in = ns_shape_size (is), n_out;
   float *in = g_new (float, n_in), *out, *r, *din0, *din;
@@ -435,47 +434,15 @@ static const struct
   const char *name;
   PoolCase c;
 } pool_cases[] = {
-  { "max-3x3-s2-valid", { 9, 9, 3, 3, 2, NS_PADDING_VALID, TRUE, 0 } },
-  { "max-3x3-s2-same",  { 8, 7, 2, 3, 2, NS_PADDING_SAME, TRUE, 0 } },
-  { "max-2x2-s2-valid", { 6, 5, 4, 2, 2, NS_PADDING_VALID, TRUE, 0 } },
-  { "avg-3x3-s1-same",  { 5, 6, 3, 3, 1, NS_PADDING_SAME, FALSE, 0 } },
-  { "avg-2x2-s2-same",  { 7, 5, 2, 2, 2, NS_PADDING_SAME, FALSE, 0 } },
-  { "avg-3x3-s2-valid", { 8, 9, 3, 3, 2, NS_PADDING_VALID, FALSE, 0 } },
-  /* Two channel groups of the max backward, the last one partial. */
-  { "max-3x3-s2-groups", { 7, 6, 20, 3, 2, NS_PADDING_SAME, TRUE, 2 } },
+  { "max-3x3-s2-valid", { 9, 9, 3, 3, 2, NS_PADDING_VALID, TRUE } },
+  { "max-3x3-s2-same",  { 8, 7, 2, 3, 2, NS_PADDING_SAME, TRUE } },
+  { "max-2x2-s2-valid", { 6, 5, 4, 2, 2, NS_PADDING_VALID, TRUE } },
+  { "avg-3x3-s1-same",  { 5, 6, 3, 3, 1, NS_PADDING_SAME, FALSE } },
+  { "avg-2x2-s2-same",  { 7, 5, 2, 2, 2, NS_PADDING_SAME, FALSE } },
+  { "avg-3x3-s2-valid", { 8, 9, 3, 3, 2, NS_PADDING_VALID, FALSE } },
+  /* Many channels. */
+  { "max-3x3-s2-channels", { 7, 6, 20, 3, 2, NS_PADDING_SAME, TRUE } },
 };
-
-/* Big enough that the max backward splits its channel groups over threads:
- * the same gradient as one thread, bit for bit (the one-thread result is
- * checked against finite differences above). */
-static void
-test_maxpool_threaded (void)
-{
-  NsShape is = { 48, 47, 70 }, os = { 0, 0, 70 };
-  NsPool pool = { 3, 3, 2, 2, 0, 0, 1 };
-  os.h = ns_window_output (is.h, 3, 2, NS_PADDING_SAME, &pool.pad_top);
-  os.w = ns_window_output (is.w, 3, 2, NS_PADDING_SAME, &pool.pad_left);
-  gsize n_in = ns_shape_size (is), n_out = ns_shape_size (os);
-  GRand *rng = g_rand_new_with_seed (11);
-  /* Few distinct values: many ties, which must go to the first maximum. */
-  float *in = g_new (float, n_in), *out = g_new (float, n_out), *dout = random_floats (rng, n_out, -1, 1);
-  float *one = g_new0 (float, n_in), *three = g_new0 (float, n_in);
-  for (gsize i = 0; i < n_in; i++)
-    in[i] = (float) g_rand_int_range (rng, 0, 8);
-  ns_maxpool_forward (&pool, in, is, out, os);
-  ns_maxpool_backward (&pool, in, is, out, dout, os, one);
-  pool.threads = 3;
-  ns_maxpool_backward (&pool, in, is, out, dout, os, three);
-  g_assert_cmpmem (one, n_in * sizeof (float), three, n_in * sizeof (float));
-  double sum_in = 0, sum_out = 0;   /* every output's gradient lands once */
-  for (gsize i = 0; i < n_in; i++)
-    sum_in += one[i];
-  for (gsize i = 0; i < n_out; i++)
-    sum_out += dout[i];
-  g_assert_cmpfloat (fabs (sum_in - sum_out), <, 1e-3);
-  g_free (in); g_free (out); g_free (dout); g_free (one); g_free (three);
-  g_rand_free (rng);
-}
 
 /* Hand-computed: padding never wins a max nor counts in a mean, and a tie
  * sends the whole gradient to the first maximum. */
@@ -483,7 +450,7 @@ static void
 test_pool_by_hand (void)
 {
   NsShape s = { 2, 2, 1 }, one = { 1, 1, 1 };
-  NsPool same3 = { 3, 3, 1, 1, 1, 1, 1 }, valid2 = { 2, 2, 2, 2, 0, 0, 1 };
+  NsPool same3 = { 3, 3, 1, 1, 1, 1 }, valid2 = { 2, 2, 2, 2, 0, 0 };
   float neg[4] = { -4, -3, -2, -1 }, pos[4] = { 1, 2, 3, 4 }, tie[4] = { 5, 5, 5, 5 };
   float out[4], g = 2.0f, din[4] = { 1, 1, 1, 1 };
 
@@ -693,7 +660,6 @@ main (int argc, char **argv)
       g_free (path);
     }
   g_test_add_func ("/layers/pool/by-hand", test_pool_by_hand);
-  g_test_add_func ("/layers/pool/max-threaded", test_maxpool_threaded);
   g_test_add_func ("/layers/relu", test_relu);
   g_test_add_func ("/layers/relu-add-large", test_relu_large);
   g_test_add_func ("/layers/zeropad", test_zeropad);
