@@ -73,7 +73,8 @@ void ns_zeropad_backward (const float *dout, NsShape out_shape, float *din, NsSh
 
 /* Max and average pooling over kh x kw windows; padded positions are ignored
  * (max) or not counted (average), as in TensorFlow. Max backward sends the
- * gradient to the first maximum of each window. */
+ * gradient to the first maximum of each window; it splits the channels over
+ * threads. */
 typedef struct
 {
   int kh, kw, stride_h, stride_w, pad_top, pad_left;
@@ -82,7 +83,8 @@ typedef struct
 void ns_maxpool_forward  (const NsPool *pool, const float *in, NsShape in_shape,
                           float *out, NsShape out_shape);
 void ns_maxpool_backward (const NsPool *pool, const float *in, NsShape in_shape,
-                          const float *out, const float *dout, NsShape out_shape, float *din);
+                          const float *out, const float *dout, NsShape out_shape, float *din,
+                          int threads);
 void ns_avgpool_forward  (const NsPool *pool, const float *in, NsShape in_shape,
                           float *out, NsShape out_shape);
 void ns_avgpool_backward (const NsPool *pool, const float *dout, NsShape out_shape,

@@ -510,7 +510,7 @@ ns_pass_backward (NsPass *pass, float *dinput)
           {
             NsPool pool = pool_params (node, in_shape);
             ns_maxpool_backward (&pool, pass->values[a], in_shape, pass->values[i], dout, out_shape,
-                                 grad_buffer (pass, a));
+                                 grad_buffer (pass, a), pass->threads);
           }
           break;
         case NS_OP_AVGPOOL:

@@ -1,6 +1,7 @@
 /* ns-pool.c: max and average pooling (TensorFlow semantics: padded positions
  * never win a max and are not counted in an average). */
 #include "ns-layers.h"
+#include "ns-parallel.h"
 
 #include <math.h>
 
@@ -51,30 +52,50 @@ ns_maxpool_forward (const NsPool *pool, const float *in, NsShape in_shape,
       }
 }
 
-void
-ns_maxpool_backward (const NsPool *pool, const float *in, NsShape in_shape,
-                     const float *out, const float *dout, NsShape out_shape, float *din)
+typedef struct
 {
-  const int c = in_shape.c;
+  const NsPool *pool;
+  const float  *in, *out, *dout;
+  float        *din;
+  NsShape       is, os;
+} MaxBackward;
 
-  for (int oy = 0; oy < out_shape.h; oy++)
-    for (int ox = 0; ox < out_shape.w; ox++)
+/* Channels [begin, end): windows overlap, but threads own disjoint
+ * channels, so their writes never meet. */
+static void
+maxpool_backward_channels (gsize begin, gsize end, int worker, gpointer p)
+{
+  const MaxBackward *m = p;
+
+  for (int oy = 0; oy < m->os.h; oy++)
+    for (int ox = 0; ox < m->os.w; ox++)
       {
-        Window w = pool_window (pool, in_shape, oy, ox);
-        const float *o = pixel (out, out_shape, oy, ox);
-        const float *g = pixel (dout, out_shape, oy, ox);
+        Window w = pool_window (m->pool, m->is, oy, ox);
+        const float *o = pixel (m->out, m->os, oy, ox);
+        const float *g = pixel (m->dout, m->os, oy, ox);
 
         /* The first position (row-major in the window) holding the max. */
-        for (int ch = 0; ch < c; ch++)
+        for (int ch = (int) begin; ch < (int) end; ch++)
           for (int y = w.y0, found = 0; y < w.y1 && !found; y++)
             for (int x = w.x0; x < w.x1; x++)
-              if (pixel (in, in_shape, y, x)[ch] == o[ch])
+              if (pixel (m->in, m->is, y, x)[ch] == o[ch])
                 {
-                  ((float *) pixel (din, in_shape, y, x))[ch] += g[ch];
+                  ((float *) pixel (m->din, m->is, y, x))[ch] += g[ch];
                   found = 1;
                   break;
                 }
       }
+}
+
+void
+ns_maxpool_backward (const NsPool *pool, const float *in, NsShape in_shape,
+                     const float *out, const float *dout, NsShape out_shape, float *din, int threads)
+{
+  MaxBackward m = { pool, in, out, dout, din, in_shape, out_shape };
+  /* Whole cache lines (16 floats) of channels per piece. */
+  gsize pixels = (gsize) in_shape.h * in_shape.w;
+  ns_parallel_for (in_shape.c, MAX (16, (gsize) (64 * 1024) / MAX (pixels, 1)), threads,
+                   maxpool_backward_channels, &m);
 }
 
 void

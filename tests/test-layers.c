@@ -420,7 +420,7 @@ test_pool_case (gconstpointer data)
   din0 = random_floats (rng, n_in, -1, 1);
   din = g_memdup2 (din0, n_in * sizeof (float));
   if (pc->max)
-    ns_maxpool_backward (&pool, in, is, out, r, os, din);
+    ns_maxpool_backward (&pool, in, is, out, r, os, din, 1);
   else
     ns_avgpool_backward (&pool, r, os, din, is);
   assert_input_gradient (pool_forward64, &ctx, in, n_in, r, n_out, din0, din);
@@ -444,6 +444,38 @@ static const struct
   { "max-3x3-s2-channels", { 7, 6, 20, 3, 2, NS_PADDING_SAME, TRUE } },
 };
 
+/* Big enough that the max backward splits its channels over threads: the
+ * same gradient as one thread, bit for bit (the one-thread result is
+ * checked against finite differences above), and every output's gradient
+ * lands exactly once. Few distinct values: many ties, which must go to the
+ * first maximum whichever thread has the channel. */
+static void
+test_maxpool_threaded (void)
+{
+  NsShape is = { 48, 47, 70 }, os = { 0, 0, 70 };
+  NsPool pool = { 3, 3, 2, 2, 0, 0 };
+  os.h = ns_window_output (is.h, 3, 2, NS_PADDING_SAME, &pool.pad_top);
+  os.w = ns_window_output (is.w, 3, 2, NS_PADDING_SAME, &pool.pad_left);
+  gsize n_in = ns_shape_size (is), n_out = ns_shape_size (os);
+  GRand *rng = g_rand_new_with_seed (11);
+  float *in = g_new (float, n_in), *out = g_new (float, n_out), *dout = random_floats (rng, n_out, -1, 1);
+  float *one = g_new0 (float, n_in), *three = g_new0 (float, n_in);
+  for (gsize i = 0; i < n_in; i++)
+    in[i] = (float) g_rand_int_range (rng, 0, 8);
+  ns_maxpool_forward (&pool, in, is, out, os);
+  ns_maxpool_backward (&pool, in, is, out, dout, os, one, 1);
+  ns_maxpool_backward (&pool, in, is, out, dout, os, three, 3);
+  g_assert_cmpmem (one, n_in * sizeof (float), three, n_in * sizeof (float));
+  double sum_in = 0, sum_out = 0;
+  for (gsize i = 0; i < n_in; i++)
+    sum_in += one[i];
+  for (gsize i = 0; i < n_out; i++)
+    sum_out += dout[i];
+  g_assert_cmpfloat (fabs (sum_in - sum_out), <, 1e-3);
+  g_free (in); g_free (out); g_free (dout); g_free (one); g_free (three);
+  g_rand_free (rng);
+}
+
 /* Hand-computed: padding never wins a max nor counts in a mean, and a tie
  * sends the whole gradient to the first maximum. */
 static void
@@ -462,7 +494,7 @@ test_pool_by_hand (void)
     g_assert_cmpfloat (out[i], ==, 2.5f);
   ns_maxpool_forward (&valid2, tie, s, out, one);
   g_assert_cmpfloat (out[0], ==, 5.0f);
-  ns_maxpool_backward (&valid2, tie, s, out, &g, one, din);
+  ns_maxpool_backward (&valid2, tie, s, out, &g, one, din, 1);
   g_assert_cmpfloat (din[0], ==, 3.0f);
   g_assert_cmpfloat (din[1], ==, 1.0f);
   g_assert_cmpfloat (din[2], ==, 1.0f);
@@ -660,6 +692,7 @@ main (int argc, char **argv)
       g_free (path);
     }
   g_test_add_func ("/layers/pool/by-hand", test_pool_by_hand);
+  g_test_add_func ("/layers/pool/max-threaded", test_maxpool_threaded);
   g_test_add_func ("/layers/relu", test_relu);
   g_test_add_func ("/layers/relu-add-large", test_relu_large);
   g_test_add_func ("/layers/zeropad", test_zeropad);
