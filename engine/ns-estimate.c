@@ -22,23 +22,24 @@
 
 #include <stdlib.h>
 
-/* Measured on the 2-core AVX-512 CI machine (bench-model, one thread): an
- * evaluation takes 0.168 s at 256x192 (12.2 GFLOP by the shapes) and 0.576 s
- * at 512x384 (49 GFLOP): 32 ms fixed plus 90 GFLOP/s (the 3x3 convs run as
- * Winograd, with a quarter of the multiplications; OpenBLAS SGEMM: ~97).
- * Further threads help large images more: each adds P / (P + NS_THREAD_HALF_PIXELS)
- * of a thread for P pixels (2 threads: 1.23-1.32x at 256x192, 1.48-1.62x
- * at 512x384). */
-#define NS_GFLOPS_PER_THREAD       90.0
-#define NS_PASS_FIXED_SECONDS      0.032
-#define NS_THREAD_HALF_PIXELS      150000.0
+/* Measured on the 2-core AVX-512 CI machine, idle (bench/run-bench): one
+ * thread takes 0.170 s per evaluation at 256x192 (12.2 GFLOP by the layer
+ * shapes) and 0.525 s at 512x384 (49 GFLOP): 52 ms fixed (the weights'
+ * traffic) plus 103 GFLOP/s (the 3x3 convs run as Winograd, with a quarter
+ * of the multiplications; OpenBLAS SGEMM: ~95). Further threads help large
+ * images more: each adds P / (P + NS_THREAD_HALF_PIXELS) of a thread for P
+ * pixels (2 threads: 1.70x at 256x192, 1.74x at 512x384, 1.7x at 181x136). */
+#define NS_GFLOPS_PER_THREAD       103.0
+#define NS_PASS_FIXED_SECONDS      0.052
+#define NS_THREAD_HALF_PIXELS      40000.0
 /* Evaluations per stage = iterations + NS_STAGE_EVALUATIONS: More-Thuente
  * accepts the first step but in the first iteration or two of a stage (300
  * iterations: 301 evaluations single-scale, 306 over 4 stages), and the
  * style Grams and content features cost two forwards, one evaluation. */
 #define NS_EVALUATIONS_PER_ITER    1.0
 #define NS_STAGE_EVALUATIONS       (1.5 + 1.0)
-#define NS_PER_PIXEL_SECONDS       40e-9     /* the optimiser and the double/float conversions */
+#define NS_PER_PIXEL_SECONDS       120e-9    /* serial, per iteration: libLBFGS (8 pairs of 3 doubles per
+                                                * pixel: ~13 ms at 512x384), conversions, TV */
 #define NS_BASE_MB                 40.0      /* code, libraries, allocator (measured: 169 MB at 256 px) */
 
 static gsize
