@@ -12,61 +12,19 @@
  * OpenBLAS). Neighbouring patches overlap, so backward adds the patches into
  * din as a gather per input row: threads own disjoint rows.
  *
- * The transforms are vectorised across channels (contiguous in HWC) and,
- * with constant matrices, compile to straight adds and multiplies by the
- * nonzero coefficients; they are cloned for AVX2/AVX-512 (the build targets
- * baseline x86-64) and picked at run time. */
+ * The tile and kernel transforms are in ns-winograd-transform.c. */
 #include "ns-winograd.h"
 #include "ns-parallel.h"
+#include "ns-winograd-transform.h"
 
 #include <string.h>
 #include <cblas.h>
 
-#define ALPHA_MAX 6
-#define CHUNK     64                           /* channels transformed at once */
+#define ALPHA_MAX NS_WINOGRAD_ALPHA_MAX
+#define CHUNK     NS_WINOGRAD_CHUNK
 #define NS_WINOGRAD_BLOCK_FLOATS ((gsize) 1024 * 1024)
 /* A thread must get at least this many floats of transform to be worth starting. */
 #define NS_WINOGRAD_PARALLEL_FLOATS ((gsize) 32 * 1024)
-
-/* Lavin & Gray's matrices: points 0, 1, -1 (F(2)); 0, 1, -1, 2, -2, inf (F(4)). */
-static const float f4_bt[ALPHA_MAX][ALPHA_MAX] = {
-  { 4,  0, -5,  0, 1, 0 },
-  { 0, -4, -4,  1, 1, 0 },
-  { 0,  4, -4, -1, 1, 0 },
-  { 0, -2, -1,  2, 1, 0 },
-  { 0,  2, -1, -2, 1, 0 },
-  { 0,  4,  0, -5, 0, 1 },
-};
-static const float f4_at[ALPHA_MAX][ALPHA_MAX] = {
-  { 1, 1,  1, 1,  1, 0 },
-  { 0, 1, -1, 2, -2, 0 },
-  { 0, 1,  1, 4,  4, 0 },
-  { 0, 1, -1, 8, -8, 1 },
-};
-static const double f4_g[ALPHA_MAX][3] = {
-  { 1.0 / 4, 0, 0 },
-  { -1.0 / 6, -1.0 / 6, -1.0 / 6 },
-  { -1.0 / 6, 1.0 / 6, -1.0 / 6 },
-  { 1.0 / 24, 1.0 / 12, 1.0 / 6 },
-  { 1.0 / 24, -1.0 / 12, 1.0 / 6 },
-  { 0, 0, 1 },
-};
-static const float f2_bt[ALPHA_MAX][ALPHA_MAX] = {
-  { 1,  0, -1,  0 },
-  { 0,  1,  1,  0 },
-  { 0, -1,  1,  0 },
-  { 0,  1,  0, -1 },
-};
-static const float f2_at[ALPHA_MAX][ALPHA_MAX] = {
-  { 1, 1,  1,  0 },
-  { 0, 1, -1, -1 },
-};
-static const double f2_g[ALPHA_MAX][3] = {
-  { 1, 0, 0 },
-  { 0.5, 0.5, 0.5 },
-  { 0.5, -0.5, 0.5 },
-  { 0, 0, 1 },
-};
 
 struct _NsWinograd
 {
@@ -74,94 +32,6 @@ struct _NsWinograd
   gsize  block_floats;
   float *u;                /* [alpha * alpha][cin][cout] */
 };
-
-/* y_r = sum_k E[r][k] x_k for n channels, E = mat or mat^T (out_n x in_n).
- * Inlined with a constant matrix, the unrolled loops keep only the nonzero
- * coefficients (x * 1 and x * -1 fold; the zeros are skipped here). */
-static inline __attribute__ ((always_inline)) void
-apply_1d (const float (*mat)[ALPHA_MAX], gboolean trans, int out_n, int in_n,
-          const float *restrict x, gsize xs, float *restrict y, gsize ys, int n)
-{
-  for (int c = 0; c < n; c++)
-    {
-      float xv[ALPHA_MAX];
-
-#pragma GCC unroll 6
-      for (int k = 0; k < in_n; k++)
-        xv[k] = x[k * xs + c];
-#pragma GCC unroll 6
-      for (int r = 0; r < out_n; r++)
-        {
-          float acc = 0.0f;
-          gboolean first = TRUE;
-
-#pragma GCC unroll 6
-          for (int k = 0; k < in_n; k++)
-            {
-              float a = trans ? mat[k][r] : mat[r][k];
-
-              if (a != 0.0f)
-                {
-                  acc = first ? a * xv[k] : acc + a * xv[k];
-                  first = FALSE;
-                }
-            }
-          y[r * ys + c] = acc;
-        }
-    }
-}
-
-/* dst = E src E^T for an in_n x in_n grid of n-channel vectors; element
- * (i, j) of src is at src + i * srs + j * scs (likewise dst). src may be
- * dst: all of src is read before dst is written. */
-static inline __attribute__ ((always_inline)) void
-transform_2d (const float (*mat)[ALPHA_MAX], gboolean trans, int out_n, int in_n,
-              const float *src, gsize srs, gsize scs, float *dst, gsize drs, gsize dcs, int n)
-{
-  float tmp[ALPHA_MAX][ALPHA_MAX][CHUNK];
-
-#pragma GCC unroll 6
-  for (int j = 0; j < in_n; j++)
-    apply_1d (mat, trans, out_n, in_n, src + j * scs, srs, tmp[0][j], ALPHA_MAX * CHUNK, n);
-#pragma GCC unroll 6
-  for (int r = 0; r < out_n; r++)
-    apply_1d (mat, trans, out_n, in_n, tmp[r][0], CHUNK, dst + r * drs, dcs, n);
-}
-
-typedef enum
-{
-  INPUT,          /* B^T d B: alpha x alpha */
-  OUTPUT,         /* A^T M A: alpha x alpha -> m x m */
-  OUTPUT_ADJOINT, /* A dY A^T: m x m -> alpha x alpha */
-  INPUT_ADJOINT,  /* B dV B^T: alpha x alpha */
-} Transform;
-
-/* One tile's transform of n <= CHUNK channels, with the matrices as
- * constants for each case. */
-#if defined(__x86_64__) && defined(__GNUC__) && __GNUC__ >= 12
-__attribute__ ((target_clones ("arch=x86-64-v4", "arch=x86-64-v3", "default")))
-#endif
-static void
-transform_tile (int m, Transform kind, const float *src, gsize srs, gsize scs,
-                float *dst, gsize drs, gsize dcs, int n)
-{
-  if (m == 4)
-    switch (kind)
-      {
-      case INPUT:          transform_2d (f4_bt, FALSE, 6, 6, src, srs, scs, dst, drs, dcs, n); break;
-      case OUTPUT:         transform_2d (f4_at, FALSE, 4, 6, src, srs, scs, dst, drs, dcs, n); break;
-      case OUTPUT_ADJOINT: transform_2d (f4_at, TRUE, 6, 4, src, srs, scs, dst, drs, dcs, n); break;
-      case INPUT_ADJOINT:  transform_2d (f4_bt, TRUE, 6, 6, src, srs, scs, dst, drs, dcs, n); break;
-      }
-  else
-    switch (kind)
-      {
-      case INPUT:          transform_2d (f2_bt, FALSE, 4, 4, src, srs, scs, dst, drs, dcs, n); break;
-      case OUTPUT:         transform_2d (f2_at, FALSE, 2, 4, src, srs, scs, dst, drs, dcs, n); break;
-      case OUTPUT_ADJOINT: transform_2d (f2_at, TRUE, 4, 2, src, srs, scs, dst, drs, dcs, n); break;
-      case INPUT_ADJOINT:  transform_2d (f2_bt, TRUE, 4, 4, src, srs, scs, dst, drs, dcs, n); break;
-      }
-}
 
 gboolean
 ns_winograd_supports (const NsConv *conv)
@@ -177,33 +47,15 @@ ns_winograd_new_full (const NsConv *conv, int m, gsize block_floats)
   g_return_val_if_fail (m == 2 || m == 4, NULL);
 
   NsWinograd *w = g_new0 (NsWinograd, 1);
-  const double (*g)[3] = m == 4 ? f4_g : f2_g;
   const int alpha = m + 2;
-  const gsize pair = (gsize) conv->cin * conv->cout;
 
   w->m = m;
   w->alpha = alpha;
   w->cin = conv->cin;
   w->cout = conv->cout;
   w->block_floats = block_floats ? block_floats : NS_WINOGRAD_BLOCK_FLOATS;
-  w->u = g_new (float, (gsize) alpha * alpha * pair);
-  /* U = G k G^T per (cin, cout), in double: the float rounding happens once. */
-  for (gsize p = 0; p < pair; p++)
-    {
-      double gk[ALPHA_MAX][3];
-
-      for (int i = 0; i < alpha; i++)
-        for (int kx = 0; kx < 3; kx++)
-          {
-            gk[i][kx] = 0.0;
-            for (int ky = 0; ky < 3; ky++)
-              gk[i][kx] += g[i][ky] * conv->kernel[(ky * 3 + kx) * pair + p];
-          }
-      for (int i = 0; i < alpha; i++)
-        for (int j = 0; j < alpha; j++)
-          w->u[(i * alpha + j) * pair + p]
-            = (float) (gk[i][0] * g[j][0] + gk[i][1] * g[j][1] + gk[i][2] * g[j][2]);
-    }
+  w->u = g_new (float, (gsize) alpha * alpha * conv->cin * conv->cout);
+  ns_winograd_transform_kernel (m, conv->kernel, conv->cin, conv->cout, w->u);
   return w;
 }
 
@@ -295,7 +147,7 @@ gather_patch (const float *t, NsShape s, int c, int y0, int x0, int rows, int co
 /* Transforms the rows x cols grid of the tensor t (c channels) at (y0, x0)
  * into dst, reading the tensor in place when the grid is inside the image. */
 static void
-transform_from_tensor (const Block *b, Transform kind, const float *t, int c, int y0, int x0,
+transform_from_tensor (const Block *b, NsWinogradTransform kind, const float *t, int c, int y0, int x0,
                        int size, float *dst, gsize drs, gsize dcs)
 {
   float patch[ALPHA_MAX * ALPHA_MAX * CHUNK];
@@ -306,12 +158,12 @@ transform_from_tensor (const Block *b, Transform kind, const float *t, int c, in
       int n = MIN (CHUNK, c - c0);
 
       if (inside)
-        transform_tile (b->w->m, kind, t + ((gsize) y0 * b->shape.w + x0) * c + c0,
+        ns_winograd_transform_tile (b->w->m, kind, t + ((gsize) y0 * b->shape.w + x0) * c + c0,
                         (gsize) b->shape.w * c, c, dst + c0, drs, dcs, n);
       else
         {
           gather_patch (t, b->shape, c, y0, x0, size, size, c0, n, patch);
-          transform_tile (b->w->m, kind, patch, ALPHA_MAX * CHUNK, CHUNK, dst + c0, drs, dcs, n);
+          ns_winograd_transform_tile (b->w->m, kind, patch, ALPHA_MAX * CHUNK, CHUNK, dst + c0, drs, dcs, n);
         }
     }
 }
@@ -327,7 +179,7 @@ forward_input_range (gsize begin, gsize end, int worker, gpointer p)
     {
       int tr = b->tr0 + (int) t / b->tiles_w, tc = (int) t % b->tiles_w;
 
-      transform_from_tensor (b, INPUT, b->src, cin, tr * m - 1, tc * m - 1, b->w->alpha,
+      transform_from_tensor (b, NS_WINOGRAD_INPUT, b->src, cin, tr * m - 1, tc * m - 1, b->w->alpha,
                              b->v + t * cin, b->w->alpha * point, point);
     }
 }
@@ -362,7 +214,7 @@ forward_output_range (gsize begin, gsize end, int worker, gpointer p)
         {
           int n = MIN (CHUNK, cout - c0);
 
-          transform_tile (m, OUTPUT, b->mm + t * cout + c0, b->w->alpha * point, point,
+          ns_winograd_transform_tile (m, NS_WINOGRAD_OUTPUT, b->mm + t * cout + c0, b->w->alpha * point, point,
                           y, ALPHA_MAX * CHUNK, CHUNK, n);
           for (int i = 0; i < rows; i++)
             for (int j = 0; j < cols; j++)
@@ -392,7 +244,7 @@ backward_output_range (gsize begin, gsize end, int worker, gpointer p)
     {
       int tr = b->tr0 + (int) t / b->tiles_w, tc = (int) t % b->tiles_w;
 
-      transform_from_tensor (b, OUTPUT_ADJOINT, b->src, cout, tr * m, tc * m, m,
+      transform_from_tensor (b, NS_WINOGRAD_OUTPUT_ADJOINT, b->src, cout, tr * m, tc * m, m,
                              b->mm + t * cout, b->w->alpha * point, point);
     }
 }
@@ -422,7 +274,7 @@ backward_input_range (gsize begin, gsize end, int worker, gpointer p)
       {
         float *v = b->v + t * cin + c0;
 
-        transform_tile (b->w->m, INPUT_ADJOINT, v, b->w->alpha * point, point,
+        ns_winograd_transform_tile (b->w->m, NS_WINOGRAD_INPUT_ADJOINT, v, b->w->alpha * point, point,
                         v, b->w->alpha * point, point, MIN (CHUNK, cin - c0));
       }
 }
