@@ -22,5 +22,6 @@ int  ns_column_split  (int n, int pieces, int i);
 #define NS_GEMM_COLUMN_ALIGN 16
 
 /* Upper triangle of C (n x n) += alpha A^T A for A (k x n, row-major), split
- * into column blocks of C of equal work. */
+ * into column blocks of C of equal work or, for n <= 512, by rows of A into
+ * partial sums added in a fixed order (reproducible either way). */
 void ns_ssyrk_upper (int threads, int n, int k, float alpha, const float *a, float *c);
