@@ -112,6 +112,55 @@ ns_add_relu_forward (const float *a, const float *b, float *out, gsize n, int th
   ns_parallel_for (n, NS_PARALLEL_FLOATS, threads, add_relu_range, &x);
 }
 
+typedef struct
+{
+  const float *out, *dout;
+  float       *da, *db;
+  gboolean     relu, da_live, db_live;
+} AddBackward;
+
+/* One pass: read out and dout, write da and db. Inlined with constant flags
+ * below, so that each of the eight cases is a plain loop that vectorises. */
+static inline __attribute__ ((always_inline)) void
+add_backward_loop (const AddBackward *x, gsize begin, gsize end, gboolean relu, gboolean da_live,
+                   gboolean db_live)
+{
+  const float *restrict out = x->out, *restrict dout = x->dout;
+  float *restrict da = x->da, *restrict db = x->db;
+  for (gsize i = begin; i < end; i++)
+    {
+      float d = dout[i];   /* loaded unconditionally: a conditional load would not vectorise */
+      float g = relu ? (out[i] > 0.0f ? d : 0.0f) : d;
+      da[i] = da_live ? da[i] + g : g;
+      db[i] = db_live ? db[i] + g : g;
+    }
+}
+
+static void
+add_backward_range (gsize begin, gsize end, int worker, gpointer p)
+{
+  const AddBackward *x = p;
+  switch ((x->relu ? 1 : 0) | (x->da_live ? 2 : 0) | (x->db_live ? 4 : 0))
+    {
+    case 0: add_backward_loop (x, begin, end, FALSE, FALSE, FALSE); break;
+    case 1: add_backward_loop (x, begin, end, TRUE, FALSE, FALSE); break;
+    case 2: add_backward_loop (x, begin, end, FALSE, TRUE, FALSE); break;
+    case 3: add_backward_loop (x, begin, end, TRUE, TRUE, FALSE); break;
+    case 4: add_backward_loop (x, begin, end, FALSE, FALSE, TRUE); break;
+    case 5: add_backward_loop (x, begin, end, TRUE, FALSE, TRUE); break;
+    case 6: add_backward_loop (x, begin, end, FALSE, TRUE, TRUE); break;
+    default: add_backward_loop (x, begin, end, TRUE, TRUE, TRUE); break;
+    }
+}
+
+void
+ns_add_backward (const float *out, gboolean relu, const float *dout, float *da, gboolean da_live,
+                 float *db, gboolean db_live, gsize n, int threads)
+{
+  AddBackward x = { out, dout, da, db, relu, da_live, db_live };
+  ns_parallel_for (n, NS_PARALLEL_FLOATS, threads, add_backward_range, &x);
+}
+
 void
 ns_global_avgpool_forward (const float *in, NsShape in_shape, float *out)
 {

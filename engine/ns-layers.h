@@ -95,6 +95,12 @@ void ns_avgpool_backward (const NsPool *pool, const float *dout, NsShape out_sha
 void ns_add_forward (const float *a, const float *b, float *out, gsize n, int threads);
 /* out = max(a + b, 0): an add with its ReLU fused (one pass instead of two). */
 void ns_add_relu_forward (const float *a, const float *b, float *out, gsize n, int threads);
+/* Backward of out = a + b (relu: max(a + b, 0)) in one pass: the gradient,
+ * dout masked where out <= 0 if relu, is added into da and db, or copied
+ * there if they do not hold a gradient yet (da_live, db_live FALSE). da and
+ * db must be distinct. */
+void ns_add_backward (const float *out, gboolean relu, const float *dout, float *da, gboolean da_live,
+                      float *db, gboolean db_live, gsize n, int threads);
 
 /* Global average pooling (HWC -> C) and dense layer (in -> out, kernel [in][out]). */
 void ns_global_avgpool_forward  (const float *in, NsShape in_shape, float *out);

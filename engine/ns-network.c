@@ -520,10 +520,20 @@ ns_pass_backward (NsPass *pass, float *dinput)
           }
           break;
         case NS_OP_ADD:
-          if (node->relu)
-            ns_relu_mask (pass->values[i], dout, n, pass->threads);
-          accumulate_grad (pass, a, dout, n);
-          accumulate_grad (pass, node->inputs[1], dout, n);
+          {
+            int b = node->inputs[1];
+            if (a == b)   /* x + x: twice the gradient, through the general path */
+              {
+                if (node->relu)
+                  ns_relu_mask (pass->values[i], dout, n, pass->threads);
+                accumulate_grad (pass, a, dout, n);
+                accumulate_grad (pass, b, dout, n);
+                break;
+              }
+            ns_add_backward (pass->values[i], node->relu, dout, pass->grads[a], pass->live[a],
+                             pass->grads[b], pass->live[b], n, pass->threads);
+            pass->live[a] = pass->live[b] = TRUE;
+          }
           break;
         case NS_OP_GLOBAL_AVGPOOL:
           ns_global_avgpool_backward (dout, grad_buffer (pass, a), in_shape);

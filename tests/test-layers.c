@@ -599,6 +599,34 @@ test_relu_large (void)
   g_rand_free (rng);
 }
 
+/* The fused backward of (relu of) an add, every combination of ReLU and of
+ * gradients already present, split over threads, element by element. */
+static void
+test_add_backward (void)
+{
+  GRand *rng = g_rand_new_with_seed (13);
+  gsize n = 700001;
+  float *out = random_floats (rng, n, -1, 1), *dout = random_floats (rng, n, -1, 1);
+  float *da0 = random_floats (rng, n, -1, 1), *db0 = random_floats (rng, n, -1, 1);
+  float *da = g_new (float, n), *db = g_new (float, n);
+
+  for (int flags = 0; flags < 8; flags++)
+    {
+      gboolean relu = flags & 1, da_live = flags & 2, db_live = flags & 4;
+      memcpy (da, da0, n * sizeof (float));
+      memcpy (db, db0, n * sizeof (float));
+      ns_add_backward (out, relu, dout, da, da_live, db, db_live, n, 4);
+      for (gsize i = 0; i < n; i++)
+        {
+          float g = relu && out[i] <= 0 ? 0.0f : dout[i];
+          g_assert_cmpfloat (da[i], ==, da_live ? da0[i] + g : g);
+          g_assert_cmpfloat (db[i], ==, db_live ? db0[i] + g : g);
+        }
+    }
+  g_free (out); g_free (dout); g_free (da0); g_free (db0); g_free (da); g_free (db);
+  g_rand_free (rng);
+}
+
 static void
 test_zeropad (void)
 {
@@ -697,6 +725,7 @@ main (int argc, char **argv)
   g_test_add_func ("/layers/relu-add-large", test_relu_large);
   g_test_add_func ("/layers/zeropad", test_zeropad);
   g_test_add_func ("/layers/add", test_add);
+  g_test_add_func ("/layers/add-backward", test_add_backward);
   g_test_add_func ("/layers/global-avgpool", test_global_avgpool);
   g_test_add_data_func ("/layers/dense/bias", GINT_TO_POINTER (TRUE), test_dense);
   g_test_add_data_func ("/layers/dense/no-bias", GINT_TO_POINTER (FALSE), test_dense);
