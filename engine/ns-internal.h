@@ -69,6 +69,7 @@ typedef struct
   float          **values;     /* per node, forward outputs; transient ones share buffers */
   float          **grads;      /* per node, d loss / d output; buffers shared over time */
   gboolean        *live;       /* grads[i] holds this evaluation's gradient */
+  guint32        **argmax;     /* per max pooling node: where each output came from */
   float           *workspace;
   gsize            workspace_size;
   int              threads;    /* the engine's threads for this pass (ns-parallel.h) */

@@ -72,19 +72,18 @@ void ns_zeropad_backward (const float *dout, NsShape out_shape, float *din, NsSh
                           int top, int left);
 
 /* Max and average pooling over kh x kw windows; padded positions are ignored
- * (max) or not counted (average), as in TensorFlow. Max backward sends the
- * gradient to the first maximum of each window; it splits the channels over
- * threads. */
+ * (max) or not counted (average), as in TensorFlow. Max forward records,
+ * if argmax is not NULL, the index into in of each output's first maximum
+ * in window order (out_shape elements), its output rows split over
+ * threads; max backward adds each output's gradient there. */
 typedef struct
 {
   int kh, kw, stride_h, stride_w, pad_top, pad_left;
 } NsPool;
 
 void ns_maxpool_forward  (const NsPool *pool, const float *in, NsShape in_shape,
-                          float *out, NsShape out_shape);
-void ns_maxpool_backward (const NsPool *pool, const float *in, NsShape in_shape,
-                          const float *out, const float *dout, NsShape out_shape, float *din,
-                          int threads);
+                          float *out, NsShape out_shape, guint32 *argmax, int threads);
+void ns_maxpool_backward (const guint32 *argmax, const float *dout, NsShape out_shape, float *din);
 void ns_avgpool_forward  (const NsPool *pool, const float *in, NsShape in_shape,
                           float *out, NsShape out_shape);
 void ns_avgpool_backward (const NsPool *pool, const float *dout, NsShape out_shape,

@@ -186,13 +186,10 @@ static gboolean
 value_kept (const NsNetwork *net, int i)
 {
   const NsNode *node = &net->nodes[i];
-  if (node->tapped || node->op == NS_OP_RELU || node->op == NS_OP_MAXPOOL
-      || ((node->op == NS_OP_CONV || node->op == NS_OP_ADD) && node->relu))
-    return TRUE;
-  for (int j = i + 1; j < net->n_nodes; j++)
-    if (net->nodes[j].op == NS_OP_MAXPOOL && net->nodes[j].inputs[0] == i)
-      return TRUE;   /* max pooling's backward reads its input */
-  return FALSE;
+  /* ReLU backward reads its output; max pooling's backward reads only the
+   * argmax its forward recorded (NsPass.argmax). */
+  return node->tapped || node->op == NS_OP_RELU
+         || ((node->op == NS_OP_CONV || node->op == NS_OP_ADD) && node->relu);
 }
 
 static int
@@ -303,6 +300,17 @@ plan_buffers (const NsNetwork *net, const NsShape *shapes, NsPass *pass)
   return a && b ? a + b : 0;
 }
 
+/* The max pooling layers' argmax indices (one guint32 per output). */
+static gsize
+argmax_floats (const NsNetwork *net, const NsShape *shapes)
+{
+  gsize size = 0;
+  for (int i = 1; i < net->n_nodes; i++)
+    if (net->nodes[i].op == NS_OP_MAXPOOL)
+      size += ns_shape_size (shapes[i]);
+  return size;
+}
+
 gsize
 ns_pass_bytes (const NsNetwork *net, int height, int width, int threads)
 {
@@ -310,7 +318,8 @@ ns_pass_bytes (const NsNetwork *net, int height, int width, int threads)
   g_autofree NsShape *shapes = g_new (NsShape, net->n_nodes);
   if (!infer_shapes (net, height, width, shapes, NULL))
     return 0;
-  return (workspace_floats (net, shapes, threads) + plan_buffers (net, shapes, NULL)) * sizeof (float);
+  return (workspace_floats (net, shapes, threads) + argmax_floats (net, shapes) + plan_buffers (net, shapes, NULL))
+         * sizeof (float);
 }
 
 double
@@ -344,15 +353,20 @@ ns_pass_new (const NsNetwork *net, int height, int width, int threads, GError **
   pass->values = g_new0 (float *, net->n_nodes);
   pass->grads = g_new0 (float *, net->n_nodes);
   pass->live = g_new0 (gboolean, net->n_nodes);
+  pass->argmax = g_new0 (guint32 *, net->n_nodes);
   if (!infer_shapes (net, height, width, pass->shapes, error))
     {
       ns_pass_free (pass);
       return NULL;
     }
+  gboolean argmax_ok = TRUE;
+  for (int i = 1; i < net->n_nodes && argmax_ok; i++)
+    if (net->nodes[i].op == NS_OP_MAXPOOL)
+      argmax_ok = (pass->argmax[i] = g_try_new (guint32, ns_shape_size (pass->shapes[i]))) != NULL;
   pass->workspace_size = workspace_floats (net, pass->shapes, pass->threads);
   pass->workspace = g_try_malloc (MAX (pass->workspace_size, 1) * sizeof (float));
   pass->buffers = g_ptr_array_new_with_free_func (g_free);
-  if (!pass->workspace || plan_buffers (net, pass->shapes, pass) == 0)
+  if (!pass->workspace || !argmax_ok || plan_buffers (net, pass->shapes, pass) == 0)
     {
       g_set_error (error, NS_ERROR, NS_ERROR_MEMORY, "not enough memory for the network's activations at "
                    "%dx%d (%.0f MB needed)", width, height, ns_pass_bytes (net, height, width, pass->threads) / 1048576.0);
@@ -376,6 +390,10 @@ ns_pass_free (NsPass *pass)
     return;
   if (pass->buffers)
     g_ptr_array_unref (pass->buffers);
+  if (pass->argmax)
+    for (int i = 0; i < pass->net->n_nodes; i++)
+      g_free (pass->argmax[i]);
+  g_free (pass->argmax);
   g_free (pass->values);
   g_free (pass->grads);
   g_free (pass->live);
@@ -414,7 +432,10 @@ ns_pass_forward (NsPass *pass, const float *input)
         case NS_OP_AVGPOOL:
           {
             NsPool pool = pool_params (node, in_shape);
-            (node->op == NS_OP_MAXPOOL ? ns_maxpool_forward : ns_avgpool_forward) (&pool, in, in_shape, out, out_shape);
+            if (node->op == NS_OP_MAXPOOL)
+              ns_maxpool_forward (&pool, in, in_shape, out, out_shape, pass->argmax[i], pass->threads);
+            else
+              ns_avgpool_forward (&pool, in, in_shape, out, out_shape);
           }
           break;
         case NS_OP_ADD:
@@ -507,11 +528,7 @@ ns_pass_backward (NsPass *pass, float *dinput)
           ns_zeropad_backward (dout, out_shape, grad_buffer (pass, a), in_shape, node->pad[0], node->pad[2]);
           break;
         case NS_OP_MAXPOOL:
-          {
-            NsPool pool = pool_params (node, in_shape);
-            ns_maxpool_backward (&pool, pass->values[a], in_shape, pass->values[i], dout, out_shape,
-                                 grad_buffer (pass, a), pass->threads);
-          }
+          ns_maxpool_backward (pass->argmax[i], dout, out_shape, grad_buffer (pass, a));
           break;
         case NS_OP_AVGPOOL:
           {

@@ -27,75 +27,84 @@ pixel (const float *t, NsShape s, int y, int x)
   return t + ((gsize) y * s.w + x) * s.c;
 }
 
-void
-ns_maxpool_forward (const NsPool *pool, const float *in, NsShape in_shape,
-                    float *out, NsShape out_shape)
+typedef struct
 {
-  const int c = in_shape.c;
+  const NsPool *pool;
+  const float  *in;
+  float        *out;
+  guint32      *argmax;
+  NsShape       is, os;
+} MaxForward;
 
-  for (int oy = 0; oy < out_shape.h; oy++)
-    for (int ox = 0; ox < out_shape.w; ox++)
+/* Output rows [begin, end). */
+static void
+maxpool_forward_rows (gsize begin, gsize end, int worker, gpointer p)
+{
+  const MaxForward *m = p;
+  const int c = m->is.c;
+
+  for (int oy = (int) begin; oy < (int) end; oy++)
+    for (int ox = 0; ox < m->os.w; ox++)
       {
-        Window w = pool_window (pool, in_shape, oy, ox);
-        float *o = (float *) pixel (out, out_shape, oy, ox);
+        Window w = pool_window (m->pool, m->is, oy, ox);
+        gsize at = ((gsize) oy * m->os.w + ox) * c;
+        float *o = m->out + at;
 
         for (int ch = 0; ch < c; ch++)
           o[ch] = -INFINITY;
+        if (!m->argmax)
+          {
+            for (int y = w.y0; y < w.y1; y++)
+              for (int x = w.x0; x < w.x1; x++)
+                {
+                  const float *v = pixel (m->in, m->is, y, x);
+
+                  for (int ch = 0; ch < c; ch++)
+                    o[ch] = v[ch] > o[ch] ? v[ch] : o[ch];
+                }
+            continue;
+          }
+        /* The first maximum in window order: only a strictly larger value
+         * replaces it. The index is chosen with a mask, not a branch, so
+         * that the loop vectorises. */
+        guint32 *index = m->argmax + at;
+        guint32 first = (guint32) (((gsize) w.y0 * m->is.w + w.x0) * c);
+        for (int ch = 0; ch < c; ch++)
+          index[ch] = first + (guint32) ch;
         for (int y = w.y0; y < w.y1; y++)
           for (int x = w.x0; x < w.x1; x++)
             {
-              const float *p = pixel (in, in_shape, y, x);
+              guint32 base = (guint32) (((gsize) y * m->is.w + x) * c);
+              const float *v = m->in + base;
 
               for (int ch = 0; ch < c; ch++)
-                o[ch] = p[ch] > o[ch] ? p[ch] : o[ch];
+                {
+                  float value = v[ch], max = o[ch];
+                  guint32 larger = 0u - (guint32) (value > max);   /* all ones or zero */
+                  index[ch] = (larger & (base + (guint32) ch)) | (~larger & index[ch]);
+                  o[ch] = value > max ? value : max;
+                }
             }
       }
 }
 
-typedef struct
+void
+ns_maxpool_forward (const NsPool *pool, const float *in, NsShape in_shape,
+                    float *out, NsShape out_shape, guint32 *argmax, int threads)
 {
-  const NsPool *pool;
-  const float  *in, *out, *dout;
-  float        *din;
-  NsShape       is, os;
-} MaxBackward;
-
-/* Channels [begin, end): windows overlap, but threads own disjoint
- * channels, so their writes never meet. */
-static void
-maxpool_backward_channels (gsize begin, gsize end, int worker, gpointer p)
-{
-  const MaxBackward *m = p;
-
-  for (int oy = 0; oy < m->os.h; oy++)
-    for (int ox = 0; ox < m->os.w; ox++)
-      {
-        Window w = pool_window (m->pool, m->is, oy, ox);
-        const float *o = pixel (m->out, m->os, oy, ox);
-        const float *g = pixel (m->dout, m->os, oy, ox);
-
-        /* The first position (row-major in the window) holding the max. */
-        for (int ch = (int) begin; ch < (int) end; ch++)
-          for (int y = w.y0, found = 0; y < w.y1 && !found; y++)
-            for (int x = w.x0; x < w.x1; x++)
-              if (pixel (m->in, m->is, y, x)[ch] == o[ch])
-                {
-                  ((float *) pixel (m->din, m->is, y, x))[ch] += g[ch];
-                  found = 1;
-                  break;
-                }
-      }
+  g_return_if_fail (ns_shape_size (in_shape) <= G_MAXUINT32);
+  MaxForward m = { pool, in, out, argmax, in_shape, out_shape };
+  gsize row = (gsize) out_shape.w * out_shape.c * pool->kh * pool->kw;
+  ns_parallel_for (out_shape.h, MAX ((gsize) (64 * 1024) / MAX (row, 1), 1), threads, maxpool_forward_rows, &m);
 }
 
+/* A plain scatter: it is memory-bound, and threads only fought over it. */
 void
-ns_maxpool_backward (const NsPool *pool, const float *in, NsShape in_shape,
-                     const float *out, const float *dout, NsShape out_shape, float *din, int threads)
+ns_maxpool_backward (const guint32 *argmax, const float *dout, NsShape out_shape, float *din)
 {
-  MaxBackward m = { pool, in, out, dout, din, in_shape, out_shape };
-  /* Whole cache lines (16 floats) of channels per piece. */
-  gsize pixels = (gsize) in_shape.h * in_shape.w;
-  ns_parallel_for (in_shape.c, MAX (16, (gsize) (64 * 1024) / MAX (pixels, 1)), threads,
-                   maxpool_backward_channels, &m);
+  gsize n = ns_shape_size (out_shape);
+  for (gsize i = 0; i < n; i++)
+    din[argmax[i]] += dout[i];
 }
 
 void

@@ -410,8 +410,14 @@ test_pool_case (gconstpointer data)
   want = g_new (double, n_out);
   out = g_new (float, n_out);
   pool_forward64 (&ctx, in64, want);
+  guint32 *argmax = g_new (guint32, n_out);
   if (pc->max)
-    ns_maxpool_forward (&pool, in, is, out, os);
+    {
+      /* With and without recording the argmax: the same output. */
+      ns_maxpool_forward (&pool, in, is, out, os, NULL, 1);
+      assert_close (out, want, n_out, FWD_TOL);
+      ns_maxpool_forward (&pool, in, is, out, os, argmax, 1);
+    }
   else
     ns_avgpool_forward (&pool, in, is, out, os);
   assert_close (out, want, n_out, FWD_TOL);
@@ -420,12 +426,13 @@ test_pool_case (gconstpointer data)
   din0 = random_floats (rng, n_in, -1, 1);
   din = g_memdup2 (din0, n_in * sizeof (float));
   if (pc->max)
-    ns_maxpool_backward (&pool, in, is, out, r, os, din, 1);
+    ns_maxpool_backward (argmax, r, os, din);
   else
     ns_avgpool_backward (&pool, r, os, din, is);
   assert_input_gradient (pool_forward64, &ctx, in, n_in, r, n_out, din0, din);
 
   g_free (in); g_free (in64); g_free (want); g_free (out); g_free (r); g_free (din0); g_free (din);
+  g_free (argmax);
   g_rand_free (rng);
 }
 
@@ -444,11 +451,10 @@ static const struct
   { "max-3x3-s2-channels", { 7, 6, 20, 3, 2, NS_PADDING_SAME, TRUE } },
 };
 
-/* Big enough that the max backward splits its channels over threads: the
- * same gradient as one thread, bit for bit (the one-thread result is
- * checked against finite differences above), and every output's gradient
- * lands exactly once. Few distinct values: many ties, which must go to the
- * first maximum whichever thread has the channel. */
+/* Big enough that the max forward splits its rows over threads: the same
+ * output and argmax as one thread, bit for bit; the argmax against a plain
+ * scan for the first maximum (few distinct values: many ties); and every
+ * output's gradient lands exactly once. */
 static void
 test_maxpool_threaded (void)
 {
@@ -462,17 +468,36 @@ test_maxpool_threaded (void)
   float *one = g_new0 (float, n_in), *three = g_new0 (float, n_in);
   for (gsize i = 0; i < n_in; i++)
     in[i] = (float) g_rand_int_range (rng, 0, 8);
-  ns_maxpool_forward (&pool, in, is, out, os);
-  ns_maxpool_backward (&pool, in, is, out, dout, os, one, 1);
-  ns_maxpool_backward (&pool, in, is, out, dout, os, three, 3);
-  g_assert_cmpmem (one, n_in * sizeof (float), three, n_in * sizeof (float));
+  guint32 *argmax = g_new (guint32, n_out), *argmax3 = g_new (guint32, n_out);
+  float *out3 = g_new (float, n_out);
+  ns_maxpool_forward (&pool, in, is, out, os, argmax, 1);
+  ns_maxpool_forward (&pool, in, is, out3, os, argmax3, 3);
+  g_assert_cmpmem (argmax, n_out * sizeof (guint32), argmax3, n_out * sizeof (guint32));
+  g_assert_cmpmem (out, n_out * sizeof (float), out3, n_out * sizeof (float));
+  for (int oy = 0; oy < os.h; oy++)
+    for (int ox = 0; ox < os.w; ox++)
+      for (int ch = 0; ch < is.c; ch++)
+        {
+          gsize first = G_MAXSIZE;
+          float best = -INFINITY;
+          for (int y = MAX (oy * 2 - pool.pad_top, 0); y < MIN (oy * 2 - pool.pad_top + 3, is.h); y++)
+            for (int x = MAX (ox * 2 - pool.pad_left, 0); x < MIN (ox * 2 - pool.pad_left + 3, is.w); x++)
+              {
+                gsize at = ((gsize) y * is.w + x) * is.c + ch;
+                if (in[at] > best)
+                  best = in[at], first = at;
+              }
+          g_assert_cmpuint (argmax[((gsize) oy * os.w + ox) * is.c + ch], ==, first);
+        }
+  ns_maxpool_backward (argmax, dout, os, one);
   double sum_in = 0, sum_out = 0;
   for (gsize i = 0; i < n_in; i++)
     sum_in += one[i];
   for (gsize i = 0; i < n_out; i++)
     sum_out += dout[i];
   g_assert_cmpfloat (fabs (sum_in - sum_out), <, 1e-3);
-  g_free (in); g_free (out); g_free (dout); g_free (one); g_free (three);
+  g_free (in); g_free (out); g_free (dout); g_free (one); g_free (three); g_free (argmax);
+  g_free (argmax3); g_free (out3);
   g_rand_free (rng);
 }
 
@@ -485,16 +510,17 @@ test_pool_by_hand (void)
   NsPool same3 = { 3, 3, 1, 1, 1, 1 }, valid2 = { 2, 2, 2, 2, 0, 0 };
   float neg[4] = { -4, -3, -2, -1 }, pos[4] = { 1, 2, 3, 4 }, tie[4] = { 5, 5, 5, 5 };
   float out[4], g = 2.0f, din[4] = { 1, 1, 1, 1 };
+  guint32 argmax[4];
 
-  ns_maxpool_forward (&same3, neg, s, out, s);
+  ns_maxpool_forward (&same3, neg, s, out, s, NULL, 1);
   for (int i = 0; i < 4; i++)
     g_assert_cmpfloat (out[i], ==, -1.0f);
   ns_avgpool_forward (&same3, pos, s, out, s);
   for (int i = 0; i < 4; i++)
     g_assert_cmpfloat (out[i], ==, 2.5f);
-  ns_maxpool_forward (&valid2, tie, s, out, one);
+  ns_maxpool_forward (&valid2, tie, s, out, one, argmax, 1);
   g_assert_cmpfloat (out[0], ==, 5.0f);
-  ns_maxpool_backward (&valid2, tie, s, out, &g, one, din, 1);
+  ns_maxpool_backward (argmax, &g, one, din);
   g_assert_cmpfloat (din[0], ==, 3.0f);
   g_assert_cmpfloat (din[1], ==, 1.0f);
   g_assert_cmpfloat (din[2], ==, 1.0f);
