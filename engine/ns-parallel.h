@@ -1,10 +1,11 @@
 /* ns-parallel.h: splitting work over the engine's threads.
  *
  * The engine does its own threading: OpenBLAS runs single-threaded
- * (ns_model_load() sets it) and every kernel splits its work, GEMMs
+ * (ns_pass_new() sets it) and every kernel splits its work, GEMMs
  * included, over NsParams.threads threads with ns_parallel_for(). Each
  * thread then runs whole pieces (im2col and the GEMM that reads it) on one
- * core, and no BLAS worker spins on a core between calls. */
+ * core. The threads are the calling thread and its crew of helpers
+ * (ns-crew.h). */
 #pragma once
 
 #include <glib.h>
@@ -16,8 +17,9 @@ typedef void (*NsRangeFunc) (gsize begin, gsize end, int worker, gpointer data);
 /* Runs func over [0, n) split into contiguous ranges (a few per thread,
  * taken in turn by the threads and the caller); returns when all are done.
  * Ranges hold at least min_items, so small loops use fewer threads, down to
- * the caller alone: a thread costs tens of microseconds to start. threads
- * <= 1 runs the whole loop in the caller as worker 0. */
+ * the caller alone: handing a range to a helper costs a few microseconds,
+ * tens if the helper has gone to sleep. threads <= 1 runs the whole loop in
+ * the caller as worker 0. */
 void ns_parallel_for (gsize n, gsize min_items, int threads, NsRangeFunc func, gpointer data);
 
 /* Like ns_parallel_for(), but each item is given to its own call (ranges of
