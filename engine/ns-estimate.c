@@ -22,16 +22,18 @@
 
 #include <stdlib.h>
 
-/* Measured on the 2-core AVX-512 CI machine, idle (bench/run-bench): one
- * thread takes 0.170 s per evaluation at 256x192 (12.2 GFLOP by the layer
- * shapes) and 0.525 s at 512x384 (49 GFLOP): 52 ms fixed (the weights'
- * traffic) plus 103 GFLOP/s (the 3x3 convs run as Winograd, with a quarter
- * of the multiplications; OpenBLAS SGEMM: ~95). Further threads help large
- * images more: each adds P / (P + NS_THREAD_HALF_PIXELS) of a thread for P
- * pixels (2 threads: 1.70x at 256x192, 1.74x at 512x384, 1.7x at 181x136). */
-#define NS_GFLOPS_PER_THREAD       103.0
-#define NS_PASS_FIXED_SECONDS      0.052
-#define NS_THREAD_HALF_PIXELS      40000.0
+/* Measured on the 2-core AVX-512 CI machine, idle (bench-model): one thread
+ * takes 0.052, 0.072, 0.141, 0.273 and 0.517 s per evaluation at 128, 160,
+ * 256, 362 and 512 px long side (3.1 to 49 GFLOP by the layer shapes): 21 ms
+ * fixed (the weights' traffic) plus 99 GFLOP/s (the 3x3 convs run as
+ * Winograd, with a quarter of the multiplications; OpenBLAS SGEMM: ~95).
+ * A second thread gave 1.5-1.75x from 128 px up (the helper threads spin
+ * between loops, so small images scale too): each further thread adds
+ * NS_EXTRA_THREAD * P / (P + NS_THREAD_HALF_PIXELS) for P pixels. */
+#define NS_GFLOPS_PER_THREAD       99.0
+#define NS_PASS_FIXED_SECONDS      0.021
+#define NS_EXTRA_THREAD            0.75
+#define NS_THREAD_HALF_PIXELS      5000.0
 /* Evaluations per stage = iterations + NS_STAGE_EVALUATIONS: More-Thuente
  * accepts the first step but in the first iteration or two of a stage (300
  * iterations: 301 evaluations single-scale, 306 over 4 stages), and the
@@ -78,7 +80,7 @@ static double
 effective_threads (const NsParams *params, double pixels)
 {
   int threads = MAX (params->threads > 0 ? params->threads : (int) g_get_num_processors (), 1);
-  double extra = (threads - 1) * pixels / (pixels + NS_THREAD_HALF_PIXELS);
+  double extra = (threads - 1) * NS_EXTRA_THREAD * pixels / (pixels + NS_THREAD_HALF_PIXELS);
   return (1 + extra) * machine_share (threads);
 }
 
