@@ -114,6 +114,7 @@ typedef struct
   float        *workspace;  /* one slice of block_floats per worker */
   gsize         block_floats;
   int           block_rows;
+  int           pieces;     /* a 1x1 conv with few positions: pieces of its output channels */
   int           phase;      /* backward: which blocks (2 i + phase) */
 } ConvJob;
 
@@ -234,7 +235,7 @@ pointwise_forward_range (gsize begin, gsize end, int worker, gpointer p)
 }
 
 /* A 1x1 conv with few positions: pieces [begin, end) of its output channels
- * (block_rows holds the number of pieces). */
+ * (of j->pieces). */
 static void
 pointwise_forward_channels (gsize begin, gsize end, int worker, gpointer p)
 {
@@ -242,8 +243,8 @@ pointwise_forward_channels (gsize begin, gsize end, int worker, gpointer p)
   gsize pixels = (gsize) j->os.h * j->os.w;
   for (gsize i = begin; i < end; i++)
     gemm_bias_relu_channels (j->conv, j->src, j->conv->cin, pixels, j->dst,
-                             ns_column_split (j->conv->cout, j->block_rows, (int) i),
-                             ns_column_split (j->conv->cout, j->block_rows, (int) i + 1));
+                             ns_column_split (j->conv->cout, j->pieces, (int) i),
+                             ns_column_split (j->conv->cout, j->pieces, (int) i + 1));
 }
 
 static void
@@ -301,12 +302,12 @@ ns_conv_forward_blocked (const NsConv *conv, const float *in, NsShape in_shape,
       ns_winograd_forward (conv->winograd, conv, in, in_shape, out, out_shape, workspace);
       return;
     }
-  ConvJob j = { conv, in, out, in_shape, out_shape, workspace, 0, 0, 0 };
+  ConvJob j = { conv, in, out, in_shape, out_shape, workspace, 0, 0, 0, 0 };
   if (conv_is_pointwise (conv))
     {
       int pixels = out_shape.h * out_shape.w;
-      if ((j.block_rows = ns_column_pieces (conv_threads (conv), pixels, conv->cout)) > 1)
-        ns_parallel_items (j.block_rows, j.block_rows, pointwise_forward_channels, &j);
+      if ((j.pieces = ns_column_pieces (conv_threads (conv), pixels, conv->cout)) > 1)
+        ns_parallel_items (j.pieces, j.pieces, pointwise_forward_channels, &j);
       else
         ns_parallel_for ((gsize) pixels, pointwise_min_rows (conv), conv_threads (conv), pointwise_forward_range, &j);
       return;
@@ -334,7 +335,7 @@ ns_conv_backward_blocked (const NsConv *conv, const float *dout, NsShape out_sha
                 1.0f, dout, conv->cout, conv->kernel, conv->cout, 1.0f, din, conv->cin);
       return;
     }
-  ConvJob j = { conv, dout, din, in_shape, out_shape, workspace, 0, 0, 0 };
+  ConvJob j = { conv, dout, din, in_shape, out_shape, workspace, 0, 0, 0, 0 };
   j.block_rows = conv_block_rows (conv, out_shape, block_rows);
   j.block_floats = cols_floats (conv, out_shape, block_rows);
   int blocks = (out_shape.h + j.block_rows - 1) / j.block_rows;

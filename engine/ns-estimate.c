@@ -19,6 +19,7 @@
 #include "ns-schedule.h"
 #include "ns-tiles.h"
 #include "ns-winograd.h"
+#include "ns-parallel.h"
 
 #include <stdlib.h>
 
@@ -79,7 +80,7 @@ machine_share (int threads)
 static double
 effective_threads (const NsParams *params, double pixels)
 {
-  int threads = MAX (params->threads > 0 ? params->threads : (int) g_get_num_processors (), 1);
+  int threads = ns_threads_resolve (params->threads);   /* as the run will */
   double extra = (threads - 1) * NS_EXTRA_THREAD * pixels / (pixels + NS_THREAD_HALF_PIXELS);
   return (1 + extra) * machine_share (threads);
 }

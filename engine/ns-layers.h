@@ -72,10 +72,10 @@ void ns_zeropad_backward (const float *dout, NsShape out_shape, float *din, NsSh
                           int top, int left);
 
 /* Max and average pooling over kh x kw windows; padded positions are ignored
- * (max) or not counted (average), as in TensorFlow. Max forward records,
- * if argmax is not NULL, the index into in of each output's first maximum
- * in window order (out_shape elements), its output rows split over
- * threads; max backward adds each output's gradient there. */
+ * (max) or not counted (average), as in TensorFlow. Max forward also
+ * records in argmax the index into in of each output's first maximum in
+ * window order (out_shape elements), its output rows split over threads;
+ * max backward adds each output's gradient there. */
 typedef struct
 {
   int kh, kw, stride_h, stride_w, pad_top, pad_left;

@@ -82,7 +82,7 @@ compute_style_grams (NsObjective *o, const NsImage *style, int tile, int halo, G
           NsRect r = layer_core (o, plan, t, i);
           if (!o->style_grams[i])
             o->style_grams[i] = g_new0 (float, (gsize) s.c * s.c);
-          ns_core_gram (&o->scratch, o->pass->values[node], s, r, 1.0f / s.c, o->style_grams[i]);
+          ns_core_gram (&o->scratch, o->pass->values[node], s, r, 1.0f / s.c, o->style_grams[i], o->threads);
           positions[i] += ns_rect_area (r);
         }
     }
@@ -154,7 +154,7 @@ ns_objective_new_tiled (const NsModel *model, const NsImage *content, const NsIm
   o->width = width, o->height = height;
   o->content_weight = content_weight, o->style_weight = style_weight, o->tv_weight = tv_weight;
   o->last_tile = -1;
-  o->threads = o->scratch.threads = ns_threads_resolve (threads);
+  o->threads = ns_threads_resolve (threads);
   o->style_grams = g_new0 (float *, recipe->n_style);
   o->dgrams = g_new0 (float *, recipe->n_style);
   o->style_positions = g_new0 (gsize, recipe->n_style);
@@ -273,7 +273,7 @@ backward_tile (NsObjective *o, int t, gboolean with_style)
       int node = model->style_nodes[i];
       NsShape s = pass->shapes[node];
       ns_core_gram_backward (&o->scratch, pass->values[node], s, layer_core (o, o->plan, t, i), o->dgrams[i],
-                          (float) (1.0 / ((double) o->style_positions[i] * s.c)), ns_pass_grad (pass, node));
+                          (float) (1.0 / ((double) o->style_positions[i] * s.c)), ns_pass_grad (pass, node), o->threads);
     }
   for (int i = 0; i < recipe->n_content; i++)
     {
@@ -333,7 +333,7 @@ ns_objective_evaluate (NsObjective *o, const double *x, double *grad)
           int node = model->style_nodes[i];
           NsShape s = o->pass->shapes[node];
           ns_core_gram (&o->scratch, o->pass->values[node], s, layer_core (o, o->plan, t, i),
-                        (float) (1.0 / ((double) o->style_positions[i] * s.c)), o->dgrams[i]);
+                        (float) (1.0 / ((double) o->style_positions[i] * s.c)), o->dgrams[i], o->threads);
         }
     }
   for (int i = 0; i < recipe->n_style && with_style; i++)

@@ -52,18 +52,6 @@ maxpool_forward_rows (gsize begin, gsize end, int worker, gpointer p)
 
         for (int ch = 0; ch < c; ch++)
           o[ch] = -INFINITY;
-        if (!m->argmax)
-          {
-            for (int y = w.y0; y < w.y1; y++)
-              for (int x = w.x0; x < w.x1; x++)
-                {
-                  const float *v = pixel (m->in, m->is, y, x);
-
-                  for (int ch = 0; ch < c; ch++)
-                    o[ch] = v[ch] > o[ch] ? v[ch] : o[ch];
-                }
-            continue;
-          }
         /* The first maximum in window order: only a strictly larger value
          * replaces it. The index is chosen with a mask, not a branch, so
          * that the loop vectorises. */

@@ -174,7 +174,8 @@ gather (const float *features, NsShape s, NsRect r, int y, int rows, float *out)
 }
 
 void
-ns_core_gram (NsTileScratch *scratch, const float *features, NsShape s, NsRect r, float scale, float *gram)
+ns_core_gram (NsTileScratch *scratch, const float *features, NsShape s, NsRect r, float scale, float *gram,
+              int threads)
 {
   int cw = r.x1 - r.x0;
   if (!ns_rect_area (r))
@@ -182,7 +183,7 @@ ns_core_gram (NsTileScratch *scratch, const float *features, NsShape s, NsRect r
   if (cw == s.w)   /* whole rows: contiguous */
     {
       ns_gram_accumulate (features + (gsize) r.y0 * s.w * s.c, (r.y1 - r.y0) * cw, s.c, scale, gram,
-                          scratch->threads);
+                          threads);
       return;
     }
   int rows = chunk_rows (s, r);
@@ -191,13 +192,13 @@ ns_core_gram (NsTileScratch *scratch, const float *features, NsShape s, NsRect r
     {
       int m = MIN (rows, r.y1 - y);
       gather (features, s, r, y, m, buffer);
-      ns_gram_accumulate (buffer, m * cw, s.c, scale, gram, scratch->threads);
+      ns_gram_accumulate (buffer, m * cw, s.c, scale, gram, threads);
     }
 }
 
 void
 ns_core_gram_backward (NsTileScratch *scratch, const float *features, NsShape s, NsRect r, const float *dgram,
-                       float scale, float *grad)
+                       float scale, float *grad, int threads)
 {
   int cw = r.x1 - r.x0;
   if (!ns_rect_area (r))
@@ -206,7 +207,7 @@ ns_core_gram_backward (NsTileScratch *scratch, const float *features, NsShape s,
     {
       gsize offset = (gsize) r.y0 * s.w * s.c;
       ns_gram_backward (features + offset, (r.y1 - r.y0) * cw, s.c, dgram, scale, grad + offset,
-                        scratch->threads);
+                        threads);
       return;
     }
   int rows = chunk_rows (s, r);
@@ -217,7 +218,7 @@ ns_core_gram_backward (NsTileScratch *scratch, const float *features, NsShape s,
       int m = MIN (rows, r.y1 - y);
       gather (features, s, r, y, m, buffer);
       memset (dbuffer, 0, m * row * sizeof (float));
-      ns_gram_backward (buffer, m * cw, s.c, dgram, scale, dbuffer, scratch->threads);
+      ns_gram_backward (buffer, m * cw, s.c, dgram, scale, dbuffer, threads);
       for (int k = 0; k < m; k++)
         {
           float *dst = grad + ((gsize) (y + k) * s.w + r.x0) * s.c;

@@ -59,16 +59,15 @@ typedef struct
 {
   float *data;          /* grown on demand; g_free() it */
   gsize  size;          /* floats */
-  int    threads;       /* the engine's threads (ns-parallel.h) */
 } NsTileScratch;
 
 gsize  ns_rect_area          (NsRect r);
-/* gram += scale F^T F over the core positions. */
+/* gram += scale F^T F over the core positions (threads: ns-parallel.h). */
 void   ns_core_gram          (NsTileScratch *scratch, const float *features, NsShape s, NsRect r, float scale,
-                              float *gram);
+                              float *gram, int threads);
 /* grad += the Gram's gradient (ns_gram_backward()) at the core positions only. */
 void   ns_core_gram_backward (NsTileScratch *scratch, const float *features, NsShape s, NsRect r,
-                              const float *dgram, float scale, float *grad);
+                              const float *dgram, float scale, float *grad, int threads);
 /* The content loss over the core positions, whose targets are stored row
  * after row; total is the number of values of the whole image, so that the
  * cores' losses add up to the whole image's. grad += its gradient. */

@@ -168,32 +168,52 @@ transform_from_tensor (const Block *b, NsWinogradTransform kind, const float *t,
     }
 }
 
+/* Tiles [begin, end) of the tensor t (c channels) into the Winograd domain,
+ * into dst ([alpha^2][n_tiles][c]): each tile's size x size grid starts
+ * `offset` pixels before the tile's own m x m outputs. */
+static void
+tiles_to_domain (const Block *b, gsize begin, gsize end, NsWinogradTransform kind, const float *t, int c,
+                 int offset, int size, float *dst)
+{
+  const int m = b->w->m;
+  const gsize point = (gsize) b->n_tiles * c;
+
+  for (gsize i = begin; i < end; i++)
+    {
+      int tr = b->tr0 + (int) i / b->tiles_w, tc = (int) i % b->tiles_w;
+
+      transform_from_tensor (b, kind, t, c, tr * m - offset, tc * m - offset, size,
+                             dst + i * c, b->w->alpha * point, point);
+    }
+}
+
 static void
 forward_input_range (gsize begin, gsize end, int worker, gpointer p)
 {
   const Block *b = p;
-  const int m = b->w->m, cin = b->w->cin;
-  const gsize point = (gsize) b->n_tiles * cin;
+  tiles_to_domain (b, begin, end, NS_WINOGRAD_INPUT, b->src, b->w->cin, 1, b->w->alpha, b->v);
+}
 
-  for (gsize t = begin; t < end; t++)
-    {
-      int tr = b->tr0 + (int) t / b->tiles_w, tc = (int) t % b->tiles_w;
+/* Points [begin, end): forward M[xi] = V[xi] U[xi]; backward (the adjoint)
+ * dV[xi] = dM[xi] U[xi]^T. */
+static void
+point_gemms (const Block *b, gsize begin, gsize end, gboolean backward)
+{
+  const int cin = b->w->cin, cout = b->w->cout;
+  const int k = backward ? cout : cin, n = backward ? cin : cout;
+  const float *a = backward ? b->mm : b->v;
+  float *c = backward ? b->v : b->mm;
 
-      transform_from_tensor (b, NS_WINOGRAD_INPUT, b->src, cin, tr * m - 1, tc * m - 1, b->w->alpha,
-                             b->v + t * cin, b->w->alpha * point, point);
-    }
+  for (gsize xi = begin; xi < end; xi++)
+    cblas_sgemm (CblasRowMajor, CblasNoTrans, backward ? CblasTrans : CblasNoTrans, b->n_tiles, n, k, 1.0f,
+                 a + xi * b->n_tiles * k, k, b->w->u + xi * cin * cout, cout,
+                 0.0f, c + xi * b->n_tiles * n, n);
 }
 
 static void
 forward_gemm_range (gsize begin, gsize end, int worker, gpointer p)
 {
-  const Block *b = p;
-  const int cin = b->w->cin, cout = b->w->cout;
-
-  for (gsize xi = begin; xi < end; xi++)
-    cblas_sgemm (CblasRowMajor, CblasNoTrans, CblasNoTrans, b->n_tiles, cout, cin, 1.0f,
-                 b->v + xi * b->n_tiles * cin, cin, b->w->u + xi * cin * cout, cout,
-                 0.0f, b->mm + xi * b->n_tiles * cout, cout);
+  point_gemms (p, begin, end, FALSE);
 }
 
 static void
@@ -237,28 +257,13 @@ static void
 backward_output_range (gsize begin, gsize end, int worker, gpointer p)
 {
   const Block *b = p;
-  const int m = b->w->m, cout = b->w->cout;
-  const gsize point = (gsize) b->n_tiles * cout;
-
-  for (gsize t = begin; t < end; t++)
-    {
-      int tr = b->tr0 + (int) t / b->tiles_w, tc = (int) t % b->tiles_w;
-
-      transform_from_tensor (b, NS_WINOGRAD_OUTPUT_ADJOINT, b->src, cout, tr * m, tc * m, m,
-                             b->mm + t * cout, b->w->alpha * point, point);
-    }
+  tiles_to_domain (b, begin, end, NS_WINOGRAD_OUTPUT_ADJOINT, b->src, b->w->cout, 0, b->w->m, b->mm);
 }
 
 static void
 backward_gemm_range (gsize begin, gsize end, int worker, gpointer p)
 {
-  const Block *b = p;
-  const int cin = b->w->cin, cout = b->w->cout;
-
-  for (gsize xi = begin; xi < end; xi++)
-    cblas_sgemm (CblasRowMajor, CblasNoTrans, CblasTrans, b->n_tiles, cin, cout, 1.0f,
-                 b->mm + xi * b->n_tiles * cout, cout, b->w->u + xi * cin * cout, cout,
-                 0.0f, b->v + xi * b->n_tiles * cin, cin);
+  point_gemms (p, begin, end, TRUE);
 }
 
 /* dd = B dV B^T, in place in v (tile t's patch point (ky, kx) at xi = ky * alpha + kx). */

@@ -10,6 +10,7 @@
  * and 1-3 threads. */
 #include "ns-winograd.h"
 #include "naive-layers.h"
+#include "test-arrays.h"
 
 #include <cblas.h>
 #include <math.h>
@@ -31,41 +32,6 @@ typedef struct
   int      threads, m;
   gsize    block_floats;      /* 0: the default block */
 } Case;
-
-static float *
-random_floats (GRand *rng, gsize n)
-{
-  float *v = g_new (float, n);
-
-  for (gsize i = 0; i < n; i++)
-    v[i] = (float) g_rand_double_range (rng, -1, 1);
-  return v;
-}
-
-static double *
-to_f64 (const float *v, gsize n)
-{
-  double *d = g_new (double, n);
-
-  for (gsize i = 0; i < n; i++)
-    d[i] = v[i];
-  return d;
-}
-
-/* max |got - want| / max |want|; want must not be all zeros. */
-static double
-relative_error (const float *got, const double *want, gsize n)
-{
-  double scale = 0.0, err = 0.0;
-
-  for (gsize i = 0; i < n; i++)
-    {
-      scale = fmax (scale, fabs (want[i]));
-      err = fmax (err, fabs (got[i] - want[i]));
-    }
-  g_assert_cmpfloat (scale, >, 0.0);
-  return err / scale;
-}
 
 static void
 assert_close (const char *what, const Case *cc, const float *got, const double *want, gsize n, double tol)
@@ -125,14 +91,14 @@ test_case (gconstpointer data)
   GRand *rng = g_rand_new_with_seed (cc->h * 7919 + cc->w * 31 + cc->cin + cc->threads);
   NsShape is = { cc->h, cc->w, cc->cin }, os = { cc->h, cc->w, cc->cout };
   gsize n_in = ns_shape_size (is), n_out = ns_shape_size (os);
-  float *kernel = random_floats (rng, (gsize) 9 * cc->cin * cc->cout);
-  float *bias = cc->bias ? random_floats (rng, cc->cout) : NULL;
+  float *kernel = random_floats (rng, (gsize) 9 * cc->cin * cc->cout, -1, 1);
+  float *bias = cc->bias ? random_floats (rng, cc->cout, -1, 1) : NULL;
   NsConv conv = { .kh = 3, .kw = 3, .stride_h = 1, .stride_w = 1, .pad_top = 1, .pad_left = 1,
                   .cin = cc->cin, .cout = cc->cout, .kernel = kernel, .bias = bias,
                   .relu = cc->relu, .threads = cc->threads };
   NsWinograd *w;
-  float *in = random_floats (rng, n_in), *out = g_new (float, n_out), *ws, *ref_ws;
-  float *dout = random_floats (rng, n_out), *din0 = random_floats (rng, n_in), *din, *ref_din;
+  float *in = random_floats (rng, n_in, -1, 1), *out = g_new (float, n_out), *ws, *ref_ws;
+  float *dout = random_floats (rng, n_out, -1, 1), *din0 = random_floats (rng, n_in, -1, 1), *din, *ref_din;
   double *in64 = to_f64 (in, n_in), *want = g_new (double, n_out);
   double *dout64 = to_f64 (dout, n_out), *din64 = g_new (double, n_in), *delta = g_new (double, n_in);
   gsize n_ws;
