@@ -9,7 +9,8 @@
  * alone (forward + input gradient, each layer on its real shapes) and
  * ns_estimate() for a single-scale and a multiscale run of the default
  * iterations. Images are synthetic: timing does not depend on their content. */
-#include "ns-internal.h"
+#include "ns-model.h"
+#include "ns-memory.h"
 #include "ns-objective.h"
 
 #include <math.h>

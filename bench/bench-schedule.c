@@ -15,7 +15,7 @@
  * the cost in full-resolution iterations (each stage's iterations weighted
  * by its pixels over the final stage's), which, unlike the time, does not
  * depend on the machine's load. */
-#include "ns-internal.h"
+#include "ns-model.h"
 #include "image-file.h"
 #include "ns-schedule.h"
 

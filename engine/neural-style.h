@@ -24,6 +24,15 @@ typedef enum
   NS_ERROR_CANCELLED  /* the progress callback asked to stop */
 } NsError;
 
+/* ---- limits -------------------------------------------------------------
+ * The ranges ns_params_validate() accepts; front ends take their ranges and
+ * help texts from here. */
+
+#define NS_MAX_SIZE             16384   /* long side of a result, pixels */
+#define NS_MIN_SIDE             16      /* smaller results carry no visible style */
+#define NS_MAX_ITERATIONS       100000
+#define NS_MAX_RELATIVE_WEIGHT  1e6     /* content, style and tv weights: 0 .. this */
+
 /* ---- images ------------------------------------------------------------ */
 
 typedef struct
@@ -39,6 +48,18 @@ void     ns_image_free   (NsImage *image);
 /* Resamples with an antialiasing filter when shrinking, bilinear when growing. */
 NsImage *ns_image_resize (const NsImage *image, int width, int height);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (NsImage, ns_image_free)
+
+/* The one pixel path of every front end (plug-in, preview, command line):
+ * gamma-encoded samples, 8-bit or float, 1 (grey), 2 (grey + alpha), 3 (RGB)
+ * or 4 (RGBA) channels per pixel, rows rowstride bytes apart. Grey fills R,
+ * G and B; alpha is ignored (each pixel's colour as stored); float samples
+ * are clamped to 0..1 (NaN becomes 0). ns_image_to_pixels() writes the
+ * colour channels (grey: Rec. 601 luma) and leaves alpha as it was. */
+typedef enum { NS_SAMPLES_U8, NS_SAMPLES_FLOAT } NsSampleType;
+NsImage *ns_image_from_pixels (const void *pixels, int width, int height, gsize rowstride, int channels,
+                               NsSampleType type, GError **error);
+void     ns_image_to_pixels   (const NsImage *image, void *pixels, gsize rowstride, int channels,
+                               NsSampleType type);
 
 /* ---- weights and model ------------------------------------------------- */
 
@@ -135,6 +156,10 @@ typedef struct
   double seconds;
   double peak_mb;
 } NsEstimate;
+
+/* Memory this process can still get, in MB: the kernel's MemAvailable
+ * (free memory plus reclaimable caches). */
+double ns_available_memory_mb (void);
 
 /* Estimated time and peak memory of ns_stylize() for a content of the given
  * size, calibrated on this machine's benchmark. */

@@ -1,7 +1,7 @@
 /* ns-dump-features: writes one layer's activations for an image, so that an
  * independent implementation (tests/tfjs_torch.py) can compare them.
  * Output: raw little-endian float32 in HWC order; prints "H W C". */
-#include "ns-internal.h"
+#include "ns-model.h"
 
 #include "tool/image-file.h"
 

@@ -1,6 +1,5 @@
 /* ns-crew.c: a calling thread's spinning helper threads (ns-crew.h). */
 #include "ns-crew.h"
-#include "ns-parallel.h"
 
 #if defined(__x86_64__) || defined(__i386__)
 #include <immintrin.h>

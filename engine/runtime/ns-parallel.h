@@ -8,7 +8,7 @@
  * (ns-crew.h). */
 #pragma once
 
-#include <glib.h>
+#include "ns-crew.h"
 
 /* Work on items [begin, end) of a loop; worker (0 .. threads-1) identifies
  * the thread, for per-thread scratch space. */
@@ -30,5 +30,3 @@ void ns_parallel_items (gsize n, int threads, NsRangeFunc func, gpointer data);
  * most one per processor). */
 int  ns_threads_resolve (int requested);
 
-/* The most threads the engine will start (per-thread scratch is sized by it). */
-#define NS_MAX_THREADS 64

@@ -1,4 +1,5 @@
-/* ns-internal.h: the engine's internal types: network graph, recipe, passes. */
+/* ns-network.h: the network graph (layers in topological order, Keras
+ * names) and a pass over it at one input size: forward, input gradient. */
 #pragma once
 
 #include "neural-style.h"
@@ -95,47 +96,7 @@ NsConv  ns_pass_conv       (const NsPass *pass, int node);
  * workspace, which grows with the resolved thread count). */
 gsize   ns_pass_bytes      (const NsNetwork *net, int height, int width, int threads);
 
-/* ---- recipe: which layers, which weights ---------------------------------------- */
-
-typedef struct
-{
-  char   *name;
-  double  weight;
-} NsTap;
-
-typedef struct
-{
-  char   *name;
-  NsTap  *style;      int n_style;
-  NsTap  *content;    int n_content;
-  double  content_weight, style_weight, tv_weight;   /* absolute defaults */
-  double  tv_epsilon;
-  float   mean_bgr[3];                              /* "caffe" preprocessing */
-  int     min_stage_size;                           /* multi-scale schedule */
-  double  stage_factor;
-  double  stage_iteration_ratio;                    /* iterations(k+1)/iterations(k) */
-} NsRecipe;
-
-/* Finds the recipe whose detection layers all exist in model.json's layers. */
-NsRecipe *ns_recipe_for_layers (const char *const *layer_names, GError **error);
-void      ns_recipe_free       (NsRecipe *recipe);
-/* NULL-terminated list of the layers the recipe taps (for pruning). */
-char    **ns_recipe_outputs    (const NsRecipe *recipe);
-
-struct _NsModel
-{
-  NsNetwork *net;
-  NsRecipe  *recipe;
-  int       *style_nodes;
-  int       *content_nodes;
-};
-
-/* ---- helpers ---------------------------------------------------------------------------------- */
-
-double ns_peak_rss_mb (void);
 /* In-place softmax of n values (classification head only). */
-void   ns_softmax     (float *values, int n);
-/* x (RGB 0..1 HWC) -> network input (BGR, 0..255 minus mean). */
-void   ns_preprocess  (const NsRecipe *recipe, const float *rgb, gsize pixels, float *input);
+void ns_softmax (float *values, int n);
 
 G_END_DECLS

@@ -3,7 +3,7 @@
  * An NsPass holds everything for one input size: each node's output, the
  * gradient with respect to it, and conv scratch space. Gradients are
  * allocated on first use and reused across evaluations. */
-#include "ns-internal.h"
+#include "ns-network.h"
 #include "ns-parallel.h"
 #include "ns-winograd.h"
 

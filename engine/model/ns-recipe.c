@@ -1,6 +1,6 @@
 /* ns-recipe.c: per-network recipes (which layers, which weights), kept as
  * JSON data compiled into the binary as a GResource. */
-#include "ns-internal.h"
+#include "ns-model.h"
 
 #include <gio/gio.h>
 #include "ns-resources.h"

@@ -1,5 +1,5 @@
 /* ns-softmax.c: softmax of the classification head (forward only). */
-#include "ns-internal.h"
+#include "ns-network.h"
 
 #include <math.h>
 

@@ -1,7 +1,7 @@
 /* ns-schedule.h: the working sizes and iteration counts of a run. */
 #pragma once
 
-#include "ns-internal.h"
+#include "ns-model.h"
 
 #define NS_MAX_STAGES 16
 

@@ -1,18 +1,15 @@
 /* ns-stylize.c: the public entry point: parameters, initialisation, the
  * coarse-to-fine loop of L-BFGS runs, progress and statistics. */
-#include "ns-internal.h"
+#include "ns-model.h"
 #include "ns-objective.h"
 #include "ns-optimizer.h"
 #include "ns-schedule.h"
+#include "ns-memory.h"
 
 #include <cblas.h>
 #include <math.h>
 #include <string.h>
 
-#define NS_MAX_SIZE 16384
-#define NS_MIN_SIDE 16      /* smaller results carry no visible style */
-#define NS_MAX_ITERATIONS 100000
-#define NS_MAX_RELATIVE_WEIGHT 1e6
 
 void
 ns_params_init (NsParams *p)

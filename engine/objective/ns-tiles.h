@@ -9,7 +9,7 @@
  * image's and every feature position belongs to exactly one core. */
 #pragma once
 
-#include "ns-internal.h"
+#include "ns-model.h"
 
 G_BEGIN_DECLS
 

@@ -2,7 +2,7 @@
  * one network pass or, for large sizes, tile by tile (docs/tiling.md). */
 #pragma once
 
-#include "ns-internal.h"
+#include "ns-model.h"
 #include "ns-tiles.h"
 
 typedef struct

@@ -1,5 +1,5 @@
 /* ns-model.c: a network with its recipe, ready for ns_stylize(). */
-#include "ns-internal.h"
+#include "ns-model.h"
 #include "ns-tfjs-weights.h"
 
 #include <json-glib/json-glib.h>

@@ -14,7 +14,7 @@
  * Memory: the largest stage's pass (whole image or largest window), objective
  * and L-BFGS history, plus the weights and a fixed base.
  * The constants are calibrated with bench/run-bench (docs/performance.md). */
-#include "ns-internal.h"
+#include "ns-model.h"
 #include "ns-objective.h"
 #include "ns-schedule.h"
 #include "ns-tiles.h"

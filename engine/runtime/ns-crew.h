@@ -10,6 +10,9 @@
 
 #include <glib.h>
 
+/* The most threads the engine will start (per-thread scratch is sized by it). */
+#define NS_MAX_THREADS 64
+
 /* Runs job (helper) on helpers 1 .. helpers and job (0) on the caller,
  * and returns when all have returned. If the caller's crew is already busy
  * (a nested call), everything runs on the caller: job (0) only, and

@@ -1,0 +1,48 @@
+/* ns-model.h: a loaded model: the network and the recipe that says which
+ * of its layers carry style and content, and how to feed it pixels. */
+#pragma once
+
+#include "neural-style.h"
+#include "ns-network.h"
+
+G_BEGIN_DECLS
+
+/* ---- recipe: which layers, which weights ---------------------------------------- */
+
+typedef struct
+{
+  char   *name;
+  double  weight;
+} NsTap;
+
+typedef struct
+{
+  char   *name;
+  NsTap  *style;      int n_style;
+  NsTap  *content;    int n_content;
+  double  content_weight, style_weight, tv_weight;   /* absolute defaults */
+  double  tv_epsilon;
+  float   mean_bgr[3];                              /* "caffe" preprocessing */
+  int     min_stage_size;                           /* multi-scale schedule */
+  double  stage_factor;
+  double  stage_iteration_ratio;                    /* iterations(k+1)/iterations(k) */
+} NsRecipe;
+
+/* Finds the recipe whose detection layers all exist in model.json's layers. */
+NsRecipe *ns_recipe_for_layers (const char *const *layer_names, GError **error);
+void      ns_recipe_free       (NsRecipe *recipe);
+/* NULL-terminated list of the layers the recipe taps (for pruning). */
+char    **ns_recipe_outputs    (const NsRecipe *recipe);
+
+struct _NsModel
+{
+  NsNetwork *net;
+  NsRecipe  *recipe;
+  int       *style_nodes;
+  int       *content_nodes;
+};
+
+/* x (RGB 0..1 HWC) -> network input (BGR, 0..255 minus mean). */
+void ns_preprocess (const NsRecipe *recipe, const float *rgb, gsize pixels, float *input);
+
+G_END_DECLS
