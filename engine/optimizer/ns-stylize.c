@@ -177,7 +177,7 @@ check_stage_end (Run *run, NsOptimizerResult result, int w, int h, GError **erro
   if (result == NS_OPTIMIZER_NOT_FINITE)
     {
       g_set_error (error, NS_ERROR, NS_ERROR_WEIGHTS, "the loss at %dx%d is not a finite number: the network "
-                   "weights are probably corrupt (%s)", w, h, ns_weights_fetch_hint ());
+                   "weights are probably corrupt. %s", w, h, ns_weights_fetch_hint ());
       return FALSE;
     }
   /* NS_OPTIMIZER_FAILED: no step could lower the loss (e.g. a zero style
