@@ -330,7 +330,8 @@ test_blend_targets (Fixture *f, gconstpointer data)
   g_autoptr (NsImage) content = random_image (f->rng, IN_W, IN_H);
   g_autoptr (NsImage) stripes = stripes_image (31, 26);
   g_autoptr (NsImage) noise = random_image (f->rng, 20, 27);
-  NsStyle both[] = { { stripes, 3 }, { noise, 7 } }, first[] = { { stripes, 1 } }, second[] = { { noise, 1 } };
+  NsStyle both[] = { { .image = stripes, .blend = 3 }, { .image = noise, .blend = 7 } };
+  NsStyle first[] = { { .image = stripes, .blend = 1 } }, second[] = { { .image = noise, .blend = 1 } };
   NsObjective *blend = blend_objective (&m.model, content, both, 2);
   NsObjective *a = blend_objective (&m.model, content, first, 1), *b = blend_objective (&m.model, content, second, 1);
   for (int l = 0; l < 2; l++)
@@ -364,7 +365,8 @@ test_blend_one_zero (Fixture *f, gconstpointer data)
   g_autoptr (NsImage) content = random_image (f->rng, IN_W, IN_H);
   g_autoptr (NsImage) stripes = stripes_image (31, 26);
   g_autoptr (NsImage) noise = random_image (f->rng, 20, 27);
-  NsStyle pair[] = { { stripes, 1 }, { noise, 0 } }, alone[] = { { stripes, 1 } };
+  NsStyle pair[] = { { .image = stripes, .blend = 1 }, { .image = noise, .blend = 0 } };
+  NsStyle alone[] = { { .image = stripes, .blend = 1 } };
   NsObjective *o2 = blend_objective (&m.model, content, pair, 2), *o1 = blend_objective (&m.model, content, alone, 1);
   gsize n = (gsize) IN_W * IN_H * 3;
   g_autofree double *x = g_new (double, n), *g1 = g_new (double, n), *g2 = g_new (double, n);
@@ -387,7 +389,7 @@ test_blend_gradient (Fixture *f, gconstpointer data)
   g_autoptr (NsImage) content = random_image (f->rng, IN_W, IN_H);
   g_autoptr (NsImage) stripes = stripes_image (31, 26);
   g_autoptr (NsImage) noise = random_image (f->rng, 25, 19);
-  NsStyle both[] = { { stripes, 0.5 }, { noise, 0.5 } };
+  NsStyle both[] = { { .image = stripes, .blend = 0.5 }, { .image = noise, .blend = 0.5 } };
   NsObjective *o = blend_objective (&m.model, content, both, 2);
   gsize n = (gsize) IN_W * IN_H * 3;
   g_autofree double *x = g_new (double, n), *grad = g_new (double, n);
@@ -447,10 +449,10 @@ test_blend_errors (Fixture *f, gconstpointer data)
   NsParams params;
   ns_params_init (&params);
   struct { NsStyle styles[2]; int n; const char *mention; } cases[] = {
-    { { { style, 0 }, { style, 0 } }, 2, "must not all be 0" },
-    { { { style, -1 }, { style, 2 } }, 2, "0 or more" },
-    { { { style, NAN }, { style, 2 } }, 2, "0 or more" },
-    { { { style, 1 } }, 0, "1 to 8" },
+    { { { .image = style, .blend = 0 }, { .image = style, .blend = 0 } }, 2, "must not all be 0" },
+    { { { .image = style, .blend = -1 }, { .image = style, .blend = 2 } }, 2, "0 or more" },
+    { { { .image = style, .blend = NAN }, { .image = style, .blend = 2 } }, 2, "0 or more" },
+    { { { .image = style, .blend = 1 } }, 0, "1 to 8" },
   };
   for (gsize i = 0; i < G_N_ELEMENTS (cases); i++)
     {
@@ -463,7 +465,7 @@ test_blend_errors (Fixture *f, gconstpointer data)
     }
   params.style_scale = 9;
   GError *error = NULL;
-  NsStyle one = { style, 1 };
+  NsStyle one = { .image = style, .blend = 1 };
   g_assert_null (ns_stylize_blend (&m.model, content, &one, 1, &params, NULL, NULL, NULL, NULL, &error));
   g_assert_error (error, NS_ERROR, NS_ERROR_PARAMS);
   g_assert_nonnull (strstr (error->message, "style scale"));

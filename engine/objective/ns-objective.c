@@ -271,7 +271,7 @@ ns_objective_new_tiled (const NsModel *model, const NsImage *content, const NsIm
                         double content_weight, double style_weight, double tv_weight, int tile, int halo,
                         int threads, GError **error)
 {
-  NsStyle one = { style, 1.0 };
+  NsStyle one = { .image = style, .blend = 1.0 };
   NsObjectiveSetup setup = { content, &one, 1, 1.0, content_weight, style_weight, tv_weight, tile, halo, threads };
   return ns_objective_create (model, &setup, width, height, error);
 }
