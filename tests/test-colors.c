@@ -6,6 +6,7 @@
 #include "ns-colors.h"
 
 #include <math.h>
+#include <string.h>
 
 /* ---- helpers ---- */
 
@@ -253,6 +254,38 @@ test_match_degenerate (void)
   g_rand_free (rand);
 }
 
+static void
+test_transform_clamps_only_when_asked (void)
+{
+  static const float values[6] = { 0.1f, 0.5f, 0.9f, 0.0f, 1.0f, 0.3f };
+  g_autoptr (NsImage) image = ns_image_new (2, 1);
+  memcpy (image->pixels, values, sizeof values);
+  NsColorTransform stretch = { { { 2, 0, 0 }, { 0, 2, 0 }, { 0, 0, 2 } }, { -0.5, -0.5, -0.5 } };
+  g_autoptr (NsImage) free_values = ns_color_transform (image, &stretch, FALSE);
+  g_autoptr (NsImage) clamped = ns_color_transform (image, &stretch, TRUE);
+  for (int i = 0; i < 6; i++)
+    {
+      g_assert_cmpfloat_with_epsilon (free_values->pixels[i], 2 * values[i] - 0.5, 1e-6);
+      g_assert_cmpfloat_with_epsilon (clamped->pixels[i], CLAMP (2 * values[i] - 0.5, 0, 1), 1e-6);
+    }
+}
+
+static void
+test_match_not_positive_definite (void)
+{
+  /* Statistics from elsewhere may carry a slightly negative eigenvalue. */
+  NsColorStats from = { { 0.5, 0.5, 0.5 }, { { 0.01, 0, 0 }, { 0, -1e-6, 0 }, { 0, 0, 0.01 } } };
+  NsColorStats to = { { 0.4, 0.5, 0.6 }, { { 0.02, 0, 0 }, { 0, 0.01, 0 }, { 0, 0, -1e-6 } } };
+  NsColorTransform transform;
+  ns_color_match (&from, &to, &transform);
+  for (int i = 0; i < 3; i++)
+    {
+      g_assert_true (isfinite (transform.offset[i]));
+      for (int j = 0; j < 3; j++)
+        g_assert_true (isfinite (transform.matrix[i][j]));
+    }
+}
+
 /* ---- luminance ---- */
 
 static void
@@ -369,6 +402,15 @@ test_finish_keeps_content_colour (void)
   g_assert_true (ns_colors_finish (NS_COLORS_LUMINANCE, small, from_small, NULL));
   g_assert_cmpmem (from_big->pixels, 40 * 30 * 3 * sizeof (float), from_small->pixels, 40 * 30 * 3 * sizeof (float));
 
+  /* Out of gamut (a saturated content made much lighter): clamped to 0..1. */
+  g_autoptr (NsImage) red = ns_image_new (2, 1);
+  g_autoptr (NsImage) white = ns_image_new (2, 1);
+  red->pixels[0] = red->pixels[5] = 1.0f;
+  for (int i = 0; i < 6; i++)
+    white->pixels[i] = 0.97f;
+  g_assert_true (ns_colors_finish (NS_COLORS_LUMINANCE, red, white, NULL));
+  assert_finite_in_range (white);
+
   /* The other modes leave the image alone. */
   g_autoptr (NsImage) untouched = ns_image_copy (other);
   g_assert_true (ns_colors_finish (NS_COLORS_MATCH, content, untouched, NULL));
@@ -405,6 +447,8 @@ main (int argc, char **argv)
   g_test_add_func ("/colors/match/statistics-exact", test_match_statistics_exact);
   g_test_add_func ("/colors/match/symmetric-root", test_match_is_symmetric_root);
   g_test_add_func ("/colors/match/degenerate", test_match_degenerate);
+  g_test_add_func ("/colors/match/not-positive-definite", test_match_not_positive_definite);
+  g_test_add_func ("/colors/transform-clamps-only-when-asked", test_transform_clamps_only_when_asked);
   g_test_add_func ("/colors/luminance/prepare", test_luminance_prepare);
   g_test_add_func ("/colors/luminance/degenerate", test_luminance_degenerate);
   g_test_add_func ("/colors/luminance/finish", test_finish_keeps_content_colour);

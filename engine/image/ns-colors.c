@@ -374,7 +374,7 @@ gboolean
 ns_colors_prepare (NsPreserveColors mode, const NsImage *content, const NsImage *const *styles, int n_styles,
                    NsImage **content_out, NsImage **styles_out, GError **error)
 {
-  NsColorStats content_colors = { { 0 } };
+  NsColorStats content_colors = { 0 };
   double content_mean = 0.0, content_std = 0.0;
   if (mode == NS_COLORS_MATCH)
     ns_color_stats (content, &content_colors);
