@@ -31,16 +31,23 @@ typedef enum { NS_COLORS_STYLE, NS_COLORS_LUMINANCE, NS_COLORS_MATCH } NsPreserv
  *
  * After optimising (and on a copy of progress->current for the preview):
  * ns_colors_finish() turns the optimised image back into colour, in place.
- * Only NS_COLORS_LUMINANCE changes anything: the image's L* with the a*b*
- * of content, the ORIGINAL (not prepared) content at the image's size;
- * keep one per stage (ns_image_resize) so the per-iteration call does no
- * resampling. A content of another size is resampled here (slower), which
- * is the only way to fail (NS_ERROR_MEMORY, image untouched). */
+ * Only NS_COLORS_LUMINANCE changes anything: each pixel's L* (limited to
+ * 0..100) is kept and its a*b* become the ORIGINAL (not prepared) content's. Those are taken
+ * once per working size by ns_content_colors_new() (which resamples the
+ * content if its size differs), so the call per iteration costs a few
+ * float pow/cbrt per pixel and allocates nothing. colors may be NULL for
+ * the other modes; for luminance it must have the image's size. */
 gboolean ns_colors_prepare (NsPreserveColors mode, const NsImage *content,
                             const NsImage *const *styles, int n_styles,
                             NsImage **content_out, NsImage **styles_out, GError **error);
-gboolean ns_colors_finish  (NsPreserveColors mode, const NsImage *content, NsImage *image,
-                            GError **error);
+
+typedef struct _NsContentColors NsContentColors;
+/* NULL with NS_ERROR_MEMORY if it cannot be made. */
+NsContentColors *ns_content_colors_new  (const NsImage *content, int width, int height, GError **error);
+void             ns_content_colors_free (NsContentColors *colors);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (NsContentColors, ns_content_colors_free)
+
+void ns_colors_finish (NsPreserveColors mode, const NsContentColors *colors, NsImage *image);
 
 /* ---- CIELAB -------------------------------------------------------------
  * lab: L* 0..100, a*, b* roughly -128..127. Out-of-range RGB is converted
