@@ -14,11 +14,7 @@
  */
 #pragma once
 
-#include "neural-style.h"
-
-/* NsParams.preserve_colors. Defined here until neural-style.h carries it
- * (same names and order); then this block goes. */
-typedef enum { NS_COLORS_STYLE, NS_COLORS_LUMINANCE, NS_COLORS_MATCH } NsPreserveColors;
+#include "neural-style.h"   /* NsImage, NsPreserveColors */
 
 /* ---- the two hooks of ns_stylize() ----------------------------------------
  *
