@@ -26,6 +26,8 @@ typedef struct
   int     min_stage_size;                           /* multi-scale schedule */
   double  stage_factor;
   double  stage_iteration_ratio;                    /* iterations(k+1)/iterations(k) */
+  int     max_stage_size;                           /* long side of the largest optimised stage; larger
+                                                     * results are brought up from it (0: no limit) */
 } NsRecipe;
 
 /* Finds the recipe whose detection layers all exist in model.json's layers. */

@@ -42,6 +42,7 @@ parse_recipe (JsonObject *obj)
   r->min_stage_size = json_object_get_int_member (schedule, "min_size");
   r->stage_factor = json_object_get_double_member (schedule, "factor");
   r->stage_iteration_ratio = json_object_get_double_member (schedule, "iteration_ratio");
+  r->max_stage_size = (int) json_object_get_int_member_with_default (schedule, "max_size", 0);
   return r;
 }
 

@@ -38,6 +38,8 @@
  * style Grams and content features cost two forwards, one evaluation. */
 #define NS_EVALUATIONS_PER_ITER    1.0
 #define NS_STAGE_EVALUATIONS       (1.5 + 1.0)
+#define NS_DETAIL_PIXEL_SECONDS    40e-9     /* a detail stage (no optimisation), per pixel: the content
+                                                * resized, the change upsampled and added, the finish */
 #define NS_PER_PIXEL_SECONDS       120e-9    /* serial, per iteration: libLBFGS (8 pairs of 3 doubles per
                                                 * pixel: ~13 ms at 512x384), conversions, TV */
 
@@ -94,6 +96,11 @@ ns_estimate (const NsModel *model, int content_width, int content_height, const 
     {
       int w = plan.schedule.width[k], h = plan.schedule.height[k];
       double pixels = (double) w * h, passes;
+      if (plan.schedule.iterations[k] == 0)
+        {
+          seconds += pixels * NS_DETAIL_PIXEL_SECONDS / machine_share (1);
+          continue;
+        }
       double flops = stage_flops (model->net, w, h, &plan.memory[k], &passes);
       double evaluation = (passes * NS_PASS_FIXED_SECONDS + flops / (NS_GFLOPS_PER_THREAD * 1e9))
                           / effective_threads (params, pixels) + pixels * NS_PER_PIXEL_SECONDS;

@@ -6,6 +6,7 @@
 #include "ns-gram.h"
 #include "ns-winograd.h"
 #include "ns-finish.h"
+#include "ns-upsample.h"
 
 #include <math.h>
 
@@ -104,21 +105,41 @@ ns_memory_plan (const NsModel *model, int width, int height, int style_width, in
                    + tile_pass_bytes (model->net, long_w, long_h, plan->tile, plan->halo, threads)) / MB;
 }
 
+/* A detail stage (no optimisation): its result, the upsampling's buffers
+ * and the finish at the final size. */
+static void
+detail_plan (const NsModel *model, int width, int height, NsMemoryPlan *plan)
+{
+  double floats = (double) width * height * (NS_UPSAMPLE_FLOATS_PER_PIXEL + NS_FINISH_FLOATS_PER_PIXEL);
+  *plan = (NsMemoryPlan) { 0, NS_TILE_HALO, 0, (BASE_BYTES + weights_bytes (model->net) + floats * sizeof (float)) / MB };
+}
+
 void
 ns_run_plan (const NsModel *model, const NsParams *params, int content_width, int content_height,
              double style_aspect, NsRunPlan *plan)
 {
   ns_schedule_plan (model->recipe, params, content_width, content_height, &plan->schedule);
   plan->peak_mb = 0;
+  /* The caller's content and the run's prepared copy (ns-colors.h), at the
+   * content's own size: a photo's, whatever the stage's. */
+  double content_mb = 2.0 * content_width * content_height * 3 * sizeof (float) / MB;
   double scale = params->style_scale > 0 ? params->style_scale : 1.0;
   for (int k = 0; k < plan->schedule.n_stages; k++)
     {
       int w = plan->schedule.width[k], h = plan->schedule.height[k];
+      if (plan->schedule.iterations[k] == 0)
+        {
+          detail_plan (model, w, h, &plan->memory[k]);
+          plan->memory[k].peak_mb += content_mb;
+          plan->peak_mb = MAX (plan->peak_mb, plan->memory[k].peak_mb);
+          continue;
+        }
       double style_long = scale * MAX (w, h);
       int sw = MAX (1, (int) lround (style_aspect >= 1 ? style_long : style_long * style_aspect));
       int sh = MAX (1, (int) lround (style_aspect >= 1 ? style_long / style_aspect : style_long));
       ns_memory_plan (model, w, h, sw, sh, ns_memory_budget_mb (params->memory_limit_mb), params->threads,
                       &plan->memory[k]);
+      plan->memory[k].peak_mb += content_mb;
       plan->peak_mb = MAX (plan->peak_mb, plan->memory[k].peak_mb);
     }
 }

@@ -16,11 +16,18 @@ ns_schedule_plan (const NsRecipe *recipe, const NsParams *params, int content_wi
                   NsSchedulePlan *plan)
 {
   int final_long = params->size > 0 ? params->size : MAX (content_width, content_height);
+  gboolean multiscale = params->schedule == NS_SCHEDULE_MULTISCALE;
+  /* Above the recipe's largest stage, the optimised stages are those of a
+   * run at that size, and one more stage brings their result up to the
+   * final size (ns-upsample.h): the network sees the picture at the scale
+   * where its strokes look painted, and the cost no longer grows with the
+   * photo's pixels. */
+  gboolean detail_stage = multiscale && recipe->max_stage_size > 0 && final_long > recipe->max_stage_size;
   int sides[NS_MAX_STAGES];
   int n = 0;
-  sides[n++] = final_long;
-  if (params->schedule == NS_SCHEDULE_MULTISCALE)
-    while (n < NS_MAX_STAGES && sides[n - 1] / recipe->stage_factor >= recipe->min_stage_size)
+  sides[n++] = detail_stage ? recipe->max_stage_size : final_long;
+  if (multiscale)
+    while (n < NS_MAX_STAGES - 1 && sides[n - 1] / recipe->stage_factor >= recipe->min_stage_size)
       {
         sides[n] = (int) lround (sides[n - 1] / recipe->stage_factor);
         n++;
@@ -43,4 +50,10 @@ ns_schedule_plan (const NsRecipe *recipe, const NsParams *params, int content_wi
   plan->iterations[0] += total - given;   /* rounding goes to the cheapest stage */
   if (plan->iterations[0] < 1)
     plan->iterations[0] = 1;
+  if (detail_stage)
+    {
+      fit_long_side (content_width, content_height, final_long, &plan->width[n], &plan->height[n]);
+      plan->iterations[n] = 0;
+      plan->n_stages = n + 1;
+    }
 }

@@ -9,11 +9,14 @@ typedef struct
 {
   int n_stages;
   int width[NS_MAX_STAGES], height[NS_MAX_STAGES];
-  int iterations[NS_MAX_STAGES];
+  int iterations[NS_MAX_STAGES];   /* 0: a detail stage (the last only): no optimisation, the
+                                    * previous stage's result brought up to this size */
 } NsSchedulePlan;
 
 /* Final size from params->size and the content's aspect ratio; for
  * NS_SCHEDULE_MULTISCALE, stages grow by the recipe's factor from about its
- * minimum size, with fewer iterations at each larger stage. */
+ * minimum size, with fewer iterations at each larger stage, up to the
+ * final size or, beyond the recipe's max_stage_size, up to that size
+ * followed by a detail stage at the final size. */
 void ns_schedule_plan (const NsRecipe *recipe, const NsParams *params, int content_width,
                        int content_height, NsSchedulePlan *plan);

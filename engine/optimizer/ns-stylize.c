@@ -8,6 +8,7 @@
 #include "ns-memory.h"
 #include "ns-finish.h"
 #include "ns-colors.h"
+#include "ns-upsample.h"
 
 #include <math.h>
 #include <string.h>
@@ -39,20 +40,36 @@ initial_image (const NsParams *p, const NsImage *content, const NsImage *warm, i
   g_rand_free (rand);
 }
 
-/* A stage's start: the content at this size plus the upsampled change the
- * previous stage made to its own content. Upsampling the previous result
- * itself would blur away the content's fine detail, which the finer stage
- * then spends its (few) iterations restoring. */
-static void
+/* A stage's start: the previous stage's result brought up to this size
+ * (ns-upsample.h). */
+static gboolean
 upsample_stage (const NsImage *content, const double *previous, int pw, int ph, double *next, int w, int h)
 {
-  g_autoptr (NsImage) change = ns_image_resize (content, pw, ph);
-  for (gsize i = 0; i < (gsize) pw * ph * 3; i++)
-    change->pixels[i] = (float) previous[i] - change->pixels[i];
-  g_autoptr (NsImage) up = ns_image_resize (change, w, h);
-  g_autoptr (NsImage) detail = ns_image_resize (content, w, h);
+  g_autoptr (NsImage) up = ns_upsample_change (content, previous, pw, ph, w, h);
+  if (!up)
+    return FALSE;
   for (gsize i = 0; i < (gsize) w * h * 3; i++)
-    next[i] = CLAMP (detail->pixels[i] + up->pixels[i], 0.0f, 1.0f);
+    next[i] = up->pixels[i];
+  return TRUE;
+}
+
+/* The detail stage (iterations 0, ns-schedule.h): the last optimised
+ * stage's result brought up to the final size, finished. */
+static NsImage *
+detail_stage (const NsParams *params, const NsImage *original, const NsImage *content, const NsStyle *styles,
+              int n_styles, const double *x, int pw, int ph, int w, int h, GError **error)
+{
+  g_autoptr (NsImage) result = ns_upsample_change (content, x, pw, ph, w, h);
+  g_autoptr (NsFinish) finish = result ? ns_finish_new (params->preserve_colors, original, styles, n_styles,
+                                                        w, h, error) : NULL;
+  if (!finish)
+    {
+      if (error && !*error)
+        g_set_error (error, NS_ERROR, NS_ERROR_MEMORY, "not enough memory for a %dx%d image", w, h);
+      return NULL;
+    }
+  ns_finish_apply (finish, result);
+  return g_steal_pointer (&result);
 }
 
 typedef struct
@@ -247,11 +264,12 @@ ns_stylize_blend (const NsModel *model, const NsImage *content, const NsStyle *s
   NsRunPlan run_plan;
   ns_run_plan (model, params, content->width, content->height, style_aspect, &run_plan);
   const NsSchedulePlan *plan = &run_plan.schedule;
-  int last = plan->n_stages - 1;
-  if (MIN (plan->width[last], plan->height[last]) < NS_MIN_SIDE)
+  int final = plan->n_stages - 1;
+  int last = plan->iterations[final] > 0 ? final : final - 1;   /* the last optimised stage */
+  if (MIN (plan->width[final], plan->height[final]) < NS_MIN_SIDE)
     {
       g_set_error (error, NS_ERROR, NS_ERROR_PARAMS, "a %dx%d result is too small: both sides must be at "
-                   "least %d pixels", plan->width[last], plan->height[last], NS_MIN_SIDE);
+                   "least %d pixels", plan->width[final], plan->height[final], NS_MIN_SIDE);
       return NULL;
     }
   Prepared prepared = { 0 };
@@ -281,7 +299,7 @@ ns_stylize_blend (const NsModel *model, const NsImage *content, const NsStyle *s
   NsImage *result = NULL;
   double loss_initial = 0, loss_final = 0;
   gboolean ok = TRUE;
-  for (int k = 0; k < plan->n_stages && ok; k++)
+  for (int k = 0; k <= last && ok; k++)
     {
       int w = plan->width[k], h = plan->height[k];
       gsize n = (gsize) w * h * 3;
@@ -308,13 +326,21 @@ ns_stylize_blend (const NsModel *model, const NsImage *content, const NsStyle *s
         }
       if (k == 0)
         initial_image (params, content, warm_start, w, h, next);
-      else
-        upsample_stage (content, x, plan->width[k - 1], plan->height[k - 1], next, w, h);
+      else if (!upsample_stage (content, x, plan->width[k - 1], plan->height[k - 1], next, w, h))
+        {
+          g_set_error (error, NS_ERROR, NS_ERROR_MEMORY, "not enough memory for a %dx%d image", w, h);
+          ns_image_free (run.current);
+          ns_objective_free (run.objective);
+          ns_finish_free (run.finish);
+          g_free (next);
+          ok = FALSE;
+          break;
+        }
       g_free (x);
       x = next;
       if (k == last && stats)
         {
-          /* The content image's loss at full size: the reference for the loss ratio. */
+          /* The content image's loss at the last optimised size: the reference for the loss ratio. */
           g_autofree double *c = g_new (double, n), *g = g_new (double, n);
           g_autoptr (NsImage) resized = ns_image_resize (content, w, h);
           for (gsize i = 0; i < n; i++)
@@ -329,27 +355,31 @@ ns_stylize_blend (const NsModel *model, const NsImage *content, const NsStyle *s
       NsOptimizerResult r = ns_optimize (x, n, &op, objective_cb, iteration_cb, &run, &loss_final, &done);
       run.done_before += done;
       ok = check_stage_end (&run, r, w, h, error);
-      if (ok && k == last)
+      if (ok && k == final)
         {
           result = run.current;
           run.current = NULL;
           for (gsize i = 0; i < n; i++)
             result->pixels[i] = (float) CLAMP (x[i], 0.0, 1.0);
           ns_finish_apply (run.finish, result);
-          if (stats)
-            {
-              /* Evaluate once more so that the reported terms belong to the result. */
-              g_autofree double *g = g_new (double, n);
-              loss_final = ns_objective_evaluate (run.objective, x, g);
-              stats->content_loss = run.objective->content_loss;
-              stats->style_loss = run.objective->style_loss;
-              stats->tv_loss = run.objective->tv_loss;
-            }
+        }
+      if (ok && k == last && stats)
+        {
+          /* Evaluate once more so that the reported terms belong to the result (to the
+           * last optimised stage's, before a detail stage). */
+          g_autofree double *g = g_new (double, n);
+          loss_final = ns_objective_evaluate (run.objective, x, g);
+          stats->content_loss = run.objective->content_loss;
+          stats->style_loss = run.objective->style_loss;
+          stats->tv_loss = run.objective->tv_loss;
         }
       ns_image_free (run.current);
       ns_objective_free (run.objective);
       ns_finish_free (run.finish);
     }
+  if (ok && last < final)
+    result = detail_stage (params, original, content, styles, n_styles, x, plan->width[last],
+                           plan->height[last], plan->width[final], plan->height[final], error);
   g_free (x);
   prepared_clear (&prepared);
   if (stats && result)
