@@ -38,7 +38,7 @@
  * style Grams and content features cost two forwards, one evaluation. */
 #define NS_EVALUATIONS_PER_ITER    1.0
 #define NS_STAGE_EVALUATIONS       (1.5 + 1.0)
-#define NS_DETAIL_PIXEL_SECONDS    40e-9     /* a detail stage (no optimisation), per pixel: the content
+#define NS_DETAIL_PIXEL_SECONDS    100e-9    /* a detail stage (no optimisation), per pixel: the content
                                                 * resized, the change upsampled and added, the finish */
 #define NS_PER_PIXEL_SECONDS       120e-9    /* serial, per iteration: libLBFGS (8 pairs of 3 doubles per
                                                 * pixel: ~13 ms at 512x384), conversions, TV */
