@@ -107,8 +107,8 @@ stylize_with_detail (const NsModel *model, const NsImage *content, const NsImage
 int
 main (int argc, char **argv)
 {
-  g_autofree char *content_path = NULL, *style_path = NULL, *weights = NULL, *schedule = NULL;
-  int size = 512, iterations = 0, threads = 2, min_size = 0;
+  g_autofree char *content_path = NULL, *style_path = NULL, *weights = NULL, *schedule = NULL, *output = NULL;
+  int size = 512, iterations = 0, threads = 2, min_size = 0, max_size = -1;
   double factor = 0, ratio = 0;
   gboolean detail = FALSE;
   const GOptionEntry entries[] = {
@@ -121,6 +121,8 @@ main (int argc, char **argv)
     { "min-size", 0, 0, G_OPTION_ARG_INT, &min_size, "smallest stage's long side", "N" },
     { "factor", 0, 0, G_OPTION_ARG_DOUBLE, &factor, "size ratio of successive stages", "X" },
     { "ratio", 0, 0, G_OPTION_ARG_DOUBLE, &ratio, "iteration ratio of successive stages", "X" },
+    { "max-size", 0, 0, G_OPTION_ARG_INT, &max_size, "largest optimised stage's long side (0: none)", "N" },
+    { "output", 'o', 0, G_OPTION_ARG_FILENAME, &output, "write the result as PNG", "FILE" },
     { "threads", 'j', 0, G_OPTION_ARG_INT, &threads, "threads", "N" },
     { "detail", 0, 0, G_OPTION_ARG_NONE, &detail, "stages start from content + upsampled stylisation", NULL },
     { NULL }
@@ -147,6 +149,8 @@ main (int argc, char **argv)
     model->recipe->stage_factor = factor;
   if (ratio > 0)
     model->recipe->stage_iteration_ratio = ratio;
+  if (max_size >= 0)
+    model->recipe->max_stage_size = max_size;
 
   NsParams params;
   ns_params_init (&params);
@@ -168,10 +172,15 @@ main (int argc, char **argv)
       fprintf (stderr, "bench-schedule: %s\n", error->message);
       return 1;
     }
+  if (output && !image_file_save_png (result, output, &error))
+    {
+      fprintf (stderr, "bench-schedule: %s\n", error->message);
+      return 1;
+    }
   double final_pixels = (double) result->width * result->height;
-  printf ("{\n  \"schedule\": \"%s\", \"min_size\": %d, \"factor\": %g, \"ratio\": %g,\n",
+  printf ("{\n  \"schedule\": \"%s\", \"min_size\": %d, \"factor\": %g, \"ratio\": %g, \"max_size\": %d,\n",
           params.schedule == NS_SCHEDULE_SINGLE ? "single" : "multiscale", model->recipe->min_stage_size,
-          model->recipe->stage_factor, model->recipe->stage_iteration_ratio);
+          model->recipe->stage_factor, model->recipe->stage_iteration_ratio, model->recipe->max_stage_size);
   printf ("  \"iterations\": %d, \"evaluations\": %d, \"seconds\": %.3f, \"seconds_per_iteration\": %.4f,\n",
           stats.iterations, stats.evaluations, stats.seconds, stats.seconds_per_iteration);
   printf ("  \"full_resolution_iterations\": %.2f,\n", trace.pixel_iterations / final_pixels);

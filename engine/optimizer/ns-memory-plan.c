@@ -105,12 +105,13 @@ ns_memory_plan (const NsModel *model, int width, int height, int style_width, in
                    + tile_pass_bytes (model->net, long_w, long_h, plan->tile, plan->halo, threads)) / MB;
 }
 
-/* A detail stage (no optimisation): its result, the upsampling's buffers
- * and the finish at the final size. */
+/* A detail stage (no optimisation): its result, the content resized to it
+ * unless it has the content's size, and the finish. */
 static void
-detail_plan (const NsModel *model, int width, int height, NsMemoryPlan *plan)
+detail_plan (const NsModel *model, int width, int height, gboolean content_size, NsMemoryPlan *plan)
 {
-  double floats = (double) width * height * (NS_UPSAMPLE_FLOATS_PER_PIXEL + NS_FINISH_FLOATS_PER_PIXEL);
+  double floats = (double) width * height * (NS_UPSAMPLE_FLOATS_PER_PIXEL - (content_size ? 3 : 0)
+                                             + NS_FINISH_FLOATS_PER_PIXEL);
   *plan = (NsMemoryPlan) { 0, NS_TILE_HALO, 0, (BASE_BYTES + weights_bytes (model->net) + floats * sizeof (float)) / MB };
 }
 
@@ -129,7 +130,7 @@ ns_run_plan (const NsModel *model, const NsParams *params, int content_width, in
       int w = plan->schedule.width[k], h = plan->schedule.height[k];
       if (plan->schedule.iterations[k] == 0)
         {
-          detail_plan (model, w, h, &plan->memory[k]);
+          detail_plan (model, w, h, w == content_width && h == content_height, &plan->memory[k]);
           plan->memory[k].peak_mb += content_mb;
           plan->peak_mb = MAX (plan->peak_mb, plan->memory[k].peak_mb);
           continue;

@@ -15,7 +15,8 @@ NsImage *ns_upsample_change (const NsImage *content, const double *coarse, int c
                              int height);
 
 /* Floats per pixel of the result's size that ns_upsample_change() holds at
- * most, the result included (the memory model counts them). */
+ * most, the result included (the memory model counts them): 3 fewer when
+ * the content has the result's size. */
 #define NS_UPSAMPLE_FLOATS_PER_PIXEL 6
 
 G_END_DECLS
