@@ -5,7 +5,8 @@
  *   - on the real ResNet-50 weights: the tiled loss and gradient match the
  *     untiled ones within the halo-truncation bounds measured in
  *     docs/tiling.md, and with no halo they do not (the check is sensitive);
- *   - the memory plan keeps a 3840x2160 stage under 4 GB.
+ *   - the memory plan keeps a 3840x2160 stage under 4 GB, and a photo run
+ *     (its detail stage) within issue 13's bounds.
  * The model tests are skipped when the weights or test images are absent. */
 #include "ns-objective.h"
 #include "ns-memory-plan.h"
@@ -248,12 +249,51 @@ test_memory_plan (void)
   g_assert_true (tight.tile < large.tile || tight.history < large.history);
 }
 
+/* A photo at its own size (the detail stage, ns-schedule.h): the plan's
+ * peak holds at least the three images of the photo's size that must
+ * exist (the caller's content, the run's copy, the result) and stays
+ * within issue 13's bounds: 1.5 GB at 1920x1080, 2.5 GB at 4000x3000. */
+static void
+test_photo_plan (void)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (NsModel) model = ns_model_load (NULL, &error);
+  if (!model)
+    {
+      g_test_skip (error->message);
+      return;
+    }
+  static const int sizes[][2] = { { 1920, 1080 }, { 4000, 3000 }, { 3000, 4000 } };
+  static const double bounds_mb[] = { 1536, 2560, 2560 };
+  for (int i = 0; i < 3; i++)
+    {
+      int w = sizes[i][0], h = sizes[i][1];
+      NsParams params;
+      ns_params_init (&params);
+      params.threads = 2;
+      NsRunPlan plan;
+      ns_run_plan (model, &params, w, h, (double) w / h, &plan);
+      int last = plan.schedule.n_stages - 1;
+      double images_mb = 3.0 * w * h * 3 * sizeof (float) / 1048576.0;
+      g_test_message ("%dx%d: %d stages, the detail stage %.0f MB, the run's peak %.0f MB", w, h,
+                      plan.schedule.n_stages, plan.memory[last].peak_mb, plan.peak_mb);
+      g_assert_cmpint (plan.schedule.width[last], ==, w);
+      g_assert_cmpint (plan.schedule.iterations[last], ==, 0);
+      g_assert_cmpfloat (plan.memory[last].peak_mb, >=, images_mb);
+      g_assert_cmpfloat (plan.peak_mb, >=, plan.memory[last].peak_mb);
+      g_assert_cmpfloat (plan.peak_mb, <=, bounds_mb[i]);
+      for (int k = 0; k < last; k++)
+        g_assert_cmpint (plan.memory[k].tile, ==, 0);   /* 512 px stages fit whole */
+    }
+}
+
 int
 main (int argc, char **argv)
 {
   g_test_init (&argc, &argv, NULL);
   g_test_add_func ("/tiles/plan", test_plan);
   g_test_add_func ("/tiles/memory-plan", test_memory_plan);
+  g_test_add_func ("/tiles/photo-plan", test_photo_plan);
   g_test_add_func ("/tiles/objective", test_tiled_objective);
   return g_test_run ();
 }
