@@ -1,7 +1,8 @@
 /* test-schedule.c: the coarse-to-fine plan and the detail stage.
- *   - a photo larger than the recipe's largest stage is optimised at the
- *     stages of a run at that size (same sizes, same iterations), then
- *     brought up to its own size by one detail stage with no iterations;
+ *   - a photo larger than the recipe's max_size is optimised at the stages
+ *     of a run at that size (same sizes, same iterations), then brought up
+ *     to its own size by one detail stage with no iterations; photos more
+ *     than max_upsample times larger get larger optimised stages;
  *   - results up to that size, and single-scale runs, keep their plans;
  *   - ns_upsample_change() keeps the content's detail at full size and the
  *     coarse result's change, against a hand computation.
@@ -10,12 +11,13 @@
 #include "ns-upsample.h"
 
 #include <math.h>
+#include <stdlib.h>
 
 static NsRecipe
 photo_recipe (void)
 {
   return (NsRecipe) { .name = "test", .min_stage_size = 160, .stage_factor = sqrt (2.0),
-                      .stage_iteration_ratio = 0.6, .max_stage_size = 512 };
+                      .stage_iteration_ratio = 0.6, .max_stage_size = 512, .max_upsample = 6 };
 }
 
 static void
@@ -54,15 +56,15 @@ test_512 (void)
   g_assert_cmpint (plan.iterations[1], ==, (int) lround (300 * 0.6 / sum));
 }
 
-/* A 4000x3000 photo at its own size: the 512 px run's stages and
- * iterations, then one detail stage at 4000x3000. */
+/* A 1920x1080 photo at its own size: the 512 px run's stages and
+ * iterations, then one detail stage at 1920x1080 (3.75x). */
 static void
 test_photo (void)
 {
   NsRecipe recipe = photo_recipe ();
   NsSchedulePlan small, photo;
-  plan_for (&recipe, 512, NS_SCHEDULE_MULTISCALE, 300, 4000, 3000, &small);
-  plan_for (&recipe, 0, NS_SCHEDULE_MULTISCALE, 300, 4000, 3000, &photo);
+  plan_for (&recipe, 512, NS_SCHEDULE_MULTISCALE, 300, 1920, 1080, &small);
+  plan_for (&recipe, 0, NS_SCHEDULE_MULTISCALE, 300, 1920, 1080, &photo);
   g_assert_cmpint (photo.n_stages, ==, small.n_stages + 1);
   for (int k = 0; k < small.n_stages; k++)
     {
@@ -71,10 +73,11 @@ test_photo (void)
       g_assert_cmpint (photo.iterations[k], ==, small.iterations[k]);
     }
   int last = photo.n_stages - 1;
-  g_assert_cmpint (photo.width[last], ==, 4000);
-  g_assert_cmpint (photo.height[last], ==, 3000);
+  g_assert_cmpint (photo.width[last], ==, 1920);
+  g_assert_cmpint (photo.height[last], ==, 1080);
   g_assert_cmpint (photo.iterations[last], ==, 0);
-  g_assert_cmpint (MAX (photo.width[last - 1], photo.height[last - 1]), ==, 512);
+  g_assert_cmpint (photo.width[last - 1], ==, 512);
+  g_assert_cmpint (photo.height[last - 1], ==, 288);
 
   /* An explicit size above the limit too, and a portrait photo. */
   NsSchedulePlan sized, portrait;
@@ -83,9 +86,45 @@ test_photo (void)
   g_assert_cmpint (sized.height[sized.n_stages - 1], ==, 563);
   g_assert_cmpint (sized.iterations[sized.n_stages - 1], ==, 0);
   g_assert_cmpint (sized.width[sized.n_stages - 2], ==, 512);
-  plan_for (&recipe, 0, NS_SCHEDULE_MULTISCALE, 300, 3000, 4000, &portrait);
+  plan_for (&recipe, 0, NS_SCHEDULE_MULTISCALE, 300, 1080, 1920, &portrait);
   g_assert_cmpint (portrait.height[portrait.n_stages - 2], ==, 512);
-  g_assert_cmpint (portrait.width[portrait.n_stages - 2], ==, 384);
+  g_assert_cmpint (portrait.width[portrait.n_stages - 2], ==, 288);
+}
+
+/* Larger photos: the optimised stages go up in the schedule's steps (512,
+ * 724, 1024, ...) until the detail stage magnifies at most max_upsample
+ * (6) times: 4000 px from 724 (5.5x, not 7.8x from 512), 6000 px from
+ * 1024 (5.9x); below the top, the 512 px run's sizes. */
+static void
+test_large_photo (void)
+{
+  NsRecipe recipe = photo_recipe ();
+  static const int longs[] = { 3072, 3073, 4000, 6000 }, tops[] = { 512, 724, 724, 1024 };
+  for (int i = 0; i < 4; i++)
+    {
+      NsSchedulePlan plan;
+      plan_for (&recipe, 0, NS_SCHEDULE_MULTISCALE, 300, longs[i], longs[i] * 3 / 4, &plan);
+      int last = plan.n_stages - 1;
+      g_assert_cmpint (plan.width[last], ==, longs[i]);
+      g_assert_cmpint (plan.iterations[last], ==, 0);
+      g_assert_cmpint (plan.width[last - 1], ==, tops[i]);
+      g_assert_cmpfloat ((double) longs[i] / plan.width[last - 1], <=, 6.0);
+      g_assert_cmpint (plan.width[0], ==, 181);
+      int total = 0;
+      for (int k = 0; k < last; k++)
+        {
+          g_assert_cmpint (plan.iterations[k], >, 0);
+          total += plan.iterations[k];
+          if (k > 0)   /* sqrt 2 apart */
+            g_assert_cmpint (abs (plan.width[k] - (int) lround (plan.width[k - 1] * sqrt (2.0))), <=, 1);
+        }
+      g_assert_cmpint (total, ==, 300);
+    }
+  /* Without the limit, 4000 px is brought up from 512. */
+  recipe.max_upsample = 0;
+  NsSchedulePlan plan;
+  plan_for (&recipe, 0, NS_SCHEDULE_MULTISCALE, 300, 4000, 3000, &plan);
+  g_assert_cmpint (plan.width[plan.n_stages - 2], ==, 512);
 }
 
 /* Up to the limit, without one, and single-scale: no detail stage. */
@@ -116,14 +155,14 @@ test_few_iterations (void)
 {
   NsRecipe recipe = photo_recipe ();
   NsSchedulePlan plan;
-  plan_for (&recipe, 0, NS_SCHEDULE_MULTISCALE, 2, 4000, 3000, &plan);
+  plan_for (&recipe, 0, NS_SCHEDULE_MULTISCALE, 2, 2000, 1500, &plan);
   g_assert_cmpint (plan.n_stages, ==, 3);
   g_assert_cmpint (plan.width[0], ==, 362);
   g_assert_cmpint (plan.width[1], ==, 512);
   g_assert_cmpint (plan.iterations[0], ==, 1);
   g_assert_cmpint (plan.iterations[1], ==, 1);
   g_assert_cmpint (plan.iterations[2], ==, 0);
-  g_assert_cmpint (plan.width[2], ==, 4000);
+  g_assert_cmpint (plan.width[2], ==, 2000);
 }
 
 /* content: a fine checkerboard (detail only the full size holds) on a
@@ -168,6 +207,7 @@ main (int argc, char **argv)
   g_test_init (&argc, &argv, NULL);
   g_test_add_func ("/schedule/512", test_512);
   g_test_add_func ("/schedule/photo", test_photo);
+  g_test_add_func ("/schedule/large-photo", test_large_photo);
   g_test_add_func ("/schedule/no-detail-stage", test_no_detail_stage);
   g_test_add_func ("/schedule/few-iterations", test_few_iterations);
   g_test_add_func ("/schedule/upsample-change", test_upsample_change);

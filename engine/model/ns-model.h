@@ -28,6 +28,8 @@ typedef struct
   double  stage_iteration_ratio;                    /* iterations(k+1)/iterations(k) */
   int     max_stage_size;                           /* long side of the largest optimised stage; larger
                                                      * results are brought up from it (0: no limit) */
+  double  max_upsample;                             /* ... by at most this factor: larger results get
+                                                     * stages above max_stage_size (0: no limit) */
 } NsRecipe;
 
 /* Finds the recipe whose detection layers all exist in model.json's layers. */

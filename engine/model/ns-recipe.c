@@ -43,6 +43,7 @@ parse_recipe (JsonObject *obj)
   r->stage_factor = json_object_get_double_member (schedule, "factor");
   r->stage_iteration_ratio = json_object_get_double_member (schedule, "iteration_ratio");
   r->max_stage_size = (int) json_object_get_int_member_with_default (schedule, "max_size", 0);
+  r->max_upsample = json_object_get_double_member_with_default (schedule, "max_upsample", 0);
   return r;
 }
 

@@ -17,15 +17,27 @@ ns_schedule_plan (const NsRecipe *recipe, const NsParams *params, int content_wi
 {
   int final_long = params->size > 0 ? params->size : MAX (content_width, content_height);
   gboolean multiscale = params->schedule == NS_SCHEDULE_MULTISCALE;
-  /* Above the recipe's largest stage, the optimised stages are those of a
-   * run at that size, and one more stage brings their result up to the
-   * final size (ns-upsample.h): the network sees the picture at the scale
-   * where its strokes look painted, and the cost no longer grows with the
-   * photo's pixels. */
-  gboolean detail_stage = multiscale && recipe->max_stage_size > 0 && final_long > recipe->max_stage_size;
+  /* Above the recipe's max_size, the optimised stages are those of a run
+   * at that size, and one more stage brings their result up to the final
+   * size (ns-upsample.h): the network sees the picture at the scale where
+   * its strokes look painted, and the cost grows far slower than the
+   * photo's pixels. The detail stage's upsampling ... */
+  int top = final_long;
+  if (multiscale && recipe->max_stage_size > 0 && final_long > recipe->max_stage_size)
+    {
+      /* ... magnified at most max_upsample times: beyond that the strokes
+       * come out as soft blobs at 100%, so larger photos get stages above
+       * max_size, in the schedule's steps. */
+      top = recipe->max_stage_size;
+      while (recipe->max_upsample >= 1 && final_long > recipe->max_upsample * top
+             && lround (top * recipe->stage_factor) > top)
+        top = (int) lround (top * recipe->stage_factor);
+      top = MIN (top, final_long);
+    }
+  gboolean detail_stage = top < final_long;
   int sides[NS_MAX_STAGES];
   int n = 0;
-  sides[n++] = detail_stage ? recipe->max_stage_size : final_long;
+  sides[n++] = top;
   if (multiscale)
     while (n < NS_MAX_STAGES - 1 && sides[n - 1] / recipe->stage_factor >= recipe->min_stage_size)
       {
