@@ -11,6 +11,8 @@
  * Stages too large for the memory budget run in tiles (ns_memory_plan(),
  * docs/tiling.md): each evaluation then runs every window forward twice and
  * backward once, halos included.
+ * A detail stage (ns-schedule.h: no optimisation) costs a serial pass over
+ * its pixels.
  * Memory: the run plan's peak (ns-memory-plan.h), the same model that
  * ns_stylize() plans and checks with.
  * The constants are calibrated with bench/run-bench (docs/performance.md). */
