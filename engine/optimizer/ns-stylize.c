@@ -190,7 +190,7 @@ ns_stylize (const NsModel *model, const NsImage *content, const NsImage *style, 
             const NsImage *warm_start, NsProgressFunc progress, gpointer user_data, NsStats *stats,
             GError **error)
 {
-  NsStyle one = { style, 1.0 };
+  NsStyle one = { .image = style, .blend = 1.0 };
   return ns_stylize_blend (model, content, &one, 1, params, warm_start, progress, user_data, stats, error);
 }
 
