@@ -181,50 +181,48 @@ def check_failure(tap, tmp, case, pattern):
            name + ": pixels unchanged")
 
 
+def call_once(profile, weights, path, mode="RUN-NONINTERACTIVE", other_image=False, **env):
+    """Calls the plug-in once in gimp-console on a fresh 64x64 layer, passed
+    with its own image or (other_image) with another one. Returns what the
+    batch wrote to path: the outcome ("ok", or the error message as raw
+    UTF-8), a newline, and the layer count of the layer's image; and GIMP's
+    stderr."""
+    proc = run_gimp(profile, weights, [
+        '''(let* ((out (open-output-file "%s"))
+                  (img (car (gimp-image-new 64 64 RGB)))
+                  (other (car (gimp-image-new 64 64 RGB)))
+                  (layer (car (gimp-layer-new img 64 64 RGB-IMAGE "c" 100 LAYER-MODE-NORMAL))))
+             (gimp-image-insert-layer img layer 0 0)
+             (display (call/cc (lambda (k)
+                        (set! *error-hook* (lambda args (k (car args))))
+                        (plug-in-neural-style %s %s layer layer 1.0 1.0 1.0 5 32 0 0)
+                        "ok"))
+                      out)
+             (newline out)
+             (display (car (gimp-image-get-layers img)) out)
+             (close-output-port out))''' % (path, mode, "other" if other_image else "img")],
+        timeout=120, **env)
+    text = open(path, encoding="utf-8", errors="replace").read() if os.path.exists(path) else "(missing)"
+    return text, proc.stderr
+
+
 def check_german(tap, profile, weights, tmp):
     """Under LANGUAGE=de the plug-in's own message comes back in German
     (C.UTF-8 is the only locale some machines have; gettext still follows
-    LANGUAGE there). The batch writes the message with `display`: raw UTF-8."""
-    path = os.path.join(tmp, "german.txt")
-    proc = run_gimp(profile, weights, [
-        '''(let* ((out (open-output-file "%s"))
-                  (a (car (gimp-image-new 64 64 RGB)))
-                  (b (car (gimp-image-new 64 64 RGB)))
-                  (layer (car (gimp-layer-new b 64 64 RGB-IMAGE "c" 100 LAYER-MODE-NORMAL))))
-             (gimp-image-insert-layer b layer 0 0)
-             (display (call/cc (lambda (k)
-                        (set! *error-hook* (lambda args (k (car args))))
-                        (plug-in-neural-style RUN-NONINTERACTIVE a layer layer 1.0 1.0 1.0 5 32 0 0)
-                        "no error"))
-                      out)
-             (close-output-port out))''' % path], timeout=120,
-        LANGUAGE="de", LANG="C.UTF-8", LC_ALL="", LC_MESSAGES="")
-    text = open(path, encoding="utf-8", errors="replace").read() if os.path.exists(path) else "(missing)"
+    LANGUAGE there)."""
+    text, stderr = call_once(profile, weights, os.path.join(tmp, "german.txt"), other_image=True,
+                             LANGUAGE="de", LANG="C.UTF-8", LC_ALL="", LC_MESSAGES="")
     tap.ok("gehört nicht zum übergebenen Bild" in text,
-           "German: the plug-in's message is translated (%s)" % text.replace("\n", " ")[-160:],
-           proc.stderr[-500:])
+           "German: the plug-in's message is translated (%s)" % text.replace("\n", " ")[-160:], stderr[-500:])
 
 
 def check_no_display(tap, profile, weights, tmp):
     """RUN-INTERACTIVE where no dialog can open is an execution error with a
     message, not a silent cancel."""
-    path = os.path.join(tmp, "no-display.txt")
-    proc = run_gimp(profile, weights, [
-        '''(let* ((out (open-output-file "%s"))
-                  (img (car (gimp-image-new 64 64 RGB)))
-                  (layer (car (gimp-layer-new img 64 64 RGB-IMAGE "c" 100 LAYER-MODE-NORMAL))))
-             (gimp-image-insert-layer img layer 0 0)
-             (write (call/cc (lambda (k)
-                      (set! *error-hook* (lambda args (k (list 'error (car args)))))
-                      (list 'ok (plug-in-neural-style RUN-INTERACTIVE img layer layer
-                                                      1.0 1.0 1.0 5 32 0 0))))
-                    out)
-             (write (car (gimp-image-get-layers img)) out)
-             (close-output-port out))''' % path], timeout=120, DISPLAY="", WAYLAND_DISPLAY="")
-    text = open(path).read() if os.path.exists(path) else "(missing)"
+    text, stderr = call_once(profile, weights, os.path.join(tmp, "no-display.txt"), mode="RUN-INTERACTIVE",
+                             DISPLAY="", WAYLAND_DISPLAY="")
     tap.ok(re.search(r"execution.*cannot open its dialog", text) is not None and text.rstrip().endswith("1"),
-           "no display: an execution error naming the dialog, no layer added",
-           text + proc.stderr[-500:])
+           "no display: an execution error naming the dialog, no layer added", text + stderr[-500:])
 
 
 def start_xvfb():
@@ -358,22 +356,9 @@ def main():
 
         # Missing weights: the error carries the engine's fetch hint.
         missing = os.path.join(root, "missing", "model.json")
-        proc = run_gimp(profile, missing, [
-            '''(let* ((out (open-output-file "%s/weights.txt"))
-                      (img (car (gimp-image-new 64 64 RGB)))
-                      (layer (car (gimp-layer-new img 64 64 RGB-IMAGE "c" 100 LAYER-MODE-NORMAL))))
-                 (gimp-image-insert-layer img layer 0 0)
-                 (write (call/cc (lambda (k)
-                          (set! *error-hook* (lambda args (k (list 'error (car args)))))
-                          (list 'ok (plug-in-neural-style RUN-NONINTERACTIVE img layer layer
-                                                          1.0 1.0 1.0 5 32 0 0))))
-                        out)
-                 (write (car (gimp-image-get-layers img)) out)
-                 (close-output-port out))''' % tmp], timeout=120)
-        path = os.path.join(tmp, "weights.txt")
-        text = open(path).read() if os.path.exists(path) else "(missing)"
+        text, stderr = call_once(profile, missing, os.path.join(tmp, "weights.txt"))
         tap.ok("weights" in text and "fetch-weights.sh" in text and text.rstrip().endswith("1"),
-               "missing weights: error with the fetch hint, no layer added", text + proc.stderr[-500:])
+               "missing weights: error with the fetch hint, no layer added", text + stderr[-500:])
         check_german(tap, profile, weights, tmp)
         check_no_display(tap, profile, weights, tmp)
         check_undo(tap, profile, weights, tmp)
