@@ -32,6 +32,9 @@ typedef enum
 #define NS_MIN_SIDE             16      /* smaller results carry no visible style */
 #define NS_MAX_ITERATIONS       100000
 #define NS_MAX_RELATIVE_WEIGHT  1e6     /* content, style and tv weights: 0 .. this */
+#define NS_MAX_STYLES           8       /* style images blended in one run */
+#define NS_MIN_STYLE_SCALE      0.1     /* style image's long side / the working long side */
+#define NS_MAX_STYLE_SCALE      8.0
 
 /* ---- images ------------------------------------------------------------ */
 
@@ -94,6 +97,15 @@ typedef enum
   NS_SCHEDULE_SINGLE       /* one fixed size */
 } NsSchedule;
 
+/* Whose colours the result has (Gatys, Bethge, Hertzmann, Shechtman,
+ * "Preserving Color in Neural Artistic Style Transfer", 2016). */
+typedef enum
+{
+  NS_COLORS_STYLE,      /* the style's colours: plain style transfer */
+  NS_COLORS_LUMINANCE,  /* style transferred in luminance only; the content's chroma */
+  NS_COLORS_MATCH       /* the style's colours first matched to the content's (mean, covariance) */
+} NsPreserveColors;
+
 typedef struct
 {
   double     content_weight;   /* relative: 1.0 = the recipe's balanced default */
@@ -107,7 +119,10 @@ typedef struct
   int        threads;          /* 0 = one per processor; the engine splits its work, GEMMs
                                 * included, over its own threads and sets OpenBLAS to one */
   NsSchedule schedule;
-  double     memory_limit_mb;  /* 0 = no limit beyond what malloc gives */
+  double     memory_limit_mb;  /* 0 = no limit beyond what malloc gives; tiles keep a
+                                * run within the smaller of this and 4 GB where they can */
+  double     style_scale;      /* style image's long side / working long side (1 = same) */
+  NsPreserveColors preserve_colors;
 } NsParams;
 
 void     ns_params_init     (NsParams *params);          /* the defaults */
@@ -137,6 +152,13 @@ typedef struct
   int    evaluations;             /* loss + gradient evaluations (line search included) */
 } NsStats;
 
+/* One style image and its share of the blend. */
+typedef struct
+{
+  const NsImage *image;
+  double         blend;   /* >= 0; a run's blends are normalised to sum 1 */
+} NsStyle;
+
 /* Stylises content with the look of style. The result has the working size
  * (params->size on the long side, or the content's size). warm_start, if not
  * NULL, is an earlier result to continue from instead of params->init.
@@ -151,6 +173,19 @@ NsImage *ns_stylize (const NsModel  *model,
                      NsStats        *stats,
                      GError        **error);
 
+/* The same with 1 to NS_MAX_STYLES styles: each layer's style target is the
+ * blend-weighted sum of the styles' Gram matrices. */
+NsImage *ns_stylize_blend (const NsModel  *model,
+                           const NsImage  *content,
+                           const NsStyle  *styles,
+                           int             n_styles,
+                           const NsParams *params,
+                           const NsImage  *warm_start,
+                           NsProgressFunc  progress,
+                           gpointer        user_data,
+                           NsStats        *stats,
+                           GError        **error);
+
 typedef struct
 {
   double seconds;
@@ -162,7 +197,8 @@ typedef struct
 double ns_available_memory_mb (void);
 
 /* Estimated time and peak memory of ns_stylize() for a content of the given
- * size, calibrated on this machine's benchmark. */
+ * size (the style assumed of the content's aspect), calibrated on this
+ * machine's benchmark. */
 void ns_estimate (const NsModel *model, int content_width, int content_height,
                   const NsParams *params, NsEstimate *estimate);
 

@@ -2,6 +2,7 @@
  * double-precision reference loops, and their gradients against central
  * finite differences of those references. */
 #include "ns-losses.h"
+#include "ns-gram.h"
 
 #include <math.h>
 

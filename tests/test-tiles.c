@@ -9,6 +9,7 @@
  * The model tests are skipped when the weights are absent; the photographs
  * come from the set-up (test-images.h). */
 #include "ns-objective.h"
+#include "ns-memory-plan.h"
 #include "test-images.h"
 
 #include <math.h>
@@ -223,12 +224,12 @@ test_memory_plan (void)
       return;
     }
   NsMemoryPlan small, large, tight;
-  ns_memory_plan (model, 512, 384, 0, 2, &small);
+  ns_memory_plan (model, 512, 384, 512, 384, NS_DEFAULT_MEMORY_MB, 2, &small);
   g_assert_cmpint (small.tile, ==, 0);
   g_assert_cmpint (small.history, ==, 8);
   g_assert_cmpfloat (small.peak_mb, <, 1000);
 
-  ns_memory_plan (model, 3840, 2160, 0, 2, &large);
+  ns_memory_plan (model, 3840, 2160, 3840, 2160, NS_DEFAULT_MEMORY_MB, 2, &large);
   g_test_message ("3840x2160: tile %d, halo %d, history %d, predicted peak %.0f MB", large.tile, large.halo,
                   large.history, large.peak_mb);
   g_assert_cmpint (large.tile, >=, 64);
@@ -237,7 +238,7 @@ test_memory_plan (void)
   g_assert_cmpfloat (large.peak_mb, <=, NS_DEFAULT_MEMORY_MB);
 
   /* A smaller budget gives smaller tiles or a shorter history. */
-  ns_memory_plan (model, 3840, 2160, 3500, 2, &tight);
+  ns_memory_plan (model, 3840, 2160, 3840, 2160, 3500, 2, &tight);
   g_assert_cmpfloat (tight.peak_mb, <=, 3500);
   g_assert_true (tight.tile < large.tile || tight.history < large.history);
 }
