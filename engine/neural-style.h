@@ -52,6 +52,19 @@ void     ns_image_free   (NsImage *image);
 NsImage *ns_image_resize (const NsImage *image, int width, int height);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (NsImage, ns_image_free)
 
+/* A mask over an image: a weight 0..1 per pixel (white = 1). */
+typedef struct
+{
+  int    width;
+  int    height;
+  float *values;      /* width * height */
+} NsMask;
+
+NsMask *ns_mask_new    (int width, int height);   /* zero-filled; NULL if too large */
+void    ns_mask_free   (NsMask *mask);
+NsMask *ns_mask_resize (const NsMask *mask, int width, int height);   /* as ns_image_resize */
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (NsMask, ns_mask_free)
+
 /* The one pixel path of every front end (plug-in, preview, command line):
  * gamma-encoded samples, 8-bit or float, 1 (grey), 2 (grey + alpha), 3 (RGB)
  * or 4 (RGBA) channels per pixel, rows rowstride bytes apart. Grey fills R,
@@ -63,6 +76,10 @@ NsImage *ns_image_from_pixels (const void *pixels, int width, int height, gsize 
                                NsSampleType type, GError **error);
 void     ns_image_to_pixels   (const NsImage *image, void *pixels, gsize rowstride, int channels,
                                NsSampleType type);
+/* A mask from the same kinds of pixels: the grey value, or the luma of RGB
+ * (Rec. 601); alpha ignored. */
+NsMask  *ns_mask_from_pixels  (const void *pixels, int width, int height, gsize rowstride, int channels,
+                               NsSampleType type, GError **error);
 
 /* ---- weights and model ------------------------------------------------- */
 
@@ -152,11 +169,17 @@ typedef struct
   int    evaluations;             /* loss + gradient evaluations (line search included) */
 } NsStats;
 
-/* One style image and its share of the blend. */
+/* One style image, its share of the blend, and where it applies
+ * (Gatys et al., "Controlling Perceptual Factors in Neural Style Transfer",
+ * 2017: guided Gram matrices). Styles without a region share the whole
+ * image, their Gram targets blended; a style with a region is matched
+ * within it alone, and pixels no region covers keep the content. */
 typedef struct
 {
   const NsImage *image;
   double         blend;   /* >= 0; a run's blends are normalised to sum 1 */
+  const NsMask  *region;  /* where in the content (any size: resized to it); NULL = everywhere */
+  const NsMask  *area;    /* which part of the style image (resized to it); NULL = all of it */
 } NsStyle;
 
 /* Stylises content with the look of style. The result has the working size

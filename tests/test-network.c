@@ -330,7 +330,8 @@ test_blend_targets (Fixture *f, gconstpointer data)
   g_autoptr (NsImage) content = random_image (f->rng, IN_W, IN_H);
   g_autoptr (NsImage) stripes = stripes_image (31, 26);
   g_autoptr (NsImage) noise = random_image (f->rng, 20, 27);
-  NsStyle both[] = { { stripes, 3 }, { noise, 7 } }, first[] = { { stripes, 1 } }, second[] = { { noise, 1 } };
+  NsStyle both[] = { { .image = stripes, .blend = 3 }, { .image = noise, .blend = 7 } };
+  NsStyle first[] = { { .image = stripes, .blend = 1 } }, second[] = { { .image = noise, .blend = 1 } };
   NsObjective *blend = blend_objective (&m.model, content, both, 2);
   NsObjective *a = blend_objective (&m.model, content, first, 1), *b = blend_objective (&m.model, content, second, 1);
   for (int l = 0; l < 2; l++)
@@ -339,10 +340,10 @@ test_blend_targets (Fixture *f, gconstpointer data)
       double worst = 0, size = 0, from_first = 0;
       for (int k = 0; k < c * c; k++)
         {
-          double want = 0.3 * a->style_targets[l][k] + 0.7 * b->style_targets[l][k];
-          worst = MAX (worst, fabs (blend->style_targets[l][k] - want));
+          double want = 0.3 * a->groups[0].targets[l][k] + 0.7 * b->groups[0].targets[l][k];
+          worst = MAX (worst, fabs (blend->groups[0].targets[l][k] - want));
           size = MAX (size, fabs (want));
-          from_first = MAX (from_first, fabs (blend->style_targets[l][k] - a->style_targets[l][k]));
+          from_first = MAX (from_first, fabs (blend->groups[0].targets[l][k] - a->groups[0].targets[l][k]));
         }
       g_test_message ("layer %d: blended target within %.3g of the weighted sum (largest entry %.3g)", l, worst, size);
       g_assert_cmpfloat (size, >, 0);
@@ -364,7 +365,8 @@ test_blend_one_zero (Fixture *f, gconstpointer data)
   g_autoptr (NsImage) content = random_image (f->rng, IN_W, IN_H);
   g_autoptr (NsImage) stripes = stripes_image (31, 26);
   g_autoptr (NsImage) noise = random_image (f->rng, 20, 27);
-  NsStyle pair[] = { { stripes, 1 }, { noise, 0 } }, alone[] = { { stripes, 1 } };
+  NsStyle pair[] = { { .image = stripes, .blend = 1 }, { .image = noise, .blend = 0 } };
+  NsStyle alone[] = { { .image = stripes, .blend = 1 } };
   NsObjective *o2 = blend_objective (&m.model, content, pair, 2), *o1 = blend_objective (&m.model, content, alone, 1);
   gsize n = (gsize) IN_W * IN_H * 3;
   g_autofree double *x = g_new (double, n), *g1 = g_new (double, n), *g2 = g_new (double, n);
@@ -387,7 +389,7 @@ test_blend_gradient (Fixture *f, gconstpointer data)
   g_autoptr (NsImage) content = random_image (f->rng, IN_W, IN_H);
   g_autoptr (NsImage) stripes = stripes_image (31, 26);
   g_autoptr (NsImage) noise = random_image (f->rng, 25, 19);
-  NsStyle both[] = { { stripes, 0.5 }, { noise, 0.5 } };
+  NsStyle both[] = { { .image = stripes, .blend = 0.5 }, { .image = noise, .blend = 0.5 } };
   NsObjective *o = blend_objective (&m.model, content, both, 2);
   gsize n = (gsize) IN_W * IN_H * 3;
   g_autofree double *x = g_new (double, n), *grad = g_new (double, n);
@@ -405,6 +407,154 @@ test_blend_gradient (Fixture *f, gconstpointer data)
   g_assert_cmpfloat (report.l2_rel_error, <, GRADIENT_TOL);
   g_assert_cmpfloat (report.max_rel_error, <, 10 * GRADIENT_TOL);
   ns_objective_free (o);
+  ns_network_free (net);
+}
+
+/* ---- regions ----------------------------------------------------------------- */
+
+static NsMask *
+ramp_mask (int width, int height, gboolean left)
+{
+  NsMask *mask = ns_mask_new (width, height);
+  for (int y = 0; y < height; y++)
+    for (int x = 0; x < width; x++)
+      {
+        double v = CLAMP ((x - 0.4 * width) / (0.2 * width), 0.0, 1.0);   /* a feathered edge */
+        mask->values[y * width + x] = (float) (left ? 1 - v : v);
+      }
+  return mask;
+}
+
+static NsObjective *
+region_objective (const NsModel *model, const NsImage *content, const NsStyle *styles, int n_styles, int width,
+                  int height, int tile, int halo)
+{
+  GError *error = NULL;
+  NsObjectiveSetup setup = { content, styles, n_styles, 1.0, 1, 1, 1, tile, halo, 2 };
+  NsObjective *o = ns_objective_create (model, &setup, width, height, &error);
+  g_assert_no_error (error);
+  return o;
+}
+
+/* A region of all ones is the unguided objective (within float rounding:
+ * the guided Gram gathers its features). */
+static void
+test_region_all_ones (Fixture *f, gconstpointer data)
+{
+  NsNetwork *net = load (f->model_json);
+  TinyModel m;
+  tiny_model_init (&m, net);
+  g_autoptr (NsImage) content = random_image (f->rng, IN_W, IN_H);
+  g_autoptr (NsImage) stripes = stripes_image (31, 26);
+  g_autoptr (NsMask) ones = ns_mask_new (7, 9);
+  for (int i = 0; i < 63; i++)
+    ones->values[i] = 1;
+  NsStyle plain = { .image = stripes, .blend = 1 }, guided = { .image = stripes, .blend = 1, .region = ones };
+  NsObjective *a = region_objective (&m.model, content, &plain, 1, IN_W, IN_H, 0, 0);
+  NsObjective *b = region_objective (&m.model, content, &guided, 1, IN_W, IN_H, 0, 0);
+  g_assert_null (a->groups[0].region);
+  g_assert_nonnull (b->groups[0].masks[0]);
+  gsize n = (gsize) IN_W * IN_H * 3;
+  g_autofree double *x = g_new (double, n), *ga = g_new (double, n), *gb = g_new (double, n);
+  for (gsize i = 0; i < n; i++)
+    x[i] = g_rand_double (f->rng);
+  double la = ns_objective_evaluate (a, x, ga), lb = ns_objective_evaluate (b, x, gb);
+  double worst = 0, size = 0;
+  for (gsize i = 0; i < n; i++)
+    worst = MAX (worst, fabs (ga[i] - gb[i])), size = MAX (size, fabs (ga[i]));
+  g_test_message ("all-ones region: loss %.9g vs %.9g, gradient within %.3g of %.3g", la, lb, worst, size);
+  g_assert_cmpfloat (fabs (la - lb), <=, 1e-6 * la);
+  g_assert_cmpfloat (worst, <=, 1e-5 * size);
+  ns_objective_free (a), ns_objective_free (b);
+  ns_network_free (net);
+}
+
+/* Two styles on two feathered halves: the gradient against central
+ * differences; each style's Gram only sees its half. */
+static void
+test_region_gradient (Fixture *f, gconstpointer data)
+{
+  NsNetwork *net = load (f->model_json);
+  TinyModel m;
+  tiny_model_init (&m, net);
+  g_autoptr (NsImage) content = random_image (f->rng, IN_W, IN_H);
+  g_autoptr (NsImage) stripes = stripes_image (31, 26);
+  g_autoptr (NsImage) noise = random_image (f->rng, 25, 19);
+  g_autoptr (NsMask) left = ramp_mask (36, 42, TRUE), right = ramp_mask (36, 42, FALSE);
+  NsStyle styles[] = { { .image = stripes, .blend = 1, .region = left }, { .image = noise, .blend = 1, .region = right } };
+  NsObjective *o = region_objective (&m.model, content, styles, 2, IN_W, IN_H, 0, 0);
+  g_assert_cmpint (o->n_groups, ==, 2);
+  g_assert_cmpfloat (o->groups[0].weight, ==, 1.0);
+  gsize n = (gsize) IN_W * IN_H * 3;
+  g_autofree double *x = g_new (double, n), *grad = g_new (double, n);
+  for (gsize i = 0; i < n; i++)
+    x[i] = g_rand_double_range (f->rng, 0.05, 0.95);
+  ns_objective_evaluate (o, x, grad);
+  o->content_weight /= o->content_loss;
+  o->style_weight /= o->style_loss;
+  o->tv_weight /= o->tv_loss;
+  FdReport report;
+  fd_check_objective (o, x, 30, 1e-2, f->rng, &report);
+  g_test_message ("two regions: %d coordinates, max rel. error %.3g, L2 rel. error %.3g", report.checked,
+                  report.max_rel_error, report.l2_rel_error);
+  g_assert_cmpint (report.checked, ==, 30);
+  g_assert_cmpfloat (report.l2_rel_error, <, GRADIENT_TOL);
+  g_assert_cmpfloat (report.max_rel_error, <, 10 * GRADIENT_TOL);
+  ns_objective_free (o);
+  ns_network_free (net);
+}
+
+/* Regions resampled to the working size and cut per tile give the untiled
+ * objective (the tiny network sees less than the 32 px halo). */
+static void
+test_region_tiles (Fixture *f, gconstpointer data)
+{
+  NsNetwork *net = load (f->model_json);
+  TinyModel m;
+  tiny_model_init (&m, net);
+  int w = 160, h = 128;
+  g_autoptr (NsImage) content = stripes_image (w / 2, h / 2);
+  g_autoptr (NsImage) stripes = stripes_image (31, 26);
+  g_autoptr (NsImage) noise = random_image (f->rng, 25, 19);
+  g_autoptr (NsMask) left = ramp_mask (50, 40, TRUE), right = ramp_mask (50, 40, FALSE);
+  NsStyle styles[] = { { .image = stripes, .blend = 1, .region = left }, { .image = noise, .blend = 2, .region = right } };
+  NsObjective *whole = region_objective (&m.model, content, styles, 2, w, h, 0, 0);
+  NsObjective *tiled = region_objective (&m.model, content, styles, 2, w, h, 32, 32);
+  g_assert_cmpint (tiled->plan->n_tiles, >, 4);
+  gsize n = (gsize) w * h * 3;
+  g_autofree double *x = g_new (double, n), *g1 = g_new (double, n), *g2 = g_new (double, n);
+  for (gsize i = 0; i < n; i++)
+    x[i] = g_rand_double (f->rng);
+  double l1 = ns_objective_evaluate (whole, x, g1), l2 = ns_objective_evaluate (tiled, x, g2);
+  double worst = 0, size = 0;
+  for (gsize i = 0; i < n; i++)
+    worst = MAX (worst, fabs (g1[i] - g2[i])), size = MAX (size, fabs (g1[i]));
+  g_test_message ("%d tiles: loss %.9g vs %.9g, gradient within %.3g of %.3g", tiled->plan->n_tiles, l1, l2,
+                  worst, size);
+  g_assert_cmpfloat (fabs (l1 - l2), <=, 1e-5 * l1);
+  g_assert_cmpfloat (worst, <=, 1e-4 * size);
+  ns_objective_free (whole), ns_objective_free (tiled);
+  ns_network_free (net);
+}
+
+/* An empty region is an error, not a silent no-op. */
+static void
+test_region_empty (Fixture *f, gconstpointer data)
+{
+  NsNetwork *net = load (f->model_json);
+  TinyModel m;
+  tiny_model_init (&m, net);
+  g_autoptr (NsImage) content = random_image (f->rng, 40, 32);
+  g_autoptr (NsImage) style = stripes_image (31, 26);
+  g_autoptr (NsMask) empty = ns_mask_new (10, 10);
+  NsStyle one = { .image = style, .blend = 1, .region = empty };
+  NsParams params;
+  ns_params_init (&params);
+  GError *error = NULL;
+  g_assert_null (ns_stylize_blend (&m.model, content, &one, 1, &params, NULL, NULL, NULL, NULL, &error));
+  g_assert_error (error, NS_ERROR, NS_ERROR_PARAMS);
+  g_assert_nonnull (strstr (error->message, "region"));
+  g_error_free (error);
   ns_network_free (net);
 }
 
@@ -447,10 +597,10 @@ test_blend_errors (Fixture *f, gconstpointer data)
   NsParams params;
   ns_params_init (&params);
   struct { NsStyle styles[2]; int n; const char *mention; } cases[] = {
-    { { { style, 0 }, { style, 0 } }, 2, "must not all be 0" },
-    { { { style, -1 }, { style, 2 } }, 2, "0 or more" },
-    { { { style, NAN }, { style, 2 } }, 2, "0 or more" },
-    { { { style, 1 } }, 0, "1 to 8" },
+    { { { .image = style, .blend = 0 }, { .image = style, .blend = 0 } }, 2, "must not all be 0" },
+    { { { .image = style, .blend = -1 }, { .image = style, .blend = 2 } }, 2, "0 or more" },
+    { { { .image = style, .blend = NAN }, { .image = style, .blend = 2 } }, 2, "0 or more" },
+    { { { .image = style, .blend = 1 } }, 0, "1 to 8" },
   };
   for (gsize i = 0; i < G_N_ELEMENTS (cases); i++)
     {
@@ -463,7 +613,7 @@ test_blend_errors (Fixture *f, gconstpointer data)
     }
   params.style_scale = 9;
   GError *error = NULL;
-  NsStyle one = { style, 1 };
+  NsStyle one = { .image = style, .blend = 1 };
   g_assert_null (ns_stylize_blend (&m.model, content, &one, 1, &params, NULL, NULL, NULL, NULL, &error));
   g_assert_error (error, NS_ERROR, NS_ERROR_PARAMS);
   g_assert_nonnull (strstr (error->message, "style scale"));
@@ -582,6 +732,10 @@ main (int argc, char **argv)
   ADD ("/network/styles/one-zero", test_blend_one_zero);
   ADD ("/network/styles/gradient", test_blend_gradient);
   ADD ("/network/styles/errors", test_blend_errors);
+  ADD ("/network/regions/all-ones", test_region_all_ones);
+  ADD ("/network/regions/gradient", test_region_gradient);
+  ADD ("/network/regions/tiles", test_region_tiles);
+  ADD ("/network/regions/empty", test_region_empty);
   ADD ("/network/errors/not-finite-loss", test_not_finite_loss);
   ADD ("/network/errors/unsupported-layer", test_unsupported_layer);
   ADD ("/network/errors/missing-shard", test_missing_shard);

@@ -65,58 +65,78 @@ chunk_rows (NsShape s, NsRect r)
   return MAX (1, (int) (NS_TILE_SCRATCH_FLOATS / ((gsize) (r.x1 - r.x0) * s.c)));
 }
 
+/* Rows [y, y + rows) of the core into out, each position's features times
+ * its mask value raised to power (1 or 2), or as they are without a mask. */
 static void
-gather (const float *features, NsShape s, NsRect r, int y, int rows, float *out)
+gather (const float *features, NsShape s, NsRect r, const NsCoreMask *mask, int power, int y, int rows, float *out)
 {
-  gsize row = (gsize) (r.x1 - r.x0) * s.c;
+  int cw = r.x1 - r.x0;
+  gsize row = (gsize) cw * s.c;
   for (int k = 0; k < rows; k++)
-    memcpy (out + k * row, features + ((gsize) (y + k) * s.w + r.x0) * s.c, row * sizeof (float));
+    {
+      const float *src = features + ((gsize) (y + k) * s.w + r.x0) * s.c;
+      float *dst = out + k * row;
+      if (!mask)
+        {
+          memcpy (dst, src, row * sizeof (float));
+          continue;
+        }
+      const float *m = mask->values + (gsize) (y - r.y0 + k) * mask->stride;
+      for (int x = 0; x < cw; x++)
+        {
+          float w = power == 2 ? m[x] * m[x] : m[x];
+          for (int c = 0; c < s.c; c++)
+            dst[(gsize) x * s.c + c] = w * src[(gsize) x * s.c + c];
+        }
+    }
 }
 
 void
-ns_core_gram (NsTileScratch *scratch, const float *features, NsShape s, NsRect r, float scale, float *gram,
-              int threads)
+ns_core_gram (NsTileScratch *scratch, const float *features, NsShape s, NsRect r, const NsCoreMask *mask,
+              float scale, float *gram, int threads)
 {
   int cw = r.x1 - r.x0;
   if (!ns_rect_area (r))
     return;
-  if (cw == s.w)   /* whole rows: contiguous */
+  if (cw == s.w && !mask)   /* whole rows: contiguous */
     {
       ns_gram_accumulate (features + (gsize) r.y0 * s.w * s.c, (r.y1 - r.y0) * cw, s.c, scale, gram,
                           threads);
       return;
     }
+  /* (m F)^T (m F): each position weighted by its mask value */
   int rows = chunk_rows (s, r);
   float *buffer = scratch_floats (scratch, (gsize) rows * cw * s.c);
   for (int y = r.y0; y < r.y1; y += rows)
     {
       int m = MIN (rows, r.y1 - y);
-      gather (features, s, r, y, m, buffer);
+      gather (features, s, r, mask, 1, y, m, buffer);
       ns_gram_accumulate (buffer, m * cw, s.c, scale, gram, threads);
     }
 }
 
 void
-ns_core_gram_backward (NsTileScratch *scratch, const float *features, NsShape s, NsRect r, const float *dgram,
-                       float scale, float *grad, int threads)
+ns_core_gram_backward (NsTileScratch *scratch, const float *features, NsShape s, NsRect r,
+                       const NsCoreMask *mask, const float *dgram, float scale, float *grad, int threads)
 {
   int cw = r.x1 - r.x0;
   if (!ns_rect_area (r))
     return;
-  if (cw == s.w)
+  if (cw == s.w && !mask)
     {
       gsize offset = (gsize) r.y0 * s.w * s.c;
       ns_gram_backward (features + offset, (r.y1 - r.y0) * cw, s.c, dgram, scale, grad + offset,
                         threads);
       return;
     }
+  /* d/dF_p of sum_p m_p^2 F_p F_p^T: the plain gradient at m_p^2 F_p */
   int rows = chunk_rows (s, r);
   gsize chunk = (gsize) rows * cw * s.c, row = (gsize) cw * s.c;
   float *buffer = scratch_floats (scratch, 2 * chunk), *dbuffer = buffer + chunk;
   for (int y = r.y0; y < r.y1; y += rows)
     {
       int m = MIN (rows, r.y1 - y);
-      gather (features, s, r, y, m, buffer);
+      gather (features, s, r, mask, 2, y, m, buffer);
       memset (dbuffer, 0, m * row * sizeof (float));
       ns_gram_backward (buffer, m * cw, s.c, dgram, scale, dbuffer, threads);
       for (int k = 0; k < m; k++)
@@ -127,4 +147,3 @@ ns_core_gram_backward (NsTileScratch *scratch, const float *features, NsShape s,
         }
     }
 }
-

@@ -31,11 +31,19 @@ typedef struct
   gsize  size;          /* floats */
 } NsTileScratch;
 
-/* gram += scale F^T F over the core positions. */
-void ns_core_gram          (NsTileScratch *scratch, const float *features, NsShape s, NsRect r, float scale,
-                            float *gram, int threads);
-/* grad += the Gram's gradient (ns_gram_backward()) at the core positions only. */
+/* A guidance mask over a core's positions: values[y * stride + x] weighs
+ * position (r.x0 + x, r.y0 + y). */
+typedef struct
+{
+  const float *values;
+  gsize        stride;
+} NsCoreMask;
+
+/* gram += scale (m F)^T (m F) over the core positions (mask NULL: m = 1). */
+void ns_core_gram          (NsTileScratch *scratch, const float *features, NsShape s, NsRect r,
+                            const NsCoreMask *mask, float scale, float *gram, int threads);
+/* grad += the gradient of that Gram (ns_gram_backward()) at the core positions only. */
 void ns_core_gram_backward (NsTileScratch *scratch, const float *features, NsShape s, NsRect r,
-                            const float *dgram, float scale, float *grad, int threads);
+                            const NsCoreMask *mask, const float *dgram, float scale, float *grad, int threads);
 
 G_END_DECLS

@@ -7,6 +7,14 @@
  *   G^l(x)      = F^l(x)^T F^l(x) / (n c)                         (gram_scale, ns-gram.h)
  *   A^l         = sum_r b_r G^l(style_r),  sum_r b_r = 1           (blended style targets)
  *   L_style^l   = mean over c c of (G^l(x) - A^l)^2                (ns_style_loss)
+ *
+ * With regions (Gatys et al. 2017, guided Gram matrices), each group g of
+ * styles sharing a region M_g has its own Gram and target,
+ *   G_g^l(x)    = (M_g^l F^l)^T (M_g^l F^l) / (c sum M_g^l)
+ * with M_g^l the region averaged over each feature position of layer l,
+ * and L_style^l = sum_g W_g mean (G_g^l(x) - A_g^l)^2, W_g = n_groups times
+ * its styles' share of the blend (1 for a single group). A style's area
+ * restricts its own Gram the same way over the style image.
  *   L_tv        = mean over pixels of sqrt(dx^2 + dy^2 + eps)      (ns_tv_loss)
  *
  * F^l is layer l's output (n positions, c channels), w_l the recipe's layer
@@ -55,11 +63,63 @@ layer_core (const NsObjective *o, const NsTilePlan *plan, int t, int l)
 }
 
 /* The Gram matrix's normalisation, G = F^T F / (n c), with n the feature
- * positions of the whole image: the one place it is written. */
+ * positions of the whole image (the mask's sum over them with a region):
+ * the one place it is written. */
 static float
-gram_scale (gsize positions, int c)
+gram_scale (double mass, int c)
 {
-  return (float) (1.0 / ((double) positions * c));
+  return (float) (1.0 / (MAX (mass, 1e-12) * c));
+}
+
+/* ---- masks on the feature grids ---------------------------------------------------- */
+
+/* A mask of the image's size averaged over each stride x stride block: the
+ * layer's grid over the whole image (one spare row and column, so that a
+ * grid a border pixel short or long still finds its values). */
+static float *
+mask_grid (const NsMask *mask, int stride, int *grid_width)
+{
+  int gw = mask->width / stride + 2, gh = mask->height / stride + 2;
+  float *grid = g_new0 (float, (gsize) gw * gh);
+  for (int gy = 0; gy < gh; gy++)
+    for (int gx = 0; gx < gw; gx++)
+      {
+        int y0 = MIN (gy * stride, mask->height - 1), y1 = CLAMP ((gy + 1) * stride, y0 + 1, mask->height);
+        int x0 = MIN (gx * stride, mask->width - 1), x1 = CLAMP ((gx + 1) * stride, x0 + 1, mask->width);
+        double sum = 0;
+        for (int y = y0; y < y1; y++)
+          for (int x = x0; x < x1; x++)
+            sum += mask->values[(gsize) y * mask->width + x];
+        grid[(gsize) gy * gw + gx] = (float) (sum / ((y1 - y0) * (x1 - x0)));
+      }
+  *grid_width = gw;
+  return grid;
+}
+
+/* The part of a layer's grid mask under tile t's core r (NULL: no mask). */
+static const NsCoreMask *
+core_mask (const NsTilePlan *plan, int t, int stride, NsRect r, const float *grid, int grid_width,
+           NsCoreMask *out)
+{
+  if (!grid)
+    return NULL;
+  const NsRect *window = &plan->tiles[t].window;
+  int gx = window->x0 / stride + r.x0, gy = window->y0 / stride + r.y0;
+  *out = (NsCoreMask) { grid + (gsize) gy * grid_width + gx, (gsize) grid_width };
+  return out;
+}
+
+/* Sum of the grid mask over a core (its area without a mask). */
+static double
+core_mass (const NsCoreMask *mask, NsRect r)
+{
+  if (!mask)
+    return (double) ns_rect_area (r);
+  double sum = 0;
+  for (int y = 0; y < r.y1 - r.y0; y++)
+    for (int x = 0; x < r.x1 - r.x0; x++)
+      sum += mask->values[(gsize) y * mask->stride + x];
+  return sum;
 }
 
 /* ---- one tile through the network -------------------------------------------------- */
@@ -110,46 +170,63 @@ resize_or_fail (const NsImage *image, int width, int height, GError **error)
   return resized;
 }
 
-/* Adds blend * G^l(style) to every style layer's target: the style image at
- * scale times the working long side, in tiles of the same size as the
- * image's. */
+/* Adds blend * G^l(style) to every style layer's target of group g: the
+ * style image at scale times the working long side (its area alone, if
+ * given), in tiles of the same size as the image's. */
 static gboolean
-add_style_target (NsObjective *o, const NsImage *style, double blend, double scale, int tile, int halo,
-                  GError **error)
+add_style_target (NsObjective *o, NsStyleGroup *g, const NsStyle *style, double blend, double scale, int tile,
+                  int halo, GError **error)
 {
   const NsRecipe *recipe = o->model->recipe;
-  double factor = scale * MAX (o->width, o->height) / MAX (style->width, style->height);
-  int w = MAX (1, (int) (style->width * factor + 0.5)), h = MAX (1, (int) (style->height * factor + 0.5));
-  g_autoptr (NsImage) resized = resize_or_fail (style, w, h, error);
-  if (!resized)
-    return FALSE;
+  const NsImage *image = style->image;
+  double factor = scale * MAX (o->width, o->height) / MAX (image->width, image->height);
+  int w = MAX (1, (int) (image->width * factor + 0.5)), h = MAX (1, (int) (image->height * factor + 0.5));
+  g_autoptr (NsImage) resized = resize_or_fail (image, w, h, error);
+  g_autoptr (NsMask) area = resized && style->area ? ns_mask_resize (style->area, w, h) : NULL;
+  if (!resized || (style->area && !area))
+    {
+      g_set_error (error, NS_ERROR, NS_ERROR_MEMORY, "not enough memory for a %dx%d style image", w, h);
+      return FALSE;
+    }
   g_autoptr (NsTilePlan) plan = ns_tile_plan_new (w, h, tile, halo);
-  g_autofree gsize *positions = g_new0 (gsize, recipe->n_style);
-  g_autofree float **sums = g_new0 (float *, recipe->n_style);
+  int n_style = recipe->n_style;
+  g_autofree double *mass = g_new0 (double, n_style);
+  g_autofree float **sums = g_new0 (float *, n_style), **grids = g_new0 (float *, n_style);
+  g_autofree int *grid_widths = g_new0 (int, n_style);
+  for (int l = 0; l < n_style && area; l++)
+    grids[l] = mask_grid (area, o->strides[l], &grid_widths[l]);
   gboolean ok = TRUE;
   for (int t = 0; t < plan->n_tiles && ok; t++)
     {
       if (!(ok = run_tile (o, plan, t, resized->pixels, error)))
         break;
-      for (int l = 0; l < recipe->n_style; l++)
+      for (int l = 0; l < n_style; l++)
         {
           NsShape s = layer_shape (o, l);
           NsRect r = layer_core (o, plan, t, l);
+          NsCoreMask cm;
+          const NsCoreMask *m = core_mask (plan, t, o->strides[l], r, grids[l], grid_widths[l], &cm);
           if (!sums[l])
             sums[l] = g_new0 (float, (gsize) s.c * s.c);
-          ns_core_gram (&o->scratch, o->pass->values[layer_node (o, l)], s, r, 1.0f, sums[l], o->threads);
-          positions[l] += ns_rect_area (r);
+          ns_core_gram (&o->scratch, o->pass->values[layer_node (o, l)], s, r, m, 1.0f, sums[l], o->threads);
+          mass[l] += core_mass (m, r);
         }
     }
-  for (int l = 0; l < recipe->n_style; l++)
+  for (int l = 0; l < n_style; l++)
     {
       int c = o->pass ? layer_shape (o, l).c : 0;
-      if (ok && !o->style_targets[l])
-        o->style_targets[l] = g_new0 (float, (gsize) c * c);
-      float weight = (float) blend * gram_scale (MAX (positions[l], 1), c);
+      if (ok && !g->targets[l])
+        g->targets[l] = g_new0 (float, (gsize) c * c);
+      float weight = (float) blend * gram_scale (mass[l], c);
       for (gsize k = 0; ok && k < (gsize) c * c; k++)
-        o->style_targets[l][k] += weight * sums[l][k];
+        g->targets[l][k] += weight * sums[l][k];
       g_free (sums[l]);
+      g_free (grids[l]);
+    }
+  if (ok && !(mass[0] > 0))
+    {
+      g_set_error (error, NS_ERROR, NS_ERROR_PARAMS, "the selected area of a style image is empty");
+      return FALSE;
     }
   return ok;
 }
@@ -170,8 +247,15 @@ set_content_targets (NsObjective *o, const NsImage *content, GError **error)
     {
       if (!(ok = run_tile (o, o->plan, t, resized->pixels, error)))
         break;
-      for (int l = 0; l < n_style; l++)
-        o->style_positions[l] += ns_rect_area (layer_core (o, o->plan, t, l));
+      for (int g = 0; g < o->n_groups; g++)
+        for (int l = 0; l < n_style; l++)
+          {
+            NsStyleGroup *group = &o->groups[g];
+            NsRect r = layer_core (o, o->plan, t, l);
+            NsCoreMask cm;
+            group->mass[l] += core_mass (core_mask (o->plan, t, o->strides[l], r, group->masks[l],
+                                                    group->mask_widths[l], &cm), r);
+          }
       for (int i = 0; i < recipe->n_content; i++)
         {
           NsShape s = layer_shape (o, n_style + i);
@@ -199,25 +283,99 @@ set_content_targets (NsObjective *o, const NsImage *content, GError **error)
   return ok;
 }
 
+/* Group g's region on every style layer's grid, at the working size. */
 static gboolean
-set_targets (NsObjective *o, const NsObjectiveSetup *setup, GError **error)
+set_group_masks (NsObjective *o, NsStyleGroup *g, GError **error)
 {
+  g_autoptr (NsMask) region = ns_mask_resize (g->region, o->width, o->height);
+  if (!region)
+    {
+      g_set_error (error, NS_ERROR, NS_ERROR_MEMORY, "not enough memory for a %dx%d mask", o->width, o->height);
+      return FALSE;
+    }
+  for (int l = 0; l < o->model->recipe->n_style; l++)
+    g->masks[l] = mask_grid (region, o->strides[l], &g->mask_widths[l]);
+  return TRUE;
+}
+
+/* Groups: the styles without a region together, then one per region. */
+static gboolean
+set_groups (NsObjective *o, const NsObjectiveSetup *setup, GError **error)
+{
+  int n_style = o->model->recipe->n_style;
   double total = 0;
+  gboolean unguided = FALSE;
   for (int r = 0; r < setup->n_styles; r++)
-    total += setup->styles[r].blend;
+    {
+      total += setup->styles[r].blend;
+      unguided |= setup->styles[r].blend > 0 && !setup->styles[r].region;
+    }
   if (setup->n_styles < 1 || !(total > 0))
     {
       g_set_error (error, NS_ERROR, NS_ERROR_PARAMS, "the style blend weights must not all be 0");
       return FALSE;
     }
+  o->groups = g_new0 (NsStyleGroup, setup->n_styles + 1);
+  if (unguided)
+    o->n_groups = 1;
+  for (int r = 0; r < setup->n_styles; r++)
+    if (setup->styles[r].blend > 0 && setup->styles[r].region)
+      o->groups[o->n_groups++].region = setup->styles[r].region;
+  for (int g = 0; g < o->n_groups; g++)
+    {
+      NsStyleGroup *group = &o->groups[g];
+      group->targets = g_new0 (float *, n_style);
+      group->grams = g_new0 (float *, n_style);
+      group->mass = g_new0 (double, n_style);
+      group->masks = g_new0 (float *, n_style);
+      group->mask_widths = g_new0 (int, n_style);
+      if (group->region && !set_group_masks (o, group, error))
+        return FALSE;
+    }
+  return TRUE;
+}
+
+static NsStyleGroup *
+group_of (NsObjective *o, const NsStyle *style)
+{
+  for (int g = 0; g < o->n_groups; g++)
+    if (o->groups[g].region == style->region)
+      return &o->groups[g];
+  g_return_val_if_reached (NULL);
+}
+
+static gboolean
+set_targets (NsObjective *o, const NsObjectiveSetup *setup, GError **error)
+{
+  if (!set_groups (o, setup, error))
+    return FALSE;
+  /* Each group's blends are normalised within it; the group's weight
+   * is its share times the number of groups, 1 for a single group. */
+  double total = 0;
+  for (int r = 0; r < setup->n_styles; r++)
+    total += setup->styles[r].blend;
+  for (int r = 0; r < setup->n_styles; r++)
+    if (setup->styles[r].blend > 0)
+      group_of (o, &setup->styles[r])->weight += setup->styles[r].blend / total * o->n_groups;
   /* Styles first, so that their passes are freed before this size's pass
    * exists; a style of blend 0 costs nothing (and changes no bit). */
   for (int r = 0; r < setup->n_styles; r++)
-    if (setup->styles[r].blend > 0
-        && !add_style_target (o, setup->styles[r].image, setup->styles[r].blend / total, setup->style_scale,
-                              setup->tile, setup->halo, error))
-      return FALSE;
-  return set_content_targets (o, setup->content, error);
+    {
+      const NsStyle *style = &setup->styles[r];
+      NsStyleGroup *g = style->blend > 0 ? group_of (o, style) : NULL;
+      if (g && !add_style_target (o, g, style, style->blend / total * o->n_groups / g->weight, setup->style_scale,
+                                  setup->tile, setup->halo, error))
+        return FALSE;
+    }
+  if (!set_content_targets (o, setup->content, error))
+    return FALSE;
+  for (int g = 0; g < o->n_groups; g++)
+    if (!(o->groups[g].mass[0] > 0))
+      {
+        g_set_error (error, NS_ERROR, NS_ERROR_PARAMS, "a style's region is empty at %dx%d", o->width, o->height);
+        return FALSE;
+      }
+  return TRUE;
 }
 
 /* ---- life cycle --------------------------------------------------------------------- */
@@ -236,9 +394,6 @@ ns_objective_create (const NsModel *model, const NsObjectiveSetup *setup, int wi
   o->last_tile = -1;
   o->plan = ns_tile_plan_new (width, height, setup->tile, setup->halo);
   o->strides = g_new (int, n_layers (o));
-  o->style_targets = g_new0 (float *, recipe->n_style);
-  o->grams = g_new0 (float *, recipe->n_style);
-  o->style_positions = g_new0 (gsize, recipe->n_style);
   o->content_targets = g_new0 (float *, recipe->n_content);
   o->content_counts = g_new0 (gsize, recipe->n_content);
   o->content_offsets = g_new0 (gsize, (gsize) o->plan->n_tiles * recipe->n_content);
@@ -256,8 +411,9 @@ ns_objective_create (const NsModel *model, const NsObjectiveSetup *setup, int wi
       g_set_error (error, NS_ERROR, NS_ERROR_MEMORY, "not enough memory for a %dx%d image", width, height);
       ok = FALSE;
     }
-  for (int l = 0; l < recipe->n_style && ok; l++)
-    o->grams[l] = g_new (float, (gsize) layer_shape (o, l).c * layer_shape (o, l).c);
+  for (int g = 0; g < o->n_groups && ok; g++)
+    for (int l = 0; l < recipe->n_style; l++)
+      o->groups[g].grams[l] = g_new (float, (gsize) layer_shape (o, l).c * layer_shape (o, l).c);
   if (!ok)
     {
       ns_objective_free (o);
@@ -271,7 +427,7 @@ ns_objective_new_tiled (const NsModel *model, const NsImage *content, const NsIm
                         double content_weight, double style_weight, double tv_weight, int tile, int halo,
                         int threads, GError **error)
 {
-  NsStyle one = { style, 1.0 };
+  NsStyle one = { .image = style, .blend = 1.0 };
   NsObjectiveSetup setup = { content, &one, 1, 1.0, content_weight, style_weight, tv_weight, tile, halo, threads };
   return ns_objective_create (model, &setup, width, height, error);
 }
@@ -289,16 +445,21 @@ ns_objective_free (NsObjective *o)
 {
   if (!o)
     return;
-  for (int l = 0; l < o->model->recipe->n_style; l++)
+  for (int g = 0; g < o->n_groups; g++)
     {
-      g_free (o->style_targets[l]);
-      g_free (o->grams[l]);
+      NsStyleGroup *group = &o->groups[g];
+      for (int l = 0; l < o->model->recipe->n_style; l++)
+        {
+          g_free (group->targets[l]);
+          g_free (group->grams[l]);
+          g_free (group->masks[l]);
+        }
+      g_free (group->targets), g_free (group->grams), g_free (group->masks);
+      g_free (group->mass), g_free (group->mask_widths);
     }
+  g_free (o->groups);
   for (int i = 0; i < o->model->recipe->n_content; i++)
     g_free (o->content_targets[i]);
-  g_free (o->style_targets);
-  g_free (o->grams);
-  g_free (o->style_positions);
   g_free (o->content_targets);
   g_free (o->content_offsets);
   g_free (o->content_counts);
@@ -316,16 +477,21 @@ ns_objective_free (NsObjective *o)
 
 /* ---- evaluation --------------------------------------------------------------------- */
 
-/* Sweep 1 for tile t: its cores' share of each style layer's Gram. */
+/* Sweep 1 for tile t: its cores' share of each group's Gram per style layer. */
 static void
 accumulate_grams (NsObjective *o, int t)
 {
-  for (int l = 0; l < o->model->recipe->n_style; l++)
-    {
-      NsShape s = layer_shape (o, l);
-      ns_core_gram (&o->scratch, o->pass->values[layer_node (o, l)], s, layer_core (o, o->plan, t, l),
-                    gram_scale (o->style_positions[l], s.c), o->grams[l], o->threads);
-    }
+  for (int g = 0; g < o->n_groups; g++)
+    for (int l = 0; l < o->model->recipe->n_style; l++)
+      {
+        NsStyleGroup *group = &o->groups[g];
+        NsShape s = layer_shape (o, l);
+        NsRect r = layer_core (o, o->plan, t, l);
+        NsCoreMask cm;
+        ns_core_gram (&o->scratch, o->pass->values[layer_node (o, l)], s, r,
+                      core_mask (o->plan, t, o->strides[l], r, group->masks[l], group->mask_widths[l], &cm),
+                      gram_scale (group->mass[l], s.c), group->grams[l], o->threads);
+      }
 }
 
 /* Sweep 2 for tile t: the losses' gradients at its core positions (the
@@ -338,13 +504,19 @@ backward_tile (NsObjective *o, int t, gboolean with_style)
   int n_style = recipe->n_style;
   NsPass *pass = o->pass;
   ns_pass_zero_grads (pass);
-  for (int l = 0; l < n_style && with_style; l++)
-    {
-      NsShape s = layer_shape (o, l);
-      int node = layer_node (o, l);
-      ns_core_gram_backward (&o->scratch, pass->values[node], s, layer_core (o, o->plan, t, l), o->grams[l],
-                             gram_scale (o->style_positions[l], s.c), ns_pass_grad (pass, node), o->threads);
-    }
+  for (int g = 0; g < o->n_groups && with_style; g++)
+    for (int l = 0; l < n_style; l++)
+      {
+        NsStyleGroup *group = &o->groups[g];
+        NsShape s = layer_shape (o, l);
+        NsRect r = layer_core (o, o->plan, t, l);
+        NsCoreMask cm;
+        int node = layer_node (o, l);
+        ns_core_gram_backward (&o->scratch, pass->values[node], s, r,
+                               core_mask (o->plan, t, o->strides[l], r, group->masks[l], group->mask_widths[l], &cm),
+                               group->grams[l], gram_scale (group->mass[l], s.c), ns_pass_grad (pass, node),
+                               o->threads);
+      }
   for (int i = 0; i < recipe->n_content; i++)
     {
       int l = n_style + i, node = layer_node (o, l);
@@ -395,17 +567,20 @@ ns_objective_evaluate (NsObjective *o, const double *x, double *grad)
   /* Sweep 1: the Gram matrices G^l(x), summed over the tiles' cores, then
    * the style loss, which turns each Gram into d loss / d Gram in place. */
   gboolean with_style = o->style_weight > 0 && recipe->n_style > 0;
-  for (int l = 0; l < recipe->n_style && with_style; l++)
-    memset (o->grams[l], 0, sizeof (float) * layer_shape (o, l).c * layer_shape (o, l).c);
+  for (int g = 0; g < o->n_groups && with_style; g++)
+    for (int l = 0; l < recipe->n_style; l++)
+      memset (o->groups[g].grams[l], 0, sizeof (float) * layer_shape (o, l).c * layer_shape (o, l).c);
   for (int t = 0; t < n_tiles && with_style; t++)
     {
       if (!run_image_tile (o, t))
         return NAN;
       accumulate_grams (o, t);
     }
-  for (int l = 0; l < recipe->n_style && with_style; l++)
-    o->style_loss += ns_style_loss (o->grams[l], o->style_targets[l], layer_shape (o, l).c,
-                                    o->style_weight * recipe->style[l].weight, o->grams[l]);
+  for (int g = 0; g < o->n_groups && with_style; g++)
+    for (int l = 0; l < recipe->n_style; l++)
+      o->style_loss += ns_style_loss (o->groups[g].grams[l], o->groups[g].targets[l], layer_shape (o, l).c,
+                                      o->style_weight * o->groups[g].weight * recipe->style[l].weight,
+                                      o->groups[g].grams[l]);
 
   /* Sweep 2, in reverse so that the last tile of sweep 1 need not run again:
    * the content loss, and every term's gradient back to the pixels. */

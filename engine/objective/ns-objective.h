@@ -20,6 +20,18 @@ typedef struct
   int            threads;        /* as NsParams.threads (0: one per processor) */
 } NsObjectiveSetup;
 
+/* Styles that share a region (or none) share one Gram per layer. */
+typedef struct
+{
+  double  weight;           /* its share of the style loss */
+  float **targets;          /* per style layer: its styles' Gram targets, blended */
+  float **grams;            /* per style layer: the image's Gram, then d loss / d Gram */
+  double *mass;             /* per style layer: sum of the mask over the feature positions (their count unmasked) */
+  float **masks;            /* per style layer: the region on the layer's grid over the whole image; NULL: none */
+  int    *mask_widths;      /* per style layer: that grid's width */
+  const NsMask *region;     /* the styles' region (NULL: everywhere) */
+} NsStyleGroup;
+
 typedef struct
 {
   const NsModel *model;
@@ -31,16 +43,15 @@ typedef struct
   int            last_tile;         /* whose activations pass holds, or -1 */
   int           *strides;           /* per style layer, then per content layer */
   /* targets */
-  float        **style_targets;     /* per style layer: the blended Gram matrix */
+  NsStyleGroup  *groups;            /* the styles without a region first */
+  int            n_groups;
   float        **content_targets;   /* per content layer: features of the tile cores, one after another */
   gsize         *content_offsets;   /* [tile * n_content + i]: start of the tile's core in content_targets[i] */
   gsize         *content_counts;    /* values per content layer (whole image) */
-  gsize         *style_positions;   /* feature positions per style layer (whole image) */
   /* per evaluation */
   float         *rgb, *grad_rgb;    /* whole image */
   float         *input, *dinput;    /* one window, network layout */
   gsize          window_pixels;     /* what input and dinput hold */
-  float        **grams;             /* per style layer: the Gram, then d loss / d Gram */
   NsTileScratch  scratch;
   GError        *error;             /* set when an evaluation failed (it then returns NaN) */
   double         content_loss, style_loss, tv_loss;   /* the terms of the last evaluation (weighted) */

@@ -5,6 +5,7 @@
 #include "ns-tiles.h"
 #include "ns-gram.h"
 #include "ns-winograd.h"
+#include "ns-finish.h"
 
 #include <math.h>
 
@@ -76,7 +77,8 @@ ns_memory_plan (const NsModel *model, int width, int height, int style_width, in
   double budget = budget_mb * MB;
   double vector = (double) width * height * 3 * sizeof (double);
   double fixed = BASE_BYTES + weights_bytes (model->net)
-                 + (double) width * height * 3 * sizeof (float)   /* the driver's current image */
+                 + (double) width * height * (3 + NS_FINISH_FLOATS_PER_PIXEL) * sizeof (float)   /* the driver's
+                                                                                        * image, its finish */
                  + ns_objective_bytes (model, width, height) + OPTIMIZER_VECTORS * vector;
   double whole = MAX (ns_pass_bytes (model->net, height, width, threads),
                       ns_pass_bytes (model->net, style_height, style_width, threads));

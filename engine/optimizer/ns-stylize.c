@@ -6,6 +6,8 @@
 #include "ns-optimizer.h"
 #include "ns-memory-plan.h"
 #include "ns-memory.h"
+#include "ns-finish.h"
+#include "ns-colors.h"
 
 #include <math.h>
 #include <string.h>
@@ -57,6 +59,7 @@ typedef struct
 {
   const NsParams *params;
   NsObjective    *objective;
+  NsFinish       *finish;      /* this stage's colours and regions */
   NsProgressFunc  progress;
   gpointer        user_data;
   NsProgress      state;
@@ -96,8 +99,43 @@ iteration_cb (const double *x, double fx, int iteration, gpointer data)
   gsize n = (gsize) s->width * s->height * 3;
   for (gsize i = 0; i < n; i++)
     run->current->pixels[i] = (float) CLAMP (x[i], 0.0, 1.0);
+  ns_finish_apply (run->finish, run->current);
   s->current = run->current;
   return run->progress (s, run->user_data);
+}
+
+/* The images the optimiser works against, after the colour mode
+ * (ns-colors.h): the content, the styles (their blends, regions and areas
+ * kept) and the warm start. */
+typedef struct
+{
+  NsImage *content, *warm_start, *images[NS_MAX_STYLES];
+  NsStyle  styles[NS_MAX_STYLES];
+} Prepared;
+
+static void
+prepared_clear (Prepared *p)
+{
+  ns_image_free (p->content);
+  ns_image_free (p->warm_start);
+  for (int r = 0; r < NS_MAX_STYLES; r++)
+    ns_image_free (p->images[r]);
+}
+
+static gboolean
+prepare (const NsParams *params, const NsImage *content, const NsStyle *styles, int n_styles,
+         const NsImage *warm_start, Prepared *p, GError **error)
+{
+  const NsImage *originals[NS_MAX_STYLES];
+  for (int r = 0; r < n_styles; r++)
+    originals[r] = styles[r].image;
+  if (!ns_colors_prepare (params->preserve_colors, content, originals, n_styles, &p->content, p->images, error))
+    return FALSE;
+  for (int r = 0; r < n_styles; r++)
+    p->styles[r] = styles[r], p->styles[r].image = p->images[r];
+  /* A warm start in colour (the preview's last frame) goes grey too. */
+  return !warm_start || params->preserve_colors != NS_COLORS_LUMINANCE
+         || ns_colors_prepare (params->preserve_colors, warm_start, NULL, 0, &p->warm_start, NULL, error);
 }
 
 static int
@@ -190,7 +228,7 @@ ns_stylize (const NsModel *model, const NsImage *content, const NsImage *style, 
             const NsImage *warm_start, NsProgressFunc progress, gpointer user_data, NsStats *stats,
             GError **error)
 {
-  NsStyle one = { style, 1.0 };
+  NsStyle one = { .image = style, .blend = 1.0 };
   return ns_stylize_blend (model, content, &one, 1, params, warm_start, progress, user_data, stats, error);
 }
 
@@ -216,8 +254,18 @@ ns_stylize_blend (const NsModel *model, const NsImage *content, const NsStyle *s
                    "least %d pixels", plan->width[last], plan->height[last], NS_MIN_SIDE);
       return NULL;
     }
-  if (!check_memory (&run_plan, params, error))
-    return NULL;
+  Prepared prepared = { 0 };
+  if (!check_memory (&run_plan, params, error)
+      || !prepare (params, content, styles, n_styles, warm_start, &prepared, error))
+    {
+      prepared_clear (&prepared);
+      return NULL;
+    }
+  const NsImage *original = content;   /* the finish takes the content's colours from it */
+  content = prepared.content;
+  styles = prepared.styles;
+  if (prepared.warm_start)
+    warm_start = prepared.warm_start;
 
   Run run = { 0 };
   run.params = params;
@@ -244,13 +292,16 @@ ns_stylize_blend (const NsModel *model, const NsImage *content, const NsStyle *s
         recipe->tv_weight * params->tv_weight, memory->tile, memory->halo, params->threads,
       };
       run.objective = ns_objective_create (model, &setup, w, h, error);
-      double *next = run.objective ? g_try_malloc (n * sizeof (double)) : NULL;
+      run.finish = run.objective ? ns_finish_new (params->preserve_colors, original, styles, n_styles, w, h, error)
+                                 : NULL;
+      double *next = run.finish ? g_try_malloc (n * sizeof (double)) : NULL;
       run.current = next ? ns_image_new (w, h) : NULL;
       if (!run.current)
         {
           if (run.objective && error && !*error)
             g_set_error (error, NS_ERROR, NS_ERROR_MEMORY, "not enough memory for a %dx%d image", w, h);
           ns_objective_free (run.objective);
+          ns_finish_free (run.finish);
           g_free (next);
           ok = FALSE;
           break;
@@ -284,6 +335,7 @@ ns_stylize_blend (const NsModel *model, const NsImage *content, const NsStyle *s
           run.current = NULL;
           for (gsize i = 0; i < n; i++)
             result->pixels[i] = (float) CLAMP (x[i], 0.0, 1.0);
+          ns_finish_apply (run.finish, result);
           if (stats)
             {
               /* Evaluate once more so that the reported terms belong to the result. */
@@ -296,8 +348,10 @@ ns_stylize_blend (const NsModel *model, const NsImage *content, const NsStyle *s
         }
       ns_image_free (run.current);
       ns_objective_free (run.objective);
+      ns_finish_free (run.finish);
     }
   g_free (x);
+  prepared_clear (&prepared);
   if (stats && result)
     {
       stats->iterations = run.done_before;
