@@ -84,3 +84,21 @@ ns_image_to_pixels (const NsImage *image, void *pixels, gsize rowstride, int cha
           }
     }
 }
+
+NsMask *
+ns_mask_from_pixels (const void *pixels, int width, int height, gsize rowstride, int channels, NsSampleType type,
+                     GError **error)
+{
+  g_autoptr (NsImage) image = ns_image_from_pixels (pixels, width, height, rowstride, channels, type, error);
+  if (!image)
+    return NULL;
+  NsMask *mask = ns_mask_new (width, height);
+  if (!mask)
+    {
+      g_set_error (error, NS_ERROR, NS_ERROR_MEMORY, "a %dx%d mask does not fit in memory", width, height);
+      return NULL;
+    }
+  for (gsize i = 0; i < (gsize) width * height; i++)
+    mask->values[i] = luma (image->pixels + i * 3);
+  return mask;
+}

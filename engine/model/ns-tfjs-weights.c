@@ -2,7 +2,6 @@
  *
  * A manifest group's tensors are stored back to back across its shards, as
  * if the shards were one file, so a tensor may straddle two shards. */
-#include "ns-model.h"
 #include "ns-tfjs-weights.h"
 
 #include <math.h>
