@@ -3,7 +3,6 @@
 
 #include <glib/gi18n-lib.h>
 
-#define BYTES_PER_MB (1024.0 * 1024.0)
 
 static gboolean
 check_drawables (gint32 image_id, gint32 drawable_id, gint32 style_id, GError **error)
@@ -80,7 +79,7 @@ engine_memory_limit_mb (const NsPluginJob *job)
 {
   double pixels = (double) job->region.width * job->region.height
                   + (double) gimp_drawable_width (job->style_id) * gimp_drawable_height (job->style_id);
-  double held_mb = pixels * 3 * sizeof (float) / BYTES_PER_MB;
+  double held_mb = pixels * 3 * sizeof (float) / NS_BYTES_PER_MB;
   return MAX (ns_available_memory_mb () - held_mb, 1.0);   /* 0 would mean "no limit" */
 }
 
