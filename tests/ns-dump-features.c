@@ -10,7 +10,10 @@
 int
 main (int argc, char **argv)
 {
-  char *weights = NULL, *image_path = NULL, *layer = NULL, *output = NULL;
+  g_autofree char *weights = NULL;
+  g_autofree char *image_path = NULL;
+  g_autofree char *layer = NULL;
+  g_autofree char *output = NULL;
   GOptionEntry entries[] = {
     { "weights", 0, 0, G_OPTION_ARG_FILENAME, &weights, "model.json", "FILE" },
     { "image", 0, 0, G_OPTION_ARG_FILENAME, &image_path, "input PNG", "FILE" },

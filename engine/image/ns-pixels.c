@@ -76,7 +76,8 @@ ns_image_to_pixels (const NsImage *image, void *pixels, gsize rowstride, int cha
       for (int x = 0; x < image->width; x++)
         for (int c = 0; c < (grey ? 1 : 3); c++)
           {
-            float v = CLAMP (grey ? luma (in + x * 3) : in[x * 3 + c], 0.0f, 1.0f);
+            float v = grey ? luma (in + x * 3) : in[x * 3 + c];
+            v = isfinite (v) ? CLAMP (v, 0.0f, 1.0f) : 0.0f;
             if (type == NS_SAMPLES_FLOAT)
               ((float *) (void *) row)[x * channels + c] = v;
             else
