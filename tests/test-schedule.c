@@ -127,7 +127,8 @@ test_large_photo (void)
   g_assert_cmpint (plan.width[plan.n_stages - 2], ==, 512);
 }
 
-/* Up to the limit, without one, and single-scale: no detail stage. */
+/* Up to the limit, above the content's size, without a limit, and
+ * single-scale: no detail stage. */
 static void
 test_no_detail_stage (void)
 {
@@ -140,6 +141,10 @@ test_no_detail_stage (void)
   g_assert_cmpint (plan.n_stages, ==, 1);
   g_assert_cmpint (plan.width[0], ==, 1920);
   g_assert_cmpint (plan.iterations[0], ==, 10);
+  /* Larger than the content: optimised at the final size. */
+  plan_for (&recipe, 2048, NS_SCHEDULE_MULTISCALE, 300, 1024, 768, &plan);
+  g_assert_cmpint (plan.width[plan.n_stages - 1], ==, 2048);
+  g_assert_cmpint (plan.iterations[plan.n_stages - 1], >, 0);
   recipe.max_stage_size = 0;
   plan_for (&recipe, 0, NS_SCHEDULE_MULTISCALE, 300, 1920, 1080, &plan);
   g_assert_cmpint (plan.width[plan.n_stages - 1], ==, 1920);

@@ -23,7 +23,10 @@ ns_schedule_plan (const NsRecipe *recipe, const NsParams *params, int content_wi
    * its strokes look painted, and the cost grows far slower than the
    * photo's pixels. The detail stage's upsampling ... */
   int top = final_long;
-  if (multiscale && recipe->max_stage_size > 0 && final_long > recipe->max_stage_size)
+  /* A result larger than the content has no detail beyond the content's to
+   * bring up: it is optimised at its own size. */
+  gboolean upscaled = final_long > MAX (content_width, content_height);
+  if (multiscale && !upscaled && recipe->max_stage_size > 0 && final_long > recipe->max_stage_size)
     {
       /* ... magnified at most max_upsample times: beyond that the strokes
        * come out as soft blobs at 100%, so larger photos get stages above

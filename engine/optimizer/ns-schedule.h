@@ -16,7 +16,8 @@ typedef struct
 /* Final size from params->size and the content's aspect ratio; for
  * NS_SCHEDULE_MULTISCALE, stages grow by the recipe's factor from about its
  * minimum size, with fewer iterations at each larger stage, up to the
- * final size or, beyond the recipe's max_stage_size, up to that size
- * followed by a detail stage at the final size. */
+ * final size or, beyond the recipe's max_stage_size and no larger than the
+ * content, up to that size (larger if the final size is more than
+ * max_upsample times it) followed by a detail stage at the final size. */
 void ns_schedule_plan (const NsRecipe *recipe, const NsParams *params, int content_width,
                        int content_height, NsSchedulePlan *plan);
