@@ -80,7 +80,9 @@ def main():
     root = tempfile.mkdtemp(prefix="ns-gimp-photo-")
     tap = plugin_test.Tap()
     try:
-        profile = plugin_test.make_profile(root, plugin)
+        no_locales = os.path.join(root, "locale")   # English messages: no translations installed
+        os.makedirs(no_locales)
+        profile = plugin_test.make_profile(root, plugin, no_locales)
         tmp = os.path.join(root, "out")
         os.makedirs(tmp)
         start = time.time()
