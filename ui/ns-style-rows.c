@@ -157,9 +157,8 @@ add_row (Rows *r, const NsStyleValues *style)
   gtk_grid_attach (grid, row->picker, 1, 0, 1, 1);
   row->remove = gtk_button_new_from_icon_name ("list-remove", GTK_ICON_SIZE_BUTTON);
   gtk_widget_set_tooltip_text (row->remove, _("Remove this style"));
+  gtk_widget_set_halign (row->remove, GTK_ALIGN_START);
   gtk_grid_attach (grid, row->remove, 2, 0, 1, 1);
-  if (r->spins != NULL)
-    gtk_size_group_add_widget (r->spins, row->remove);
 
   row->blend = ns_slider_attach (grid, 1, &blend_spec, style->blend);
   GtkWidget *spin = gtk_grid_get_child_at (grid, 2, 1);
