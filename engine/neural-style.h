@@ -32,7 +32,8 @@ typedef enum
 #define NS_MIN_SIDE             16      /* smaller results carry no visible style */
 #define NS_MAX_ITERATIONS       100000
 #define NS_MAX_RELATIVE_WEIGHT  1e6     /* content, style and tv weights: 0 .. this */
-#define NS_MAX_STYLES           8       /* style images blended in one run */
+#define NS_MAX_STYLES           8
+#define NS_BYTES_PER_MB         1048576.0   /* memory figures are in MB of 2^20 bytes */       /* style images blended in one run */
 #define NS_MIN_STYLE_SCALE      0.1     /* style image's long side / the working long side */
 #define NS_MAX_STYLE_SCALE      8.0
 

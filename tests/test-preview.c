@@ -122,10 +122,10 @@ recorder_clear (Recorder *r)
 static void
 preview_params (double style_weight, NsParams *params)
 {
-  NsParams full;
-  ns_params_init (&full);
-  full.style_weight = style_weight;
-  ns_preview_params (&full, NS_PREVIEW_SIZE, params);
+  NsValues values;
+  ns_values_init (&values);
+  values.style_weight = style_weight;
+  ns_preview_params (&values, NS_PREVIEW_SIZE, params);
 }
 
 /* A weight change continues from the picture on screen: the first frame of

@@ -211,7 +211,7 @@ ns_pass_new (const NsNetwork *net, int height, int width, int threads, GError **
   if (!pass->workspace || !argmax_ok || plan_buffers (net, pass->shapes, pass) == 0)
     {
       g_set_error (error, NS_ERROR, NS_ERROR_MEMORY, "not enough memory for the network's activations at "
-                   "%dx%d (%.0f MB needed)", width, height, ns_pass_bytes (net, height, width, pass->threads) / 1048576.0);
+                   "%dx%d (%.0f MB needed)", width, height, ns_pass_bytes (net, height, width, pass->threads) / NS_BYTES_PER_MB);
       ns_pass_free (pass);
       return NULL;
     }

@@ -9,7 +9,7 @@
 
 #include <math.h>
 
-#define MB                 1048576.0
+#define MB                 NS_BYTES_PER_MB
 #define BASE_BYTES         (40 * MB)    /* code, libraries, allocator (169 MB measured at 256 px) */
 #define FULL_HISTORY       8
 #define MIN_HISTORY        2
