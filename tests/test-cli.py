@@ -322,6 +322,14 @@ def run_cases(tap, tool, weights, weights_dir, tmp):
     tap.result(proc.returncode == 0 and png_size(output) == (32, 24),
                "the whole JPEG and PNG of the cut copies load", "stderr:\n" + proc.stderr)
 
+    # --help names every option, the artist's controls with the engine's ranges.
+    proc = run_tool(tool, ["--help"])
+    missing = [o for o in ("--style=", "--region=", "--style-area=", "--style-blend=", "--style-scale=",
+                           "--preserve-colors=", "--memory-limit=", "up to 8 styles", "from 0.1", "to 8")
+               if o not in proc.stdout]
+    tap.result(proc.returncode == 0 and not missing, "--help lists the artist's options and their ranges",
+               "missing %r\n%s" % (missing, proc.stdout))
+
     run_output_cases(tap, tool, good, tmp)
     run_memory_guard(tap, tool, weights, style, tmp)
     run_non_finite_stats(tap, tool, weights, weights_dir, content, style, tmp)
