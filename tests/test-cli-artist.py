@@ -7,6 +7,7 @@ measures the results with an independent sRGB -> CIELAB (D65) conversion:
 - --preserve-colors luminance keeps the content's a*b* while L* changes;
   match brings the result's mean colour nearer the content's than none;
 - --style-blend 1,0 with two styles gives the bytes of the first alone;
+- --style-area on the grey half of a half-colourful style gives grey;
 - --style-scale 0.5 and 2 give different pictures;
 - two styles on two feathered halves (--region): the colourful style's half
   is colourful, the grey style's half grey, and no hard line between them;
@@ -217,6 +218,18 @@ def run_cases(tap, tool, weights, tmp):
         grey_share = chroma(lab(even)).mean() / chroma(lab(none)).mean()
         tap.result(grey_share < 0.9, "three styles blended evenly, one grey, lower the chroma (%.2f of the "
                    "colourful style's)" % grey_share)
+
+    # A style's area: of a picture half colourful, half grey, only the grey half.
+    both = np.concatenate([colourful_style(), grey_style()], axis=1)
+    both_path = save(os.path.join(tmp, "colourful-and-grey.png"), both)
+    grey_half = np.zeros(both.shape[:2], np.uint8)
+    grey_half[:, both.shape[1] // 2:] = 255
+    area = stylize("area", "--style", both_path, "--style-area", save(os.path.join(tmp, "grey-half.png"), grey_half))
+    if area is not None and none is not None:
+        area_chroma, none_chroma = chroma(lab(area)).mean(), chroma(lab(none)).mean()
+        tap.result(area_chroma < 0.5 * none_chroma and area_chroma < chroma(content_lab).mean(),
+                   "--style-area on the grey half of a half-colourful style gives a grey result (chroma %.1f; "
+                   "colourful style %.1f)" % (area_chroma, none_chroma))
 
     # Style scale.
     small = stylize("scale-0.5", "--style", colourful, "--style-scale", "0.5")

@@ -325,7 +325,7 @@ def run_cases(tap, tool, weights, weights_dir, tmp):
     # --help names every option, the artist's controls with the engine's ranges.
     proc = run_tool(tool, ["--help"])
     missing = [o for o in ("--style=", "--region=", "--style-area=", "--style-blend=", "--style-scale=",
-                           "--preserve-colors=", "--memory-limit=", "up to 8 styles", "from 0.1", "to 8")
+                           "--preserve-colors=", "--memory-limit=", "up to 8 styles", "0.1 to 8")
                if o not in proc.stdout]
     tap.result(proc.returncode == 0 and not missing, "--help lists the artist's options and their ranges",
                "missing %r\n%s" % (missing, proc.stdout))

@@ -71,8 +71,9 @@ parse_arguments (int *argc, char ***argv, Options *opt, NsParams *params, GError
 
   /* Help texts with the engine's limits. */
   g_autofree char *style_help = g_strdup_printf ("Style image; repeat to blend up to %d styles", NS_MAX_STYLES);
-  g_autofree char *scale_help = g_strdup_printf ("Size of the style image relative to the result's, from %g "
-                                                 "(finer strokes) to %g (bigger ones); default %g",
+  g_autofree char *scale_help = g_strdup_printf ("Size of the style image relative to the result's, %g to %g "
+                                                 "(default %g): smaller makes the painting's motifs the "
+                                                 "texture, larger enlarges its brush strokes",
                                                  NS_MIN_STYLE_SCALE, NS_MAX_STYLE_SCALE, params->style_scale);
   const GOptionEntry entries[] = {
     { "content", 'c', 0, G_OPTION_ARG_FILENAME, &opt->content, "Content image (any format gdk-pixbuf reads)", "FILE" },
