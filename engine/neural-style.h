@@ -164,7 +164,8 @@ typedef struct
   int    iterations;
   double seconds;
   double seconds_per_iteration;   /* median, optimisation loop only */
-  double loss_initial, loss_final;
+  double loss_initial, loss_final;          /* at the last optimised stage's size (a photo's detail
+                                             * stage has no loss: it is not optimised) */
   double content_loss, style_loss, tv_loss;
   double peak_rss_mb;
   int    evaluations;             /* loss + gradient evaluations (line search included) */
