@@ -111,17 +111,22 @@ ns_tile_strides (const NsNetwork *net, const int *nodes, int n, int *strides, in
   NsPass *probe = ns_pass_new (net, PROBE_SIZE, PROBE_SIZE, 1, error);
   if (!probe)
     return FALSE;
-  for (int i = 0; i < n; i++)
+  gboolean ok = TRUE;
+  for (int i = 0; i < n && ok; i++)
     {
       NsShape s = probe->shapes[nodes[i]];
       /* Valid pooling loses a position at the border, so round to a power of two. */
-      strides[i] = 1 << (int) lround (log2 ((double) PROBE_SIZE / s.w));
+      double ratio = s.w > 0 ? (double) PROBE_SIZE / s.w : 0;
+      strides[i] = ratio >= 0.5 && ratio <= 2 * NS_TILE_ALIGN ? 1 << (int) lround (log2 (ratio)) : 0;
       if (channels)
         channels[i] = s.c;
-      g_warn_if_fail (NS_TILE_ALIGN % strides[i] == 0);
+      /* Tiles line up with every layer's grid only if its stride divides the alignment. */
+      if (!(ok = strides[i] >= 1 && NS_TILE_ALIGN % strides[i] == 0))
+        g_set_error (error, NS_ERROR, NS_ERROR_MODEL, "layer “%s” maps %d pixels to %d positions: its stride "
+                     "must divide %d", net->nodes[nodes[i]].name, PROBE_SIZE, s.w, NS_TILE_ALIGN);
     }
   ns_pass_free (probe);
-  return TRUE;
+  return ok;
 }
 
 gsize
