@@ -313,13 +313,20 @@ test_objective_gradient (Fixture *f, gconstpointer data)
 /* ---- several styles --------------------------------------------------------- */
 
 static NsObjective *
-blend_objective (const NsModel *model, const NsImage *content, const NsStyle *styles, int n_styles)
+objective_of (const NsModel *model, const NsImage *content, const NsStyle *styles, int n_styles, int width,
+              int height, int tile, int halo)
 {
   GError *error = NULL;
-  NsObjectiveSetup setup = { content, styles, n_styles, 1.0, 1, 1, 1, 0, 0, 2 };
-  NsObjective *o = ns_objective_create (model, &setup, IN_W, IN_H, &error);
+  NsObjectiveSetup setup = { content, styles, n_styles, 1.0, 1, 1, 1, tile, halo, 2 };
+  NsObjective *o = ns_objective_create (model, &setup, width, height, &error);
   g_assert_no_error (error);
   return o;
+}
+
+static NsObjective *
+blend_objective (const NsModel *model, const NsImage *content, const NsStyle *styles, int n_styles)
+{
+  return objective_of (model, content, styles, n_styles, IN_W, IN_H, 0, 0);
 }
 
 /* Each layer's target with blends 0.3 and 0.7 is 0.3 and 0.7 of the
@@ -412,17 +419,6 @@ ramp_mask (int width, int height, gboolean left)
   return mask;
 }
 
-static NsObjective *
-region_objective (const NsModel *model, const NsImage *content, const NsStyle *styles, int n_styles, int width,
-                  int height, int tile, int halo)
-{
-  GError *error = NULL;
-  NsObjectiveSetup setup = { content, styles, n_styles, 1.0, 1, 1, 1, tile, halo, 2 };
-  NsObjective *o = ns_objective_create (model, &setup, width, height, &error);
-  g_assert_no_error (error);
-  return o;
-}
-
 /* A region of all ones is the unguided objective (within float rounding:
  * the guided Gram gathers its features). */
 static void
@@ -437,8 +433,8 @@ test_region_all_ones (Fixture *f, gconstpointer data)
   for (int i = 0; i < 63; i++)
     ones->values[i] = 1;
   NsStyle plain = { .image = stripes, .blend = 1 }, guided = { .image = stripes, .blend = 1, .region = ones };
-  NsObjective *a = region_objective (&m.model, content, &plain, 1, IN_W, IN_H, 0, 0);
-  NsObjective *b = region_objective (&m.model, content, &guided, 1, IN_W, IN_H, 0, 0);
+  NsObjective *a = objective_of (&m.model, content, &plain, 1, IN_W, IN_H, 0, 0);
+  NsObjective *b = objective_of (&m.model, content, &guided, 1, IN_W, IN_H, 0, 0);
   g_assert_null (a->groups[0].region);
   g_assert_nonnull (b->groups[0].masks[0]);
   gsize n = (gsize) IN_W * IN_H * 3;
@@ -469,7 +465,7 @@ test_region_gradient (Fixture *f, gconstpointer data)
   g_autoptr (NsImage) noise = random_image (f->rng, 25, 19);
   g_autoptr (NsMask) left = ramp_mask (36, 42, TRUE), right = ramp_mask (36, 42, FALSE);
   NsStyle styles[] = { { .image = stripes, .blend = 1, .region = left }, { .image = noise, .blend = 1, .region = right } };
-  NsObjective *o = region_objective (&m.model, content, styles, 2, IN_W, IN_H, 0, 0);
+  NsObjective *o = objective_of (&m.model, content, styles, 2, IN_W, IN_H, 0, 0);
   g_assert_cmpint (o->n_groups, ==, 2);
   g_assert_cmpfloat (o->groups[0].weight, ==, 1.0);
   assert_objective_gradient (o, f->rng, "two regions");
@@ -490,8 +486,8 @@ test_region_tiles (Fixture *f, gconstpointer data)
   g_autoptr (NsImage) noise = random_image (f->rng, 25, 19);
   g_autoptr (NsMask) left = ramp_mask (50, 40, TRUE), right = ramp_mask (50, 40, FALSE);
   NsStyle styles[] = { { .image = stripes, .blend = 1, .region = left }, { .image = noise, .blend = 2, .region = right } };
-  NsObjective *whole = region_objective (&m.model, content, styles, 2, w, h, 0, 0);
-  NsObjective *tiled = region_objective (&m.model, content, styles, 2, w, h, 32, 32);
+  NsObjective *whole = objective_of (&m.model, content, styles, 2, w, h, 0, 0);
+  NsObjective *tiled = objective_of (&m.model, content, styles, 2, w, h, 32, 32);
   g_assert_cmpint (tiled->plan->n_tiles, >, 4);
   gsize n = (gsize) w * h * 3;
   g_autofree double *x = g_new (double, n), *g1 = g_new (double, n), *g2 = g_new (double, n);
