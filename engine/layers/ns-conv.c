@@ -30,23 +30,22 @@
 int
 ns_window_output (int in, int k, int stride, NsPadding padding, int *pad_before)
 {
-  int out, pad = 0;
+  gint64 out = 0, pad = 0;
 
-  if (padding == NS_PADDING_SAME)
+  /* The loader refuses such windows; an empty output is refused downstream. */
+  if (k >= 1 && stride >= 1 && in >= 0)
     {
-      int total;
-
-      out = (in + stride - 1) / stride;
-      total = MAX ((out - 1) * stride + k - in, 0);
-      pad = total / 2;
-    }
-  else
-    {
-      out = in >= k ? (in - k) / stride + 1 : 0;
+      if (padding == NS_PADDING_SAME)
+        {
+          out = ((gint64) in + stride - 1) / stride;
+          pad = MAX ((out - 1) * stride + k - in, 0) / 2;
+        }
+      else
+        out = in >= k ? (in - k) / stride + 1 : 0;
     }
   if (pad_before)
-    *pad_before = pad;
-  return out;
+    *pad_before = (int) pad;
+  return (int) out;
 }
 
 static gboolean
