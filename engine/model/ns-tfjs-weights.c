@@ -45,8 +45,11 @@ read_tensor (NsTfjsWeights *w, int group, JsonArray *list, guint i, gsize *offse
   const char *name, *dtype;
   gint64 dims[4];
   int rank;
-  if (!entry || !ns_json_string (entry, "name", NULL, what, &name, error)
-      || !ns_json_string (entry, "dtype", "float32", what, &dtype, error)
+  if (!entry || !ns_json_string (entry, "name", NULL, what, &name, error))
+    return FALSE;
+  g_free (what);
+  what = g_strdup_printf ("weight “%s”", name);
+  if (!ns_json_string (entry, "dtype", "float32", what, &dtype, error)
       || !ns_json_int_array (entry, "shape", 4, 0, G_MAXINT, what, dims, &rank, error))
     return FALSE;
   if (strcmp (dtype, "float32") != 0 || json_object_has_member (entry, "quantization"))
@@ -77,7 +80,7 @@ read_tensor (NsTfjsWeights *w, int group, JsonArray *list, guint i, gsize *offse
          && g_size_checked_add (offset, *offset, bytes);
   g_hash_table_insert (w->tensors, g_strdup (name), tensor);
   if (!fits)
-    g_set_error (error, NS_ERROR, NS_ERROR_MODEL, "%s: the shape of “%s” is too large", what, name);
+    g_set_error (error, NS_ERROR, NS_ERROR_MODEL, "%s: “shape” is too large", what);
   return fits;
 }
 
