@@ -195,6 +195,30 @@ test_model_layer_name (Fixture *f, gconstpointer data)
   g_error_free (error);
 }
 
+/* A long chain of layers (a sequential model: each reads the one before)
+ * must not be walked recursively: a million stack frames overflow. */
+static void
+test_deep_chain (void)
+{
+  const int n = 300000;
+  GString *json = g_string_new ("{\"modelTopology\": {\"model_config\": {\"config\": {\"layers\": ["
+                                "{\"class_name\": \"InputLayer\", \"name\": \"a0\", \"config\": {}}");
+  for (int i = 1; i < n; i++)
+    g_string_append_printf (json, ",{\"class_name\":\"Dropout\",\"name\":\"a%d\",\"config\":{}}", i);
+  g_string_append (json, "]}}}, \"weightsManifest\": []}");
+  g_autoptr (JsonParser) parser = json_parser_new ();
+  g_assert_true (json_parser_load_from_data (parser, json->str, json->len, NULL));
+  g_string_free (json, TRUE);
+  g_autofree char *last = g_strdup_printf ("a%d", n - 1);
+  const char *outputs[] = { last, NULL };
+  GError *error = NULL;
+  NsNetwork *net = ns_network_from_tfjs (json_parser_get_root (parser), ".", outputs, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (net->n_nodes, ==, 1);    /* the Dropouts are aliases of the input */
+  g_assert_cmpint (ns_network_lookup (net, "a0"), ==, 0);
+  ns_network_free (net);
+}
+
 /* The unedited model loads, or every failure above could be something else. */
 static void
 test_valid (Fixture *f, gconstpointer data)
@@ -377,6 +401,7 @@ main (int argc, char **argv)
       add (name, &CRAFTED[i], test_crafted);
     }
   add ("/loader/model-layer-name", NULL, test_model_layer_name);
+  g_test_add_func ("/loader/deep-chain", test_deep_chain);
   add ("/loader/sums/verified", NULL, test_sums_verified);
   add ("/loader/sums/corrupt", NULL, test_sums_corrupt);
   add ("/loader/sums/corrupt-unstamped", NULL, test_sums_corrupt_unstamped);

@@ -50,26 +50,32 @@ parse_inbound (JsonObject *layer, KerasLayer *out, const KerasLayer *previous, G
   return TRUE;
 }
 
+/* The first layer of that name, or NULL. */
 static KerasLayer *
-find_layer (KerasLayer *layers, int n, const char *name)
+find_layer (GHashTable *by_name, const char *name)
 {
-  for (int i = 0; i < n; i++)
-    if (strcmp (layers[i].name, name) == 0)
-      return &layers[i];
-  return NULL;
+  return g_hash_table_lookup (by_name, name);
 }
 
+/* Marks layer and everything it reads, without recursion: a crafted chain of
+ * a million layers must not overflow the stack. */
 static void
-mark_needed (KerasLayer *layers, int n, KerasLayer *layer)
+mark_needed (GHashTable *by_name, KerasLayer *layer)
 {
-  if (layer->needed)
-    return;
-  layer->needed = TRUE;
-  for (int i = 0; i < layer->n_inputs; i++)
+  g_autoptr (GPtrArray) pending = g_ptr_array_new ();
+  g_ptr_array_add (pending, layer);
+  while (pending->len)
     {
-      KerasLayer *in = find_layer (layers, n, layer->inputs[i]);
-      if (in)
-        mark_needed (layers, n, in);
+      KerasLayer *next = g_ptr_array_steal_index_fast (pending, pending->len - 1);
+      if (next->needed)
+        continue;
+      next->needed = TRUE;
+      for (int i = 0; i < next->n_inputs; i++)
+        {
+          KerasLayer *in = find_layer (by_name, next->inputs[i]);
+          if (in && !in->needed)
+            g_ptr_array_add (pending, in);
+        }
     }
 }
 
@@ -145,26 +151,31 @@ ns_network_from_tfjs (JsonNode *root, const char *folder, const char *const *out
   int n = json_array_get_length (array);
   KerasLayer *layers = g_new0 (KerasLayer, n);
   NsNetwork *net = NULL;
+  g_autoptr (GHashTable) by_name = g_hash_table_new (g_str_hash, g_str_equal);
   for (int i = 0; i < n; i++)
-    if (!parse_layer (array, i, layers, error))
-      goto out;
+    {
+      if (!parse_layer (array, i, layers, error))
+        goto out;
+      if (!g_hash_table_contains (by_name, layers[i].name))
+        g_hash_table_insert (by_name, (gpointer) layers[i].name, &layers[i]);
+    }
   for (int i = 0; i < n; i++)
     for (int k = 0; k < layers[i].n_inputs; k++)
       {
-        KerasLayer *in = find_layer (layers, n, layers[i].inputs[k]);
+        KerasLayer *in = find_layer (by_name, layers[i].inputs[k]);
         if (in)
           in->consumers++;
       }
   if (outputs)
     for (const char *const *o = outputs; *o; o++)
       {
-        KerasLayer *layer = find_layer (layers, n, *o);
+        KerasLayer *layer = find_layer (by_name, *o);
         if (!layer)
           {
             g_set_error (error, NS_ERROR, NS_ERROR_MODEL, "the model has no layer “%s”", *o);
             goto out;
           }
-        mark_needed (layers, n, layer);
+        mark_needed (by_name, layer);
       }
   else
     for (int i = 0; i < n; i++)
@@ -180,7 +191,8 @@ ns_network_from_tfjs (JsonNode *root, const char *folder, const char *const *out
   gboolean ok = TRUE;
   for (int i = 0; i < n && ok; i++)
     if (layers[i].needed)
-      ok = ns_tfjs_build_layer (&b, &layers[i], layers[i].n_inputs ? find_layer (layers, n, layers[i].inputs[0]) : NULL, error);
+      ok = ns_tfjs_build_layer (&b, &layers[i], layers[i].n_inputs ? find_layer (by_name, layers[i].inputs[0]) : NULL,
+                                error);
 
   b.net->n_nodes = b.nodes->len;
   b.net->nodes = (NsNode *) g_array_free (b.nodes, FALSE);
