@@ -300,8 +300,8 @@ test_sums_verified (Fixture *f, gconstpointer data)
   write_sums (f);
   ns_network_free (load_expecting (f, 0, 0, NULL));
   /* The shards are stamped as verified (by their absolute path). */
-  g_autofree char *stamps = NULL, *second = shard (f, 1);
-  g_assert_true (g_file_get_contents (stamps_path (), &stamps, NULL, NULL));
+  g_autofree char *stamps = NULL, *second = shard (f, 1), *path = stamps_path ();
+  g_assert_true (g_file_get_contents (path, &stamps, NULL, NULL));
   g_assert_nonnull (strstr (stamps, second));
   ns_network_free (load_expecting (f, 0, 0, NULL));
 }

@@ -52,6 +52,9 @@ ns_shard_sums_load (const char *folder, GError **error)
   sums->sums = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
   g_auto (GStrv) lines = g_strsplit (text, "\n", -1);
   for (int i = 0; lines[i]; i++)
+    if (g_str_has_suffix (lines[i], "\r"))           /* written on Windows */
+      lines[i][strlen (lines[i]) - 1] = '\0';
+  for (int i = 0; lines[i]; i++)
     if (*lines[i] && !parse_line (lines[i], sums->sums))
       {
         g_set_error (error, NS_ERROR, NS_ERROR_WEIGHTS, "%s: line %d is not “SHA-256  file name”. %s",
