@@ -9,7 +9,8 @@
  * after the first from the content at that size plus the upsampled change
  * the previous stage made to its content (its stylisation), instead of from
  * the upsampled previous result: the content's fine detail is not blurred
- * away by the upsampling. A candidate for ns-stylize.c.
+ * away by the upsampling. ns_stylize() starts its stages the same way
+ * (upsample_stage()), so both modes measure this start.
  *
  * Prints one JSON object: time, final full-resolution loss, evaluations and
  * the cost in full-resolution iterations (each stage's iterations weighted

@@ -32,6 +32,10 @@ typedef enum
 #define NS_MIN_SIDE             16      /* smaller results carry no visible style */
 #define NS_MAX_ITERATIONS       100000
 #define NS_MAX_RELATIVE_WEIGHT  1e6     /* content, style and tv weights: 0 .. this */
+#define NS_MAX_STYLES           8
+#define NS_BYTES_PER_MB         1048576.0   /* memory figures are in MB of 2^20 bytes */       /* style images blended in one run */
+#define NS_MIN_STYLE_SCALE      0.1     /* style image's long side / the working long side */
+#define NS_MAX_STYLE_SCALE      8.0
 
 /* ---- images ------------------------------------------------------------ */
 
@@ -49,6 +53,19 @@ void     ns_image_free   (NsImage *image);
 NsImage *ns_image_resize (const NsImage *image, int width, int height);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (NsImage, ns_image_free)
 
+/* A mask over an image: a weight 0..1 per pixel (white = 1). */
+typedef struct
+{
+  int    width;
+  int    height;
+  float *values;      /* width * height */
+} NsMask;
+
+NsMask *ns_mask_new    (int width, int height);   /* zero-filled; NULL if too large */
+void    ns_mask_free   (NsMask *mask);
+NsMask *ns_mask_resize (const NsMask *mask, int width, int height);   /* as ns_image_resize */
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (NsMask, ns_mask_free)
+
 /* The one pixel path of every front end (plug-in, preview, command line):
  * gamma-encoded samples, 8-bit or float, 1 (grey), 2 (grey + alpha), 3 (RGB)
  * or 4 (RGBA) channels per pixel, rows rowstride bytes apart. Grey fills R,
@@ -60,6 +77,10 @@ NsImage *ns_image_from_pixels (const void *pixels, int width, int height, gsize 
                                NsSampleType type, GError **error);
 void     ns_image_to_pixels   (const NsImage *image, void *pixels, gsize rowstride, int channels,
                                NsSampleType type);
+/* A mask from the same kinds of pixels: the grey value, or the luma of RGB
+ * (Rec. 601); alpha ignored. */
+NsMask  *ns_mask_from_pixels  (const void *pixels, int width, int height, gsize rowstride, int channels,
+                               NsSampleType type, GError **error);
 
 /* ---- weights and model ------------------------------------------------- */
 
@@ -94,6 +115,15 @@ typedef enum
   NS_SCHEDULE_SINGLE       /* one fixed size */
 } NsSchedule;
 
+/* Whose colours the result has (Gatys, Bethge, Hertzmann, Shechtman,
+ * "Preserving Color in Neural Artistic Style Transfer", 2016). */
+typedef enum
+{
+  NS_COLORS_STYLE,      /* the style's colours: plain style transfer */
+  NS_COLORS_LUMINANCE,  /* style transferred in luminance only; the content's chroma */
+  NS_COLORS_MATCH       /* the style's colours first matched to the content's (mean, covariance) */
+} NsPreserveColors;
+
 typedef struct
 {
   double     content_weight;   /* relative: 1.0 = the recipe's balanced default */
@@ -107,7 +137,10 @@ typedef struct
   int        threads;          /* 0 = one per processor; the engine splits its work, GEMMs
                                 * included, over its own threads and sets OpenBLAS to one */
   NsSchedule schedule;
-  double     memory_limit_mb;  /* 0 = no limit beyond what malloc gives */
+  double     memory_limit_mb;  /* 0 = no limit beyond what malloc gives; tiles keep a
+                                * run within the smaller of this and 4 GB where they can */
+  double     style_scale;      /* style image's long side / working long side (1 = same) */
+  NsPreserveColors preserve_colors;
 } NsParams;
 
 void     ns_params_init     (NsParams *params);          /* the defaults */
@@ -137,6 +170,19 @@ typedef struct
   int    evaluations;             /* loss + gradient evaluations (line search included) */
 } NsStats;
 
+/* One style image, its share of the blend, and where it applies
+ * (Gatys et al., "Controlling Perceptual Factors in Neural Style Transfer",
+ * 2017: guided Gram matrices). Styles without a region share the whole
+ * image, their Gram targets blended; a style with a region is matched
+ * within it alone, and pixels no region covers keep the content. */
+typedef struct
+{
+  const NsImage *image;
+  double         blend;   /* >= 0; a run's blends are normalised to sum 1 */
+  const NsMask  *region;  /* where in the content (any size: resized to it); NULL = everywhere */
+  const NsMask  *area;    /* which part of the style image (resized to it); NULL = all of it */
+} NsStyle;
+
 /* Stylises content with the look of style. The result has the working size
  * (params->size on the long side, or the content's size). warm_start, if not
  * NULL, is an earlier result to continue from instead of params->init.
@@ -151,6 +197,19 @@ NsImage *ns_stylize (const NsModel  *model,
                      NsStats        *stats,
                      GError        **error);
 
+/* The same with 1 to NS_MAX_STYLES styles: each layer's style target is the
+ * blend-weighted sum of the styles' Gram matrices. */
+NsImage *ns_stylize_blend (const NsModel  *model,
+                           const NsImage  *content,
+                           const NsStyle  *styles,
+                           int             n_styles,
+                           const NsParams *params,
+                           const NsImage  *warm_start,
+                           NsProgressFunc  progress,
+                           gpointer        user_data,
+                           NsStats        *stats,
+                           GError        **error);
+
 typedef struct
 {
   double seconds;
@@ -162,7 +221,8 @@ typedef struct
 double ns_available_memory_mb (void);
 
 /* Estimated time and peak memory of ns_stylize() for a content of the given
- * size, calibrated on this machine's benchmark. */
+ * size (the style assumed of the content's aspect), calibrated on this
+ * machine's benchmark. */
 void ns_estimate (const NsModel *model, int content_width, int content_height,
                   const NsParams *params, NsEstimate *estimate);
 

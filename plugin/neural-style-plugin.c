@@ -1,9 +1,14 @@
 /* neural-style-plugin.c: the GIMP 2.10 plug-in's PDB procedure
  * plug-in-neural-style: registration, run modes and return values. */
 #include <gegl.h>
+#include <glib/gi18n-lib.h>
 #include <libgimp/gimp.h>
 
+#include "ns-dialog.h"
+#include "ns-plugin-i18n.h"
 #include "ns-plugin-job.h"
+
+#define NS_PLUGIN_PROC "plug-in-neural-style"
 
 static void query (void);
 static void run   (const gchar      *name,
@@ -14,37 +19,51 @@ static void run   (const gchar      *name,
 
 const GimpPlugInInfo PLUG_IN_INFO = { NULL, NULL, query, run };
 
-MAIN ()
+/* libgimp's MAIN(), with the text domain bound first. */
+int
+main (int argc, char *argv[])
+{
+  ns_plugin_i18n_init (argc > 0 ? argv[0] : NULL);
+  return gimp_main (&PLUG_IN_INFO, argc, argv);
+}
 
 #define N_ARGS 11
 
 static void
 query (void)
 {
-  static const GimpParamDef args[N_ARGS] = {
+  /* GIMP 2.10 translates the blurb, help and menu label with the domain
+   * registered below; the argument descriptions stay English (GIMP shows
+   * them untranslated), so they can carry the engine's limits. */
+  g_autofree gchar *weight_range = g_strdup_printf ("0 to %g; 1.0 = the engine's balanced default",
+                                                    NS_MAX_RELATIVE_WEIGHT);
+  g_autofree gchar *content_weight = g_strdup_printf ("Weight of the content's structure, relative (%s)",
+                                                      weight_range);
+  g_autofree gchar *style_weight = g_strdup_printf ("Weight of the style's textures and colours, relative (%s)",
+                                                    weight_range);
+  g_autofree gchar *tv_weight = g_strdup_printf ("Weight of the smoothness (total variation) term, "
+                                                 "relative (%s)", weight_range);
+  g_autofree gchar *iterations = g_strdup_printf ("Optimiser (L-BFGS) iterations (1 to %d; more is slower "
+                                                  "and stronger)", NS_MAX_ITERATIONS);
+  g_autofree gchar *size = g_strdup_printf ("Longest side of the working resolution in pixels (0 to %d; "
+                                            "0 = the layer's own size; smaller is faster, the result is "
+                                            "scaled to the layer; both sides at least %d)",
+                                            NS_MAX_SIZE, NS_MIN_SIDE);
+  const GimpParamDef args[N_ARGS] = {
     { GIMP_PDB_INT32,    "run-mode",
       "The run mode { RUN-INTERACTIVE (0), RUN-NONINTERACTIVE (1), RUN-WITH-LAST-VALS (2) }" },
-    { GIMP_PDB_IMAGE,    "image", "Input image" },
+    { GIMP_PDB_IMAGE,    "image", "Input image (the one holding drawable)" },
     { GIMP_PDB_DRAWABLE, "drawable",
       "Content layer to stylise (RGB or grayscale; with a selection only the "
       "selected part changes)" },
     { GIMP_PDB_DRAWABLE, "style-drawable",
       "Drawable whose look is transferred (any open image, RGB or grayscale, "
       "alpha ignored)" },
-    { GIMP_PDB_FLOAT,    "content-weight",
-      "Weight of the content's structure, relative (0 to 1e6; 1.0 = the engine's "
-      "balanced default)" },
-    { GIMP_PDB_FLOAT,    "style-weight",
-      "Weight of the style's textures and colours, relative (0 to 1e6; 1.0 = the "
-      "engine's balanced default)" },
-    { GIMP_PDB_FLOAT,    "tv-weight",
-      "Weight of the smoothness (total variation) term, relative (0 to 1e6; 1.0 = "
-      "the engine's balanced default)" },
-    { GIMP_PDB_INT32,    "iterations",
-      "Optimiser (L-BFGS) iterations (1 to 100000; more is slower and stronger)" },
-    { GIMP_PDB_INT32,    "size",
-      "Longest side of the working resolution in pixels (0 to 16384; 0 = the "
-      "layer's own size; smaller is faster, the result is scaled to the layer)" },
+    { GIMP_PDB_FLOAT,    "content-weight", content_weight },
+    { GIMP_PDB_FLOAT,    "style-weight", style_weight },
+    { GIMP_PDB_FLOAT,    "tv-weight", tv_weight },
+    { GIMP_PDB_INT32,    "iterations", iterations },
+    { GIMP_PDB_INT32,    "size", size },
     { GIMP_PDB_INT32,    "seed",
       "Seed of the random noise for init NOISE and BLEND (any value)" },
     { GIMP_PDB_INT32,    "init",
@@ -54,22 +73,20 @@ query (void)
     { GIMP_PDB_LAYER, "styled-layer", "The new layer, directly above the drawable" },
   };
 
+  gimp_plugin_domain_register (GETTEXT_PACKAGE, ns_plugin_i18n_locale_dir ());
   gimp_install_procedure (NS_PLUGIN_PROC,
-                          "Repaint a layer in the style of another image",
-                          "Neural style transfer (Gatys et al.) with a "
-                          "pretrained ResNet-50: optimises a new layer so its "
-                          "content features match the drawable and its "
-                          "feature correlations (Gram matrices) match the style "
-                          "drawable. The result is a new layer named "
-                          "\"<layer> (Neural Style)\" directly above the "
-                          "drawable, with its size, offsets and alpha; with a "
-                          "selection only the selected area changes. One undo "
-                          "step removes it. Needs the network weights (see "
-                          "NEURAL_STYLE_WEIGHTS).",
+                          N_("Repaint a layer in the style of another image"),
+                          N_("Neural style transfer (Gatys et al.) with a pretrained ResNet-50: "
+                             "optimises a new layer so its content features match the drawable and "
+                             "its feature correlations (Gram matrices) match the style drawable. The "
+                             "result is a new layer named \"<layer> (Neural Style)\" directly above "
+                             "the drawable, with its size, offsets and alpha; with a selection only "
+                             "the selected area changes. One undo step removes it. Needs the network "
+                             "weights (see NEURAL_STYLE_WEIGHTS)."),
                           "The gimp-neural-style authors",
                           "The gimp-neural-style authors",
                           "2024",
-                          "Neural _Style...",
+                          N_("Neural _Style..."),
                           "RGB*, GRAY*",
                           GIMP_PLUGIN,
                           G_N_ELEMENTS (args), G_N_ELEMENTS (return_vals),
@@ -78,7 +95,7 @@ query (void)
 }
 
 static void
-values_from_params (NsPluginValues *values, const GimpParam *params)
+values_from_params (NsValues *values, const GimpParam *params)
 {
   values->style_drawable = params[3].data.d_drawable;
   values->content_weight = params[4].data.d_float;
@@ -90,18 +107,23 @@ values_from_params (NsPluginValues *values, const GimpParam *params)
   values->init = params[10].data.d_int32;
 }
 
-static NsModel *
-load_model (GError **error)
+/* The last values, if there are some of this layout. */
+static gboolean
+get_last_values (NsValues *values)
 {
-  GError *load_error = NULL;
-  NsModel *model = ns_model_load (NULL, &load_error);
+  return gimp_get_data_size (NS_PLUGIN_PROC) == sizeof *values && gimp_get_data (NS_PLUGIN_PROC, values);
+}
+
+/* The model, loaded now unless an earlier attempt (kept in load_error)
+ * already failed; the error says why and how to fetch the weights. */
+static NsModel *
+load_model (GError **load_error, GError **error)
+{
+  NsModel *model = *load_error == NULL ? ns_model_load (NULL, load_error) : NULL;
   if (model == NULL)
-    {
-      g_set_error (error, NS_ERROR, NS_ERROR_WEIGHTS,
-                   "Neural Style could not load its network weights: %s\n%s",
-                   load_error->message, ns_weights_fetch_hint ());
-      g_error_free (load_error);
-    }
+    g_set_error (error, NS_ERROR, NS_ERROR_WEIGHTS,
+                 _("Neural Style could not load its network weights: %s\n%s"),
+                 (*load_error)->message, ns_weights_fetch_hint ());
   return model;
 }
 
@@ -113,8 +135,9 @@ choose_values (GimpRunMode      run_mode,
                gint32           drawable_id,
                const GimpParam *params,
                gint             n_params,
-               NsPluginValues  *values,
+               NsValues        *values,
                const NsModel   *model,
+               const GError    *model_error,
                GError         **error)
 {
   switch (run_mode)
@@ -122,27 +145,26 @@ choose_values (GimpRunMode      run_mode,
     case GIMP_RUN_NONINTERACTIVE:
       if (n_params != N_ARGS)
         {
-          g_set_error (error, NS_ERROR, NS_ERROR_PARAMS,
-                       "%s takes %d arguments, got %d", NS_PLUGIN_PROC,
-                       N_ARGS, n_params);
+          g_set_error (error, NS_ERROR, NS_ERROR_PARAMS, _("%s takes %d arguments, got %d"),
+                       NS_PLUGIN_PROC, N_ARGS, n_params);
           return FALSE;
         }
       values_from_params (values, params);
       return TRUE;
 
     case GIMP_RUN_WITH_LAST_VALS:
-      if (!gimp_get_data (NS_PLUGIN_PROC, values))
+      if (!get_last_values (values))
         {
           g_set_error (error, NS_ERROR, NS_ERROR_PARAMS,
-                       "Neural Style has not run yet; there are no last values");
+                       _("Neural Style has not run yet; there are no last values"));
           return FALSE;
         }
       return TRUE;
 
     case GIMP_RUN_INTERACTIVE:
     default:
-      gimp_get_data (NS_PLUGIN_PROC, values);   /* keeps defaults if none */
-      return ns_dialog_run (image_id, drawable_id, values, model);
+      get_last_values (values);   /* keeps the defaults if none */
+      return ns_dialog_run (image_id, drawable_id, values, model, model_error, error);
     }
 }
 
@@ -169,28 +191,23 @@ run (const gchar      *name,
   gint32 image_id = params[1].data.d_image;
   gint32 drawable_id = params[2].data.d_drawable;
 
-  NsPluginValues values;
-  ns_plugin_values_init (&values);
-  GError *error = NULL;
+  NsValues values;
+  ns_values_init (&values);
+  GError *error = NULL, *model_error = NULL;
   NsModel *model = NULL;
   NsPluginJob job;
   gint32 layer_id = -1;
-  gboolean chosen;
 
-  /* The dialog shows a preview, so it gets the model; in the other modes the
-   * cheap checks come first so bad calls fail fast. */
+  /* The dialog shows a preview, so it gets the model (or why there is
+   * none); in the other modes the cheap checks come first so bad calls fail
+   * fast. */
   if (run_mode == GIMP_RUN_INTERACTIVE)
-    {
-      model = ns_model_load (NULL, NULL);
-      chosen = choose_values (run_mode, image_id, drawable_id, params,
-                              n_params, &values, model, &error);
-    }
-  else
-    chosen = choose_values (run_mode, image_id, drawable_id, params,
-                            n_params, &values, NULL, &error);
+    model = ns_model_load (NULL, &model_error);
+  gboolean chosen = choose_values (run_mode, image_id, drawable_id, params, n_params, &values, model,
+                                   model_error, &error);
 
   if (chosen && ns_plugin_job_prepare (&job, image_id, drawable_id, &values, &error)
-      && (model != NULL || (model = load_model (&error)) != NULL))
+      && (model != NULL || (model = load_model (&model_error, &error)) != NULL))
     layer_id = ns_plugin_job_run (&job, model, &error);
 
   if (layer_id != -1)
@@ -214,5 +231,6 @@ run (const gchar      *name,
       g_error_free (error);
     }
 
+  g_clear_error (&model_error);
   g_clear_pointer (&model, ns_model_free);
 }

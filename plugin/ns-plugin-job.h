@@ -4,7 +4,7 @@
 #pragma once
 
 #include "ns-plugin-pixels.h"
-#include "ns-plugin-values.h"
+#include "ns-values.h"
 
 typedef struct
 {
@@ -15,19 +15,16 @@ typedef struct
   NsParams params;
 } NsPluginJob;
 
-/* The plug-in's defaults (the engine's, no style chosen yet). */
-void ns_plugin_values_init (NsPluginValues *values);
-
 /* Checks the inputs (cheap, no model needed) and fills job. */
-gboolean ns_plugin_job_prepare (NsPluginJob          *job,
-                                gint32                image_id,
-                                gint32                drawable_id,
-                                const NsPluginValues *values,
-                                GError              **error);
+gboolean ns_plugin_job_prepare (NsPluginJob    *job,
+                                gint32          image_id,
+                                gint32          drawable_id,
+                                const NsValues *values,
+                                GError        **error);
 
-/* Checks the memory need, runs the engine with GIMP progress, then adds the
- * styled layer above the drawable in one undo group. Returns its ID, or -1
- * with error set and the image untouched. */
+/* Runs the engine with GIMP progress (the engine refuses a size that would
+ * not fit in memory), then adds the styled layer above the drawable in one
+ * undo group. Returns its ID, or -1 with error set and the image untouched. */
 gint32 ns_plugin_job_run (const NsPluginJob *job,
                           const NsModel     *model,
                           GError           **error);

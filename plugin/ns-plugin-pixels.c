@@ -2,126 +2,109 @@
 #include "ns-plugin-pixels.h"
 
 #include <gegl.h>
+#include <glib/gi18n-lib.h>
+#include <string.h>
 
-NsImage *
-ns_pixels_read_region_rgb (gint32          drawable_id,
-                           const NsRegion *region,
-                           GError        **error)
+/* The drawable's colour model with alpha, gamma-encoded float: what the
+ * engine's pixel functions take as 2 (grey) or 4 (RGB) channels. */
+static const Babl *
+float_format (gint32 drawable_id, gint *channels)
 {
-  NsImage *image = ns_image_new (region->width, region->height);
-  if (image == NULL)
-    {
-      g_set_error (error, NS_ERROR, NS_ERROR_MEMORY,
-                   "A %d x %d image does not fit in memory",
-                   region->width, region->height);
-      return NULL;
-    }
+  gboolean grey = gimp_drawable_is_gray (drawable_id);
+  *channels = grey ? 2 : 4;
+  return babl_format (grey ? "Y'A float" : "R'G'B'A float");
+}
 
-  GeglBuffer *buffer = gimp_drawable_get_buffer (drawable_id);
-  /* babl converts any precision, grey and indexed data to gamma RGB; the
-   * alpha channel is dropped (colours of transparent pixels are kept). */
-  gegl_buffer_get (buffer,
-                   GEGL_RECTANGLE (region->x, region->y,
-                                   region->width, region->height),
-                   1.0, babl_format ("R'G'B' float"), image->pixels,
-                   GEGL_AUTO_ROWSTRIDE, GEGL_ABYSS_NONE);
-  g_object_unref (buffer);
-  return image;
+static void
+set_no_pixels (GError **error, gint32 drawable_id)
+{
+  g_set_error (error, NS_ERROR, NS_ERROR_IMAGE, _("GIMP gave no pixels of the layer (ID %d)"), drawable_id);
+}
+
+static gpointer
+try_floats (gsize n, GError **error)
+{
+  gpointer floats = n <= G_MAXSIZE / sizeof (gfloat) ? g_try_malloc (n * sizeof (gfloat)) : NULL;
+  if (floats == NULL)
+    g_set_error (error, NS_ERROR, NS_ERROR_MEMORY, _("Not enough memory for the layer's pixels; "
+                                                     "choose a smaller layer or selection"));
+  return floats;
 }
 
 NsImage *
-ns_pixels_read_rgb (gint32 drawable_id, GError **error)
+ns_pixels_read (gint32 drawable_id, const NsRegion *region, GError **error)
 {
-  NsRegion all = { 0, 0,
-                   gimp_drawable_width (drawable_id),
-                   gimp_drawable_height (drawable_id) };
-  return ns_pixels_read_region_rgb (drawable_id, &all, error);
+  NsRegion all = { 0, 0, gimp_drawable_width (drawable_id), gimp_drawable_height (drawable_id) };
+  const NsRegion *r = region != NULL ? region : &all;
+  gint channels;
+  const Babl *format = float_format (drawable_id, &channels);
+  gsize rowstride = (gsize) MAX (r->width, 0) * channels * sizeof (gfloat);
+  g_autofree gfloat *samples = try_floats ((gsize) MAX (r->width, 0) * MAX (r->height, 0) * channels, error);
+  if (samples == NULL)
+    return NULL;
+
+  GeglBuffer *buffer = gimp_drawable_get_buffer (drawable_id);
+  if (buffer == NULL)
+    {
+      set_no_pixels (error, drawable_id);
+      return NULL;
+    }
+  gegl_buffer_get (buffer, GEGL_RECTANGLE (r->x, r->y, r->width, r->height), 1.0, format, samples,
+                   rowstride, GEGL_ABYSS_NONE);
+  g_object_unref (buffer);
+  return ns_image_from_pixels (samples, r->width, r->height, rowstride, channels, NS_SAMPLES_FLOAT, error);
 }
 
 /* Selection coverage (0..1) of the region, in the drawable's coordinates;
  * all ones when nothing is selected. */
-static gfloat *
-read_selection (gint32 image_id, gint32 drawable_id, const NsRegion *region)
+static gboolean
+read_selection (gint32 image_id, gint32 drawable_id, const NsRegion *region, gfloat *sel, GError **error)
 {
   gsize n = (gsize) region->width * region->height;
-  gfloat *sel = g_new (gfloat, n);
-
   if (gimp_selection_is_empty (image_id))
     {
       for (gsize i = 0; i < n; i++)
         sel[i] = 1.0f;
-      return sel;
+      return TRUE;
     }
 
   gint off_x, off_y;
-  gimp_drawable_offsets (drawable_id, &off_x, &off_y);
-  GeglBuffer *mask = gimp_drawable_get_buffer (gimp_image_get_selection (image_id));
+  gint32 selection_id = gimp_image_get_selection (image_id);
+  GeglBuffer *mask = selection_id != -1 && gimp_drawable_offsets (drawable_id, &off_x, &off_y)
+                     ? gimp_drawable_get_buffer (selection_id) : NULL;
+  if (mask == NULL)
+    {
+      g_set_error (error, NS_ERROR, NS_ERROR_IMAGE, _("GIMP gave no selection mask of the image"));
+      return FALSE;
+    }
   /* Outside the image (abyss) nothing is selected. */
-  gegl_buffer_get (mask,
-                   GEGL_RECTANGLE (off_x + region->x, off_y + region->y,
-                                   region->width, region->height),
-                   1.0, babl_format ("Y float"), sel,
-                   GEGL_AUTO_ROWSTRIDE, GEGL_ABYSS_NONE);
+  gegl_buffer_get (mask, GEGL_RECTANGLE (off_x + region->x, off_y + region->y, region->width, region->height),
+                   1.0, babl_format ("Y float"), sel, GEGL_AUTO_ROWSTRIDE, GEGL_ABYSS_NONE);
   g_object_unref (mask);
-  return sel;
+  return TRUE;
 }
 
-/* The styled RGB pixels in the drawable's colour model: RGB as is, or
- * converted to grey by babl for grey drawables. */
+/* The region's new pixels in format (alpha as in original), blended by the
+ * selection; nothing in GIMP changes. */
 static gfloat *
-styled_in_model (const NsImage *styled, gboolean grey)
+composite_region (gint32 image_id, gint32 drawable_id, const NsRegion *region, const NsImage *styled,
+                  GeglBuffer *source, const Babl *format, gint channels, GError **error)
 {
-  gsize n = (gsize) styled->width * styled->height;
-  if (!grey)
-    return g_memdup2 (styled->pixels, n * 3 * sizeof (gfloat));
-
-  gfloat *luma = g_new (gfloat, n);
-  babl_process (babl_fish (babl_format ("R'G'B' float"), babl_format ("Y' float")),
-                styled->pixels, luma, n);
-  return luma;
-}
-
-gint32
-ns_pixels_new_styled_layer (gint32          image_id,
-                            gint32          drawable_id,
-                            const NsRegion *region,
-                            const NsImage  *styled,
-                            const gchar    *name)
-{
-  g_return_val_if_fail (styled->width == region->width &&
-                        styled->height == region->height, -1);
-
-  gint width = gimp_drawable_width (drawable_id);
-  gint height = gimp_drawable_height (drawable_id);
-  gint32 layer_id = gimp_layer_new (image_id, name, width, height,
-                                    gimp_drawable_type (drawable_id),
-                                    100.0, GIMP_LAYER_MODE_NORMAL);
-  gint off_x, off_y;
-  gimp_drawable_offsets (drawable_id, &off_x, &off_y);
-  gimp_layer_set_offsets (layer_id, off_x, off_y);
-
-  GeglBuffer *source = gimp_drawable_get_buffer (drawable_id);
-  GeglBuffer *target = gimp_drawable_get_buffer (layer_id);
-
-  /* Same format on both sides: outside the region the copy is bit-exact. */
-  gegl_buffer_copy (source, NULL, GEGL_ABYSS_NONE, target, NULL);
-
-  /* Composite in the drawable's own colour model; the alpha channel (last
-   * component, 1.0 for layers without alpha) is never changed. */
-  gboolean grey = gimp_drawable_is_gray (drawable_id);
-  const Babl *format = babl_format (grey ? "Y'A float" : "R'G'B'A float");
-  gint n_colour = grey ? 1 : 3;
-  gint n_comp = n_colour + 1;
   gsize n = (gsize) region->width * region->height;
-  const GeglRectangle *rect = GEGL_RECTANGLE (region->x, region->y,
-                                              region->width, region->height);
+  gsize rowstride = (gsize) region->width * channels * sizeof (gfloat);
+  g_autofree gfloat *pixels = try_floats (n * channels, error);
+  g_autofree gfloat *colour = pixels != NULL ? try_floats (n * channels, error) : NULL;
+  g_autofree gfloat *sel = colour != NULL ? try_floats (n, error) : NULL;
+  if (sel == NULL || !read_selection (image_id, drawable_id, region, sel, error))
+    return NULL;
 
-  gfloat *pixels = g_new (gfloat, n * n_comp);
-  gegl_buffer_get (source, rect, 1.0, format, pixels,
-                   GEGL_AUTO_ROWSTRIDE, GEGL_ABYSS_NONE);
-  gfloat *sel = read_selection (image_id, drawable_id, region);
-  gfloat *colour = styled_in_model (styled, grey);
+  gegl_buffer_get (source, GEGL_RECTANGLE (region->x, region->y, region->width, region->height), 1.0,
+                   format, pixels, rowstride, GEGL_ABYSS_NONE);
+  /* The styled colours in the drawable's model (grey: luma), its alpha kept. */
+  memcpy (colour, pixels, n * channels * sizeof (gfloat));
+  ns_image_to_pixels (styled, colour, rowstride, channels, NS_SAMPLES_FLOAT);
 
+  gint n_colour = channels - 1;
   for (gsize i = 0; i < n; i++)
     {
       gfloat s = sel[i];
@@ -129,16 +112,59 @@ ns_pixels_new_styled_layer (gint32          image_id,
         continue;   /* unselected: keep the original exactly */
       for (gint c = 0; c < n_colour; c++)
         {
-          gfloat *p = &pixels[i * n_comp + c];
-          *p = s * colour[i * n_colour + c] + (1.0f - s) * *p;
+          gfloat *p = &pixels[i * channels + c];
+          *p = s * colour[i * channels + c] + (1.0f - s) * *p;
         }
     }
+  return g_steal_pointer (&pixels);
+}
 
-  gegl_buffer_set (target, rect, 0, format, pixels, GEGL_AUTO_ROWSTRIDE);
+gint32
+ns_pixels_new_styled_layer (gint32          image_id,
+                            gint32          drawable_id,
+                            const NsRegion *region,
+                            const NsImage  *styled,
+                            const gchar    *name,
+                            GError        **error)
+{
+  g_return_val_if_fail (styled->width == region->width && styled->height == region->height, -1);
 
-  g_free (colour);
-  g_free (sel);
-  g_free (pixels);
+  gint channels;
+  const Babl *format = float_format (drawable_id, &channels);
+  gint off_x, off_y;
+  GeglBuffer *source = gimp_drawable_offsets (drawable_id, &off_x, &off_y)
+                       ? gimp_drawable_get_buffer (drawable_id) : NULL;
+  if (source == NULL)
+    {
+      set_no_pixels (error, drawable_id);
+      return -1;
+    }
+  g_autofree gfloat *pixels = composite_region (image_id, drawable_id, region, styled, source, format,
+                                                channels, error);
+  if (pixels == NULL)
+    {
+      g_object_unref (source);
+      return -1;
+    }
+
+  gint32 layer_id = gimp_layer_new (image_id, name, gimp_drawable_width (drawable_id),
+                                    gimp_drawable_height (drawable_id), gimp_drawable_type (drawable_id),
+                                    100.0, GIMP_LAYER_MODE_NORMAL);
+  GeglBuffer *target = layer_id != -1 && gimp_layer_set_offsets (layer_id, off_x, off_y)
+                       ? gimp_drawable_get_buffer (layer_id) : NULL;
+  if (target == NULL)
+    {
+      if (layer_id != -1)
+        gimp_item_delete (layer_id);   /* never inserted: the image does not know it */
+      g_object_unref (source);
+      g_set_error (error, NS_ERROR, NS_ERROR_IMAGE, _("GIMP could not create the new layer"));
+      return -1;
+    }
+
+  /* Same format on both sides: outside the region the copy is bit-exact. */
+  gegl_buffer_copy (source, NULL, GEGL_ABYSS_NONE, target, NULL);
+  gegl_buffer_set (target, GEGL_RECTANGLE (region->x, region->y, region->width, region->height), 0, format,
+                   pixels, (gsize) region->width * channels * sizeof (gfloat));
   g_object_unref (target);   /* flushes the tiles to GIMP */
   g_object_unref (source);
   return layer_id;

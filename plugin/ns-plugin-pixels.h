@@ -1,6 +1,8 @@
 /* ns-plugin-pixels.h: moving pixels between GIMP drawables and the engine's
- * NsImage, through GEGL buffers so every precision (8/16/32-bit, linear or
- * gamma) and colour model (RGB, grey, indexed) is converted by babl. */
+ * NsImage. GEGL and babl bring every precision (8/16/32-bit, linear or
+ * gamma) and colour model (RGB, grey, indexed) to gamma-encoded float; the
+ * engine's one pixel path (ns_image_from_pixels(), ns_image_to_pixels())
+ * does the rest, as it does for the dialog's preview and the command line. */
 #pragma once
 
 #include <libgimp/gimp.h>
@@ -13,23 +15,22 @@ typedef struct
   gint x, y, width, height;
 } NsRegion;
 
-/* The whole drawable flattened to RGB (alpha dropped); NULL with an error if
- * the drawable is too large to hold. */
-NsImage *ns_pixels_read_rgb (gint32 drawable_id, GError **error);
-
-/* The region of the drawable as RGB (alpha dropped). */
-NsImage *ns_pixels_read_region_rgb (gint32          drawable_id,
-                                    const NsRegion *region,
-                                    GError        **error);
+/* The region of the drawable (NULL: all of it) as an NsImage: grey copied
+ * to R, G and B, alpha ignored. NULL with an error if it does not fit in
+ * memory or GIMP gives no pixels. */
+NsImage *ns_pixels_read (gint32 drawable_id, const NsRegion *region, GError **error);
 
 /* Creates a layer of the drawable's type, size and offsets holding a copy of
  * the drawable, with the region replaced by
  *   sel * styled + (1 - sel) * original        (per pixel, colour only)
  * where sel is the image's selection (1 everywhere when nothing is
  * selected). styled must have the region's size. The alpha channel is the
- * drawable's. The layer is not yet inserted into the image. */
+ * drawable's; grey drawables get the styled picture's luma. The layer is not
+ * inserted into the image; returns its ID, or -1 with an error and nothing
+ * left behind. */
 gint32 ns_pixels_new_styled_layer (gint32          image_id,
                                    gint32          drawable_id,
                                    const NsRegion *region,
                                    const NsImage  *styled,
-                                   const gchar    *name);
+                                   const gchar    *name,
+                                   GError        **error);

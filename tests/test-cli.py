@@ -1,23 +1,31 @@
 #!/usr/bin/python3
-"""Command-line tests of neural-style: bad inputs fail cleanly.
+"""Command-line tests of neural-style: bad inputs fail cleanly, outputs are safe.
 
 Every bad input must make the tool exit non-zero with a "neural-style: ..."
 message that names the cause (the file, the layer class or the parameter),
 and must leave the output folder exactly as it was: no new output, no
 temporary files, and a pre-existing output file byte-identical. A good run
 on small generated images is the control that shows the failures come from
-the bad input alone. Uses the real weights; skips (77) when they are absent.
+the bad input alone. Then the output rules: an output that is an input, the
+same file as --stats, read-only, a FIFO or a device node is refused and left
+as it was; a replaced file keeps its mode; a symbolic link is written
+through. Then the memory guard and --stats as strict JSON. Uses the real
+weights; skips (77) when they are absent. Images are generated here (PIL).
 
 Usage: test-cli.py PATH-TO-neural-style      Output: TAP.
 """
 import json
 import os
+import random
 import shutil
+import stat
 import struct
 import subprocess
 import sys
 import tempfile
-import zlib
+import time
+
+from PIL import Image
 
 SKIP = 77
 
@@ -43,6 +51,28 @@ def write_ppm(path, width, height, grey=False):
         f.write(b"P5\n" if grey else b"P6\n")
         f.write(b"%d %d\n255\n" % (width, height))
         f.write(pixels)
+
+
+def write_noise(path, width, height, **save_options):
+    """Random pixels: they compress badly, so the file is large for its size."""
+    rng = random.Random(7)
+    image = Image.new("RGB", (width, height))
+    image.putdata([(rng.randrange(256), rng.randrange(256), rng.randrange(256)) for _ in range(width * height)])
+    image.save(path, **save_options)
+
+
+def truncated_copy(source, path, keep):
+    with open(source, "rb") as f:
+        data = f.read()
+    with open(path, "wb") as f:
+        f.write(data[:keep])
+
+
+def strict_json(text):
+    """json.loads that also refuses NaN and Infinity, which are not JSON."""
+    def refuse(constant):
+        raise ValueError("%s is not JSON" % constant)
+    return json.loads(text, parse_constant=refuse)
 
 
 def png_size(path):
@@ -109,6 +139,19 @@ def run_cases(tap, tool, weights, weights_dir, tmp):
         f.write("this is a text file, not a picture\n")
     missing = os.path.join(inputs, "no-such-photo.jpg")
 
+    # A 100 KB JPEG and PNG, and copies cut short. gdk-pixbuf decodes both cut
+    # copies without an error (the JPEG comes out grey past the cut).
+    whole_jpeg = os.path.join(inputs, "whole.jpg")
+    whole_png = os.path.join(inputs, "whole.png")
+    write_noise(whole_jpeg, 200, 150, quality=90)
+    write_noise(whole_png, 150, 150)
+    cut_jpeg = os.path.join(inputs, "cut.jpg")
+    cut_jpeg_tail = os.path.join(inputs, "cut-tail.jpg")
+    cut_png = os.path.join(inputs, "cut.png")
+    truncated_copy(whole_jpeg, cut_jpeg, 3000)
+    truncated_copy(whole_jpeg, cut_jpeg_tail, os.path.getsize(whole_jpeg) - 300)
+    truncated_copy(whole_png, cut_png, os.path.getsize(whole_png) // 2)
+
     # Damaged copies of the real model, one defect each.
     truncated_dir = os.path.join(tmp, "truncated")
     shutil.copytree(weights_dir, truncated_dir)
@@ -151,6 +194,9 @@ def run_cases(tap, tool, weights, weights_dir, tmp):
         ("missing style file", with_option("--style", missing), [missing]),
         ("zero-size image file", with_option("--content", empty), [empty]),
         ("text file named .png", with_option("--style", text_png), [text_png]),
+        ("JPEG cut to 3000 bytes", with_option("--content", cut_jpeg), [cut_jpeg]),
+        ("JPEG without its last 300 bytes", with_option("--content", cut_jpeg_tail), [cut_jpeg_tail]),
+        ("PNG cut in half", with_option("--style", cut_png), [cut_png]),
         ("missing weights path", with_option("--weights", os.path.join(tmp, "nowhere", "model.json")),
          [os.path.join(tmp, "nowhere")]),
         ("truncated weight shard", with_option("--weights", truncated_dir), [shard, "truncated"]),
@@ -223,7 +269,7 @@ def run_cases(tap, tool, weights, weights_dir, tmp):
             problems.append("result: %s" % e)
         try:
             with open(stats) as f:
-                s = json.load(f)
+                s = strict_json(f.read())
             expected = {"iterations", "seconds", "seconds_per_iteration", "loss_initial", "loss_final",
                         "content_loss", "style_loss", "tv_loss", "peak_rss_mb", "width", "height", "model", "evaluations"}
             if set(s) != expected:
@@ -233,6 +279,215 @@ def run_cases(tap, tool, weights, weights_dir, tmp):
         except (OSError, ValueError) as e:
             problems.append("stats: %s" % e)
     tap.result(not problems, "good inputs overwrite the output with a 96x64 PNG and stats",
+               "\n".join(problems) + "\nstderr:\n" + proc.stderr)
+
+    # The complete JPEG and PNG load: the cut copies fail for being cut.
+    out_dir = tempfile.mkdtemp(dir=tmp, prefix="out-")
+    output = os.path.join(out_dir, "result.png")
+    proc = run_tool(tool, with_option("--content", whole_jpeg) + ["--style", whole_png, "--output", output,
+                                                                    "--size", "32", "--iterations", "1"])
+    tap.result(proc.returncode == 0 and png_size(output) == (32, 24),
+               "the whole JPEG and PNG of the cut copies load", "stderr:\n" + proc.stderr)
+
+    run_output_cases(tap, tool, good, tmp)
+    run_memory_guard(tap, tool, weights, style, tmp)
+    run_non_finite_stats(tap, tool, weights, weights_dir, content, style, tmp)
+
+
+def run_output_cases(tap, tool, good, tmp):
+    """The output rules. Each refusal comes before the weights are read (the
+    weights path given is missing, and the message must be about the output),
+    and leaves every file as it was; each success writes a real PNG."""
+    previous = b"an earlier result that must survive"
+    quick = ["--size", "32", "--iterations", "1"]
+    no_weights = list(good)
+    no_weights[no_weights.index("--weights") + 1] = os.path.join(tmp, "no-weights", "model.json")
+    content = good[good.index("--content") + 1]
+
+    def case(name, prepare, extra, refused, words=(), check=None):
+        folder = tempfile.mkdtemp(dir=tmp, prefix="rules-")
+        output = os.path.join(folder, "result.png")
+        paths = prepare(folder, output) or {}
+        before = {p: snapshot(p) for p in [content] + list(paths.values()) + [output]}
+        args = (no_weights if refused else good) + ["--output", output] + quick + [
+            a.format(folder=folder, **paths) for a in extra]
+        try:
+            proc = run_tool(tool, args, timeout=60)
+        except subprocess.TimeoutExpired:
+            tap.result(False, name, "timed out")
+            return
+        problems = []
+        if refused:
+            if proc.returncode == 0:
+                problems.append("exit status 0")
+            message = proc.stderr.lower()
+            if "neural-style: " not in proc.stderr or not all(w.lower() in message for w in words):
+                problems.append("message lacks %r" % (list(words),))
+            for path, state in before.items():
+                if snapshot(path) != state:
+                    problems.append("%s changed: %r -> %r" % (path, state, snapshot(path)))
+        elif proc.returncode != 0:
+            problems.append("exit status %d" % proc.returncode)
+        leftovers = [n for n in os.listdir(folder) if n.startswith(".")]
+        if leftovers:
+            problems.append("temporary files left: %r" % leftovers)
+        if check and not problems:
+            problems += check(folder, output, paths)
+        tap.result(not problems, name, "\n".join(problems) + "\nstderr:\n" + proc.stderr)
+
+    def existing(mode):
+        def prepare(folder, output):
+            with open(output, "wb") as f:
+                f.write(previous)
+            os.chmod(output, mode)
+        return prepare
+
+    def is_png(path):
+        try:
+            png_size(path)
+            return []
+        except (AssertionError, OSError) as e:
+            return ["%s: %s" % (path, e)]
+
+    case("--output equal to --content is refused, the content untouched",
+         lambda folder, output: None, ["--output", content], True, [content, "same file"])
+
+    def content_link(folder, output):
+        os.symlink(content, output)
+    case("--output a link to --content is refused", content_link, [], True, ["same file", "--content"])
+
+    case("--stats equal to --output is refused", existing(0o644), ["--stats", "{folder}/result.png"], True,
+         ["--stats", "same file"])
+
+    def stats_link(folder, output):
+        existing(0o644)(folder, output)
+        link = os.path.join(folder, "stats.json")
+        os.symlink("result.png", link)
+        return {"link": link}
+    case("--stats a link to --output is refused", stats_link, ["--stats", "{link}"], True, ["same file"])
+
+    case("a read-only (0444) output is refused and unchanged", existing(0o444), [], True,
+         ["result.png", "read-only"])
+
+    def mode_is(expected):
+        def check(folder, output, paths):
+            mode = stat.S_IMODE(os.stat(output).st_mode)
+            return is_png(output) + ([] if mode == expected else ["mode now %04o" % mode])
+        return check
+    case("a 0600 output is replaced and stays 0600", existing(0o600), [], False, check=mode_is(0o600))
+
+    def link_to_target(folder, output):
+        target = os.path.join(folder, "target.png")
+        with open(target, "wb") as f:
+            f.write(previous)
+        os.symlink("target.png", output)
+        return {"target": target}
+
+    def written_through(folder, output, paths):
+        problems = [] if os.path.islink(output) else ["the link was replaced"]
+        return problems + is_png(paths["target"])
+    case("a symbolic link is written through and stays a link", link_to_target, [], False,
+         check=written_through)
+
+    def dangling_link(folder, output):
+        os.symlink("new.png", output)
+        return {"target": os.path.join(folder, "new.png")}
+    case("a dangling symbolic link's target is created", dangling_link, [], False, check=written_through)
+
+    def fifo(folder, output):
+        os.mkfifo(output)
+    case("a FIFO is refused and stays a FIFO", fifo, [], True, ["result.png", "not a regular file"],
+         check=lambda folder, output, paths: [] if stat.S_ISFIFO(os.lstat(output).st_mode) else ["not a FIFO"])
+
+    if os.geteuid() == 0:
+        # A node of /dev/full's device (1, 7) in a temporary folder: the machine's own stays out of reach.
+        def device(folder, output):
+            os.mknod(output, stat.S_IFCHR | 0o666, os.makedev(1, 7))
+        case("a device node (/dev/full's) is refused and stays a device", device, [], True,
+             ["result.png", "not a regular file"],
+             check=lambda folder, output, paths: [] if stat.S_ISCHR(os.lstat(output).st_mode) else ["not a device"])
+    else:
+        tap.result(True, "a device node is refused # SKIP mknod needs root")
+
+    def folder_output(folder, output):
+        os.mkdir(output)
+    case("a folder named as the output is refused", folder_output, [], True, ["result.png", "folder"])
+
+
+def snapshot(path):
+    """What must not change about a path: its kind, mode, and bytes or link."""
+    try:
+        st = os.lstat(path)
+    except FileNotFoundError:
+        return None
+    if stat.S_ISLNK(st.st_mode):
+        return ("link", os.readlink(path))
+    if stat.S_ISREG(st.st_mode):
+        with open(path, "rb") as f:
+            return ("file", stat.S_IMODE(st.st_mode), f.read())
+    return ("other", st.st_mode, st.st_rdev)
+
+
+def run_memory_guard(tap, tool, weights, style, tmp):
+    """A 16384x16384 result needs tens of GB (L-BFGS alone keeps several
+    vectors of 805 million doubles): refused at once with the memory message,
+    as the plug-in does, not left to run."""
+    with open("/proc/meminfo") as f:
+        total_gb = next(int(l.split()[1]) for l in f if l.startswith("MemTotal:")) / 1048576
+    name = "--size 16384 is refused at once for want of memory"
+    if total_gb > 30:
+        tap.result(True, name + " # SKIP this machine has %.0f GB" % total_gb)
+        return
+    square = os.path.join(tmp, "inputs", "square.ppm")
+    write_ppm(square, 64, 64)
+    out_dir = tempfile.mkdtemp(dir=tmp, prefix="out-")
+    output = os.path.join(out_dir, "result.png")
+    start = time.monotonic()
+    try:
+        proc = run_tool(tool, ["--content", square, "--style", style, "--weights", weights, "--quiet",
+                               "--output", output, "--size", "16384"], timeout=60)
+    except subprocess.TimeoutExpired:
+        tap.result(False, name, "still running after 60 s")
+        return
+    seconds = time.monotonic() - start
+    message = proc.stderr.lower()
+    ok = proc.returncode == 1 and "memory" in message and " mb" in message and seconds < 30 \
+        and os.listdir(out_dir) == []
+    tap.result(ok, name, "exit %d after %.1f s\nstderr:\n%s" % (proc.returncode, seconds, proc.stderr))
+
+
+def run_non_finite_stats(tap, tool, weights, weights_dir, content, style, tmp):
+    """Weights that are finite but absurd (1e20) overflow to a non-finite
+    loss. Either the run fails with a message and writes no stats, or the
+    stats it writes are strict JSON (a non-finite number as null)."""
+    folder = os.path.join(tmp, "huge-weights")
+    os.mkdir(folder)
+    with open(weights) as f:
+        shard = json.load(f)["weightsManifest"][0]["paths"][0]
+    for name in os.listdir(weights_dir):
+        if name != shard:
+            os.symlink(os.path.join(weights_dir, name), os.path.join(folder, name))
+    size = os.path.getsize(os.path.join(weights_dir, shard))
+    with open(os.path.join(folder, shard), "wb") as f:
+        f.write(struct.pack("<f", 1e20) * (size // 4))
+    out_dir = tempfile.mkdtemp(dir=tmp, prefix="out-")
+    stats = os.path.join(out_dir, "stats.json")
+    proc = run_tool(tool, ["--content", content, "--style", style, "--weights", folder, "--quiet",
+                           "--output", os.path.join(out_dir, "result.png"), "--size", "64",
+                           "--iterations", "2", "--stats", stats])
+    problems = []
+    if proc.returncode != 0:
+        if "neural-style: " not in proc.stderr:
+            problems.append("failed without a message")
+        if os.path.exists(stats):
+            problems.append("a failed run wrote stats")
+    else:
+        try:
+            with open(stats) as f:
+                strict_json(f.read())
+        except (OSError, ValueError) as e:
+            problems.append("stats: %s" % e)
+    tap.result(not problems, "--stats stays strict JSON when the loss is not finite",
                "\n".join(problems) + "\nstderr:\n" + proc.stderr)
 
 

@@ -2,6 +2,7 @@
  * double-precision reference loops, and their gradients against central
  * finite differences of those references. */
 #include "ns-losses.h"
+#include "ns-gram.h"
 
 #include <math.h>
 
@@ -236,6 +237,54 @@ test_gram_many_channels (gconstpointer data)
   g_rand_free (rand);
 }
 
+/* A guided Gram over a tile's core, part of a wider grid, against float64
+ * loops: gram += scale sum_p m_p^2 F_p F_p^T over the core's positions, and
+ * its gradient grad_p += 2 scale m_p^2 D F_p, nothing outside the core. */
+static void
+test_gram_masked_core (void)
+{
+  GRand *rand = g_rand_new_with_seed (5);
+  NsShape s = { 9, 11, 6 };
+  NsRect r = { 2, 1, 9, 8 };   /* x0, y0, x1, y1: not whole rows, so gathered */
+  int c = s.c, mw = 13;        /* the mask grid is wider than the core */
+  double *fd = random_values (rand, (int) ns_shape_size (s), -1, 1), *md = random_values (rand, mw * s.h, 0, 1);
+  double *dd = random_values (rand, c * c, -1, 1);
+  for (int i = 0; i < c; i++)
+    for (int j = 0; j < i; j++)
+      dd[i * c + j] = dd[j * c + i];
+  float *f = to_float (fd, (int) ns_shape_size (s)), *m = to_float (md, mw * s.h), *d = to_float (dd, c * c);
+  float *gram = g_new0 (float, c * c), *grad = g_new0 (float, ns_shape_size (s)), scale = 0.125f;
+  NsTileScratch scratch = { 0 };
+  NsCoreMask mask = { m + 3, mw };   /* core position (x, y) reads m[3 + y * mw + x] */
+  ns_core_gram (&scratch, f, s, r, &mask, scale, gram, 1);
+  ns_core_gram_backward (&scratch, f, s, r, &mask, d, scale, grad, 2);
+  for (int i = 0; i < c; i++)
+    for (int j = 0; j < c; j++)
+      {
+        double want = 0;
+        for (int y = r.y0; y < r.y1; y++)
+          for (int x = r.x0; x < r.x1; x++)
+            {
+              double w = md[3 + (y - r.y0) * mw + (x - r.x0)];
+              want += w * w * fd[(y * s.w + x) * c + i] * fd[(y * s.w + x) * c + j];
+            }
+        g_assert_cmpfloat_with_epsilon (gram[i * c + j], scale * want, 1e-6);
+      }
+  for (int y = 0; y < s.h; y++)
+    for (int x = 0; x < s.w; x++)
+      for (int j = 0; j < c; j++)
+        {
+          gboolean inside = x >= r.x0 && x < r.x1 && y >= r.y0 && y < r.y1;
+          double w = inside ? md[3 + (y - r.y0) * mw + (x - r.x0)] : 0, want = 0;
+          for (int k = 0; k < c && inside; k++)
+            want += 2 * scale * w * w * fd[(y * s.w + x) * c + k] * dd[k * c + j];
+          g_assert_cmpfloat_with_epsilon (grad[(y * s.w + x) * c + j], want, 1e-6);
+        }
+  g_free (scratch.data);
+  g_free (fd); g_free (md); g_free (dd); g_free (f); g_free (m); g_free (d); g_free (gram); g_free (grad);
+  g_rand_free (rand);
+}
+
 typedef struct { int n, c; const double *target; double weight; } StyleCase;
 
 static double
@@ -341,6 +390,7 @@ main (int argc, char **argv)
   g_test_init (&argc, &argv, NULL);
   g_test_add_func ("/losses/gram/hand", test_gram_hand);
   g_test_add_func ("/losses/gram/tiles", test_gram_tiles);
+  g_test_add_func ("/losses/gram/masked-core", test_gram_masked_core);
   /* positions, threads, channels */
   static const int one_thread[] = { 9, 1, 70 }, threaded[] = { 2000, 3, 70 }, few_rows[] = { 300, 2, 128 },
                    wide[] = { 40, 3, 600 };

@@ -285,6 +285,342 @@ test_objective_gradient (Fixture *f, gconstpointer data)
   ns_network_free (net);
 }
 
+/* ---- several styles --------------------------------------------------------- */
+
+/* The hand-made recipe of the objective tests, as a model ns_stylize accepts. */
+typedef struct
+{
+  NsTap     style[2], content[1];
+  NsRecipe  recipe;
+  int       style_nodes[2], content_nodes[1];
+  NsModel   model;
+} TinyModel;
+
+static void
+tiny_model_init (TinyModel *m, NsNetwork *net)
+{
+  *m = (TinyModel) { .style = { { "act1", 1.0 }, { "act2a", 0.5 } }, .content = { { "conv3", 1.0 } } };
+  m->recipe = (NsRecipe) { .name = "tiny", .style = m->style, .n_style = 2, .content = m->content, .n_content = 1,
+                           .content_weight = 1, .style_weight = 1, .tv_weight = 1, .tv_epsilon = 1e-6,
+                           .mean_bgr = { 103.939f, 116.779f, 123.68f }, .min_stage_size = 16, .stage_factor = 2,
+                           .stage_iteration_ratio = 0.5 };
+  m->style_nodes[0] = tap (net, "act1"), m->style_nodes[1] = tap (net, "act2a");
+  m->content_nodes[0] = tap (net, "conv3");
+  m->model = (NsModel) { net, &m->recipe, m->style_nodes, m->content_nodes };
+}
+
+static NsObjective *
+blend_objective (const NsModel *model, const NsImage *content, const NsStyle *styles, int n_styles)
+{
+  GError *error = NULL;
+  NsObjectiveSetup setup = { content, styles, n_styles, 1.0, 1, 1, 1, 0, 0, 2 };
+  NsObjective *o = ns_objective_create (model, &setup, IN_W, IN_H, &error);
+  g_assert_no_error (error);
+  return o;
+}
+
+/* Each layer's target with blends 0.3 and 0.7 is 0.3 and 0.7 of the
+ * targets of the two styles alone. */
+static void
+test_blend_targets (Fixture *f, gconstpointer data)
+{
+  NsNetwork *net = load (f->model_json);
+  TinyModel m;
+  tiny_model_init (&m, net);
+  g_autoptr (NsImage) content = random_image (f->rng, IN_W, IN_H);
+  g_autoptr (NsImage) stripes = stripes_image (31, 26);
+  g_autoptr (NsImage) noise = random_image (f->rng, 20, 27);
+  NsStyle both[] = { { .image = stripes, .blend = 3 }, { .image = noise, .blend = 7 } };
+  NsStyle first[] = { { .image = stripes, .blend = 1 } }, second[] = { { .image = noise, .blend = 1 } };
+  NsObjective *blend = blend_objective (&m.model, content, both, 2);
+  NsObjective *a = blend_objective (&m.model, content, first, 1), *b = blend_objective (&m.model, content, second, 1);
+  for (int l = 0; l < 2; l++)
+    {
+      int c = blend->pass->shapes[m.style_nodes[l]].c;
+      double worst = 0, size = 0, from_first = 0;
+      for (int k = 0; k < c * c; k++)
+        {
+          double want = 0.3 * a->groups[0].targets[l][k] + 0.7 * b->groups[0].targets[l][k];
+          worst = MAX (worst, fabs (blend->groups[0].targets[l][k] - want));
+          size = MAX (size, fabs (want));
+          from_first = MAX (from_first, fabs (blend->groups[0].targets[l][k] - a->groups[0].targets[l][k]));
+        }
+      g_test_message ("layer %d: blended target within %.3g of the weighted sum (largest entry %.3g)", l, worst, size);
+      g_assert_cmpfloat (size, >, 0);
+      g_assert_cmpfloat (worst, <=, 1e-6 * size);
+      /* and it is neither style's own */
+      g_assert_cmpfloat (from_first, >, 1e-2 * size);
+    }
+  ns_objective_free (blend), ns_objective_free (a), ns_objective_free (b);
+  ns_network_free (net);
+}
+
+/* Blend weights 1,0 give the first style's objective bit for bit. */
+static void
+test_blend_one_zero (Fixture *f, gconstpointer data)
+{
+  NsNetwork *net = load (f->model_json);
+  TinyModel m;
+  tiny_model_init (&m, net);
+  g_autoptr (NsImage) content = random_image (f->rng, IN_W, IN_H);
+  g_autoptr (NsImage) stripes = stripes_image (31, 26);
+  g_autoptr (NsImage) noise = random_image (f->rng, 20, 27);
+  NsStyle pair[] = { { .image = stripes, .blend = 1 }, { .image = noise, .blend = 0 } };
+  NsStyle alone[] = { { .image = stripes, .blend = 1 } };
+  NsObjective *o2 = blend_objective (&m.model, content, pair, 2), *o1 = blend_objective (&m.model, content, alone, 1);
+  gsize n = (gsize) IN_W * IN_H * 3;
+  g_autofree double *x = g_new (double, n), *g1 = g_new (double, n), *g2 = g_new (double, n);
+  for (gsize i = 0; i < n; i++)
+    x[i] = g_rand_double (f->rng);
+  double l1 = ns_objective_evaluate (o1, x, g1), l2 = ns_objective_evaluate (o2, x, g2);
+  g_assert_cmpfloat (l1, ==, l2);
+  g_assert_cmpmem (g1, n * sizeof (double), g2, n * sizeof (double));
+  ns_objective_free (o1), ns_objective_free (o2);
+  ns_network_free (net);
+}
+
+/* The gradient with two blended styles against central differences. */
+static void
+test_blend_gradient (Fixture *f, gconstpointer data)
+{
+  NsNetwork *net = load (f->model_json);
+  TinyModel m;
+  tiny_model_init (&m, net);
+  g_autoptr (NsImage) content = random_image (f->rng, IN_W, IN_H);
+  g_autoptr (NsImage) stripes = stripes_image (31, 26);
+  g_autoptr (NsImage) noise = random_image (f->rng, 25, 19);
+  NsStyle both[] = { { .image = stripes, .blend = 0.5 }, { .image = noise, .blend = 0.5 } };
+  NsObjective *o = blend_objective (&m.model, content, both, 2);
+  gsize n = (gsize) IN_W * IN_H * 3;
+  g_autofree double *x = g_new (double, n), *grad = g_new (double, n);
+  for (gsize i = 0; i < n; i++)
+    x[i] = g_rand_double_range (f->rng, 0.05, 0.95);
+  ns_objective_evaluate (o, x, grad);
+  o->content_weight /= o->content_loss;
+  o->style_weight /= o->style_loss;
+  o->tv_weight /= o->tv_loss;
+  FdReport report;
+  fd_check_objective (o, x, 30, 1e-2, f->rng, &report);
+  g_test_message ("two styles: %d coordinates, max rel. error %.3g, L2 rel. error %.3g", report.checked,
+                  report.max_rel_error, report.l2_rel_error);
+  g_assert_cmpint (report.checked, ==, 30);
+  g_assert_cmpfloat (report.l2_rel_error, <, GRADIENT_TOL);
+  g_assert_cmpfloat (report.max_rel_error, <, 10 * GRADIENT_TOL);
+  ns_objective_free (o);
+  ns_network_free (net);
+}
+
+/* ---- regions ----------------------------------------------------------------- */
+
+static NsMask *
+ramp_mask (int width, int height, gboolean left)
+{
+  NsMask *mask = ns_mask_new (width, height);
+  for (int y = 0; y < height; y++)
+    for (int x = 0; x < width; x++)
+      {
+        double v = CLAMP ((x - 0.4 * width) / (0.2 * width), 0.0, 1.0);   /* a feathered edge */
+        mask->values[y * width + x] = (float) (left ? 1 - v : v);
+      }
+  return mask;
+}
+
+static NsObjective *
+region_objective (const NsModel *model, const NsImage *content, const NsStyle *styles, int n_styles, int width,
+                  int height, int tile, int halo)
+{
+  GError *error = NULL;
+  NsObjectiveSetup setup = { content, styles, n_styles, 1.0, 1, 1, 1, tile, halo, 2 };
+  NsObjective *o = ns_objective_create (model, &setup, width, height, &error);
+  g_assert_no_error (error);
+  return o;
+}
+
+/* A region of all ones is the unguided objective (within float rounding:
+ * the guided Gram gathers its features). */
+static void
+test_region_all_ones (Fixture *f, gconstpointer data)
+{
+  NsNetwork *net = load (f->model_json);
+  TinyModel m;
+  tiny_model_init (&m, net);
+  g_autoptr (NsImage) content = random_image (f->rng, IN_W, IN_H);
+  g_autoptr (NsImage) stripes = stripes_image (31, 26);
+  g_autoptr (NsMask) ones = ns_mask_new (7, 9);
+  for (int i = 0; i < 63; i++)
+    ones->values[i] = 1;
+  NsStyle plain = { .image = stripes, .blend = 1 }, guided = { .image = stripes, .blend = 1, .region = ones };
+  NsObjective *a = region_objective (&m.model, content, &plain, 1, IN_W, IN_H, 0, 0);
+  NsObjective *b = region_objective (&m.model, content, &guided, 1, IN_W, IN_H, 0, 0);
+  g_assert_null (a->groups[0].region);
+  g_assert_nonnull (b->groups[0].masks[0]);
+  gsize n = (gsize) IN_W * IN_H * 3;
+  g_autofree double *x = g_new (double, n), *ga = g_new (double, n), *gb = g_new (double, n);
+  for (gsize i = 0; i < n; i++)
+    x[i] = g_rand_double (f->rng);
+  double la = ns_objective_evaluate (a, x, ga), lb = ns_objective_evaluate (b, x, gb);
+  double worst = 0, size = 0;
+  for (gsize i = 0; i < n; i++)
+    worst = MAX (worst, fabs (ga[i] - gb[i])), size = MAX (size, fabs (ga[i]));
+  g_test_message ("all-ones region: loss %.9g vs %.9g, gradient within %.3g of %.3g", la, lb, worst, size);
+  g_assert_cmpfloat (fabs (la - lb), <=, 1e-6 * la);
+  g_assert_cmpfloat (worst, <=, 1e-5 * size);
+  ns_objective_free (a), ns_objective_free (b);
+  ns_network_free (net);
+}
+
+/* Two styles on two feathered halves: the gradient against central
+ * differences; each style's Gram only sees its half. */
+static void
+test_region_gradient (Fixture *f, gconstpointer data)
+{
+  NsNetwork *net = load (f->model_json);
+  TinyModel m;
+  tiny_model_init (&m, net);
+  g_autoptr (NsImage) content = random_image (f->rng, IN_W, IN_H);
+  g_autoptr (NsImage) stripes = stripes_image (31, 26);
+  g_autoptr (NsImage) noise = random_image (f->rng, 25, 19);
+  g_autoptr (NsMask) left = ramp_mask (36, 42, TRUE), right = ramp_mask (36, 42, FALSE);
+  NsStyle styles[] = { { .image = stripes, .blend = 1, .region = left }, { .image = noise, .blend = 1, .region = right } };
+  NsObjective *o = region_objective (&m.model, content, styles, 2, IN_W, IN_H, 0, 0);
+  g_assert_cmpint (o->n_groups, ==, 2);
+  g_assert_cmpfloat (o->groups[0].weight, ==, 1.0);
+  gsize n = (gsize) IN_W * IN_H * 3;
+  g_autofree double *x = g_new (double, n), *grad = g_new (double, n);
+  for (gsize i = 0; i < n; i++)
+    x[i] = g_rand_double_range (f->rng, 0.05, 0.95);
+  ns_objective_evaluate (o, x, grad);
+  o->content_weight /= o->content_loss;
+  o->style_weight /= o->style_loss;
+  o->tv_weight /= o->tv_loss;
+  FdReport report;
+  fd_check_objective (o, x, 30, 1e-2, f->rng, &report);
+  g_test_message ("two regions: %d coordinates, max rel. error %.3g, L2 rel. error %.3g", report.checked,
+                  report.max_rel_error, report.l2_rel_error);
+  g_assert_cmpint (report.checked, ==, 30);
+  g_assert_cmpfloat (report.l2_rel_error, <, GRADIENT_TOL);
+  g_assert_cmpfloat (report.max_rel_error, <, 10 * GRADIENT_TOL);
+  ns_objective_free (o);
+  ns_network_free (net);
+}
+
+/* Regions resampled to the working size and cut per tile give the untiled
+ * objective (the tiny network sees less than the 32 px halo). */
+static void
+test_region_tiles (Fixture *f, gconstpointer data)
+{
+  NsNetwork *net = load (f->model_json);
+  TinyModel m;
+  tiny_model_init (&m, net);
+  int w = 160, h = 128;
+  g_autoptr (NsImage) content = stripes_image (w / 2, h / 2);
+  g_autoptr (NsImage) stripes = stripes_image (31, 26);
+  g_autoptr (NsImage) noise = random_image (f->rng, 25, 19);
+  g_autoptr (NsMask) left = ramp_mask (50, 40, TRUE), right = ramp_mask (50, 40, FALSE);
+  NsStyle styles[] = { { .image = stripes, .blend = 1, .region = left }, { .image = noise, .blend = 2, .region = right } };
+  NsObjective *whole = region_objective (&m.model, content, styles, 2, w, h, 0, 0);
+  NsObjective *tiled = region_objective (&m.model, content, styles, 2, w, h, 32, 32);
+  g_assert_cmpint (tiled->plan->n_tiles, >, 4);
+  gsize n = (gsize) w * h * 3;
+  g_autofree double *x = g_new (double, n), *g1 = g_new (double, n), *g2 = g_new (double, n);
+  for (gsize i = 0; i < n; i++)
+    x[i] = g_rand_double (f->rng);
+  double l1 = ns_objective_evaluate (whole, x, g1), l2 = ns_objective_evaluate (tiled, x, g2);
+  double worst = 0, size = 0;
+  for (gsize i = 0; i < n; i++)
+    worst = MAX (worst, fabs (g1[i] - g2[i])), size = MAX (size, fabs (g1[i]));
+  g_test_message ("%d tiles: loss %.9g vs %.9g, gradient within %.3g of %.3g", tiled->plan->n_tiles, l1, l2,
+                  worst, size);
+  g_assert_cmpfloat (fabs (l1 - l2), <=, 1e-5 * l1);
+  g_assert_cmpfloat (worst, <=, 1e-4 * size);
+  ns_objective_free (whole), ns_objective_free (tiled);
+  ns_network_free (net);
+}
+
+/* An empty region is an error, not a silent no-op. */
+static void
+test_region_empty (Fixture *f, gconstpointer data)
+{
+  NsNetwork *net = load (f->model_json);
+  TinyModel m;
+  tiny_model_init (&m, net);
+  g_autoptr (NsImage) content = random_image (f->rng, 40, 32);
+  g_autoptr (NsImage) style = stripes_image (31, 26);
+  g_autoptr (NsMask) empty = ns_mask_new (10, 10);
+  NsStyle one = { .image = style, .blend = 1, .region = empty };
+  NsParams params;
+  ns_params_init (&params);
+  GError *error = NULL;
+  g_assert_null (ns_stylize_blend (&m.model, content, &one, 1, &params, NULL, NULL, NULL, NULL, &error));
+  g_assert_error (error, NS_ERROR, NS_ERROR_PARAMS);
+  g_assert_nonnull (strstr (error->message, "region"));
+  g_error_free (error);
+  ns_network_free (net);
+}
+
+/* Weights that are finite but absurd (as bytes flipped in a shard give)
+ * overflow the activations: the run is an error, never a "success" that
+ * returns the content. */
+static void
+test_not_finite_loss (Fixture *f, gconstpointer data)
+{
+  NsNetwork *net = load (f->model_json);
+  TinyModel m;
+  tiny_model_init (&m, net);
+  for (int i = 0; i < net->n_nodes; i++)
+    if (net->nodes[i].op == NS_OP_CONV && net->nodes[i].bias)
+      net->nodes[i].bias[0] = 3e38f;
+  g_autoptr (NsImage) content = random_image (f->rng, 40, 32);
+  g_autoptr (NsImage) style = stripes_image (31, 26);
+  NsParams params;
+  ns_params_init (&params);
+  params.iterations = 5;
+  GError *error = NULL;
+  NsImage *result = ns_stylize (&m.model, content, style, &params, NULL, NULL, NULL, NULL, &error);
+  g_assert_null (result);
+  g_assert_error (error, NS_ERROR, NS_ERROR_WEIGHTS);
+  g_test_message ("%s", error->message);
+  g_assert_nonnull (strstr (error->message, "not a finite number"));
+  g_error_free (error);
+  ns_network_free (net);
+}
+
+/* Blend weights are checked before any work. */
+static void
+test_blend_errors (Fixture *f, gconstpointer data)
+{
+  NsNetwork *net = load (f->model_json);
+  TinyModel m;
+  tiny_model_init (&m, net);
+  g_autoptr (NsImage) content = random_image (f->rng, 40, 32);
+  g_autoptr (NsImage) style = stripes_image (31, 26);
+  NsParams params;
+  ns_params_init (&params);
+  struct { NsStyle styles[2]; int n; const char *mention; } cases[] = {
+    { { { .image = style, .blend = 0 }, { .image = style, .blend = 0 } }, 2, "must not all be 0" },
+    { { { .image = style, .blend = -1 }, { .image = style, .blend = 2 } }, 2, "0 or more" },
+    { { { .image = style, .blend = NAN }, { .image = style, .blend = 2 } }, 2, "0 or more" },
+    { { { .image = style, .blend = 1 } }, 0, "1 to 8" },
+  };
+  for (gsize i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      GError *error = NULL;
+      g_assert_null (ns_stylize_blend (&m.model, content, cases[i].styles, cases[i].n, &params, NULL, NULL, NULL,
+                                       NULL, &error));
+      g_assert_error (error, NS_ERROR, NS_ERROR_PARAMS);
+      g_assert_nonnull (strstr (error->message, cases[i].mention));
+      g_error_free (error);
+    }
+  params.style_scale = 9;
+  GError *error = NULL;
+  NsStyle one = { .image = style, .blend = 1 };
+  g_assert_null (ns_stylize_blend (&m.model, content, &one, 1, &params, NULL, NULL, NULL, NULL, &error));
+  g_assert_error (error, NS_ERROR, NS_ERROR_PARAMS);
+  g_assert_nonnull (strstr (error->message, "style scale"));
+  g_error_free (error);
+  ns_network_free (net);
+}
+
 /* ---- loader errors -------------------------------------------------------- */
 
 static void
@@ -392,6 +728,15 @@ main (int argc, char **argv)
   ADD ("/network/pruned-to-outputs", test_pruned);
   ADD ("/network/input-gradient", test_input_gradient);
   ADD ("/network/objective-gradient", test_objective_gradient);
+  ADD ("/network/styles/blend-targets", test_blend_targets);
+  ADD ("/network/styles/one-zero", test_blend_one_zero);
+  ADD ("/network/styles/gradient", test_blend_gradient);
+  ADD ("/network/styles/errors", test_blend_errors);
+  ADD ("/network/regions/all-ones", test_region_all_ones);
+  ADD ("/network/regions/gradient", test_region_gradient);
+  ADD ("/network/regions/tiles", test_region_tiles);
+  ADD ("/network/regions/empty", test_region_empty);
+  ADD ("/network/errors/not-finite-loss", test_not_finite_loss);
   ADD ("/network/errors/unsupported-layer", test_unsupported_layer);
   ADD ("/network/errors/missing-shard", test_missing_shard);
   ADD ("/network/errors/truncated-shard", test_truncated_shard);

@@ -2,10 +2,9 @@
  * with the real network, without a display.
  *
  * Needs the ResNet-50 weights ($NEURAL_STYLE_WEIGHTS or the default path);
- * skips otherwise. Uses the shared test images when present
- * ($NS_TEST_IMAGES, default /work/shared/images), else synthetic ones. */
+ * skips otherwise. The photographs come from the set-up (test-images.h). */
 #include "ns-preview.h"
-#include "tool/image-file.h"
+#include "test-images.h"
 
 #include <math.h>
 
@@ -123,10 +122,10 @@ recorder_clear (Recorder *r)
 static void
 preview_params (double style_weight, NsParams *params)
 {
-  NsParams full;
-  ns_params_init (&full);
-  full.style_weight = style_weight;
-  ns_preview_params (&full, NS_PREVIEW_SIZE, params);
+  NsValues values;
+  ns_values_init (&values);
+  values.style_weight = style_weight;
+  ns_preview_params (&values, NS_PREVIEW_SIZE, params);
 }
 
 /* A weight change continues from the picture on screen: the first frame of
@@ -283,39 +282,11 @@ test_finish_and_cancel (void)
   recorder_clear (&r);
 }
 
-/* Synthetic stand-ins: smooth shapes for the content, hard stripes for the style. */
-static void
-make_synthetic_images (void)
-{
-  content = ns_image_new (NS_PREVIEW_SIZE, NS_PREVIEW_SIZE * 3 / 4);
-  style = ns_image_new (NS_PREVIEW_SIZE, NS_PREVIEW_SIZE);
-  for (int y = 0; y < content->height; y++)
-    for (int x = 0; x < content->width; x++)
-      {
-        float *p = content->pixels + ((gsize) y * content->width + x) * 3;
-        gboolean disc = hypot (x - 90, y - 70) < 40;
-        p[0] = disc ? 0.9f : (float) x / content->width;
-        p[1] = disc ? 0.8f : 0.4f;
-        p[2] = (float) y / content->height;
-      }
-  for (int y = 0; y < style->height; y++)
-    for (int x = 0; x < style->width; x++)
-      {
-        float *p = style->pixels + ((gsize) y * style->width + x) * 3;
-        gboolean stripe = ((x + y) / 6) % 2;
-        p[0] = stripe ? 0.1f : 0.9f;
-        p[1] = stripe ? 0.2f : 0.7f;
-        p[2] = stripe ? 0.8f : 0.1f;
-      }
-}
-
+/* A test photograph scaled as the dialog scales the drawable for its preview. */
 static NsImage *
-load_at_preview_size (const char *folder, const char *name)
+load_at_preview_size (const char *name)
 {
-  g_autofree char *path = g_build_filename (folder, name, NULL);
-  g_autoptr (NsImage) image = image_file_load (path, NULL);
-  if (image == NULL)
-    return NULL;
+  g_autoptr (NsImage) image = test_image_load (name);
   double scale = (double) NS_PREVIEW_SIZE / MAX (image->width, image->height);
   return ns_image_resize (image, MAX (1, lround (image->width * scale)), MAX (1, lround (image->height * scale)));
 }
@@ -330,14 +301,10 @@ main (int argc, char **argv)
   if (model == NULL)
     g_printerr ("# no model (%s): the preview tests skip\n", error->message);
 
-  const char *folder = g_getenv ("NS_TEST_IMAGES") ? g_getenv ("NS_TEST_IMAGES") : "/work/shared/images";
-  content = load_at_preview_size (folder, "tubingen.jpg");
-  style = load_at_preview_size (folder, "starry_night.jpg");
-  if (content == NULL || style == NULL)
+  else
     {
-      g_clear_pointer (&content, ns_image_free);
-      g_clear_pointer (&style, ns_image_free);
-      make_synthetic_images ();
+      content = load_at_preview_size (TEST_CONTENT_IMAGE);
+      style = load_at_preview_size (TEST_STYLE_IMAGE);
     }
 
   g_test_add_func ("/preview/warm-restart", test_warm_restart);

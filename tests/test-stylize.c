@@ -2,11 +2,10 @@
  * 64 px: it lowers the loss, is reproducible for a seed, cancels, rejects
  * bad parameters and degenerate images with errors, and warm-starts.
  *
- * Needs the weights (NEURAL_STYLE_WEIGHTS or ns_weights_default_path()) and
- * the test images (NS_TEST_IMAGES, a folder with tubingen.jpg and
- * starry_night.jpg); skips without them. */
+ * Needs the weights (NEURAL_STYLE_WEIGHTS or ns_weights_default_path()),
+ * skips without them; the photographs come from the set-up (test-images.h). */
 #include "neural-style.h"
-#include "tool/image-file.h"
+#include "test-images.h"
 
 #include <math.h>
 #include <string.h>
@@ -17,7 +16,7 @@ typedef struct
 {
   NsModel *model;
   NsImage *content, *style;
-  char    *skip_reason;   /* set when the weights or images are missing */
+  char    *skip_reason;   /* set when the weights are missing */
 } Context;
 
 typedef struct
@@ -253,17 +252,11 @@ missing_inputs (Context *c)
   g_autofree char *weights = ns_weights_default_path ();
   if (!g_file_test (weights, G_FILE_TEST_IS_REGULAR))
     return g_strdup_printf ("no weights at %s: %s", weights, ns_weights_fetch_hint ());
-  const char *images = g_getenv ("NS_TEST_IMAGES");
-  if (!images)
-    return g_strdup ("NS_TEST_IMAGES is not set");
-  g_autofree char *content = g_build_filename (images, "tubingen.jpg", NULL);
-  g_autofree char *style = g_build_filename (images, "starry_night.jpg", NULL);
-  if (!g_file_test (content, G_FILE_TEST_EXISTS) || !g_file_test (style, G_FILE_TEST_EXISTS))
-    return g_strdup_printf ("no test images in %s", images);
   GError *error = NULL;
-  if (!(c->model = ns_model_load (weights, &error)) || !(c->content = image_file_load (content, &error))
-      || !(c->style = image_file_load (style, &error)))
+  if (!(c->model = ns_model_load (weights, &error)))
     g_error ("%s", error->message);   /* present but unreadable: a failure, not a skip */
+  c->content = test_image_load (TEST_CONTENT_IMAGE);
+  c->style = test_image_load (TEST_STYLE_IMAGE);
   return NULL;
 }
 

@@ -6,7 +6,8 @@ usage: test-torch-reference.py DUMP_TOOL MODEL_JSON IMAGE
            [--layers a,b,c] [--size WxH] [--tolerance T] [--classify PHOTO]
 
 The image is shrunk with PIL to a small PNG in a temp dir; both sides read
-that PNG losslessly (pixel / 255). Exit 77 (skip) without weights or torch.
+that PNG losslessly (pixel / 255). Exit 77 (skip) without weights or torch;
+a missing image is a failure (the set-up fetches it: .ci/fetch-test-images).
 """
 
 import argparse
@@ -130,10 +131,11 @@ def main():
     args = parse_args()
     if args.model_json == "default":
         args.model_json = default_weights()
-    if not os.path.isfile(args.image):
-        skip_all("no test image at %s" % args.image)
     if not os.path.isfile(args.model_json):
         skip_all("no weights at %s" % args.model_json)
+    if not os.path.isfile(args.image):
+        print("1..0\nBail out! no test image at %s: .ci/setup fetches it (.ci/fetch-test-images)" % args.image)
+        return 1
     try:
         import numpy as np
         from PIL import Image

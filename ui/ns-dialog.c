@@ -1,11 +1,10 @@
-/* ns-dialog.c: the plug-in's GTK 3 dialog (ns_dialog_run() of
- * ns-plugin-values.h): style picker, controls and a live preview.
+/* ns-dialog.c: the plug-in's GTK 3 dialog (ns-dialog.h): style picker,
+ * controls and a live preview.
  *
  * Layout follows GIMP's filter dialogs: preview on the left, settings on the
  * right, Reset / Cancel / OK below. All libgimp (PDB) calls happen here on
  * the main thread; the preview's worker only ever sees NsImage copies. */
-#include "ns-plugin-values.h"
-#include "neural-style.h"
+#include "ns-dialog.h"
 #include "ns-preview.h"
 #include "ns-preview-area.h"
 #include "ns-size-control.h"
@@ -13,6 +12,7 @@
 #include "ns-style-picker.h"
 #include "ns-thumbnail.h"
 
+#include <glib/gi18n-lib.h>
 #include <gtk/gtk.h>
 #ifdef GDK_WINDOWING_X11
 #include <gdk/gdkx.h>
@@ -24,7 +24,8 @@ typedef struct
 {
   gint32         image_id, drawable_id;
   const NsModel *model;
-  NsPluginValues values;       /* working copy; the caller's only on OK */
+  const GError  *model_error;  /* why model is NULL */
+  NsValues       values;       /* working copy; the caller's only on OK */
   gboolean       updating;     /* set while Reset moves the controls */
 
   GtkWidget     *dialog, *picker, *preview_area, *size, *init, *seed_spin, *seed_button;
@@ -38,7 +39,7 @@ typedef struct
 static void
 read_controls (Dialog *d)
 {
-  NsPluginValues *v = &d->values;
+  NsValues *v = &d->values;
 
   v->style_drawable = ns_style_picker_get_active (d->picker);
   v->content_weight = gtk_adjustment_get_value (d->content_weight);
@@ -48,19 +49,6 @@ read_controls (Dialog *d)
   v->size = ns_size_control_get_size (d->size);
   v->seed = (gint32) gtk_adjustment_get_value (d->seed);
   v->init = gtk_combo_box_get_active (GTK_COMBO_BOX (d->init));
-}
-
-static void
-params_from_values (const NsPluginValues *v, NsParams *params)
-{
-  ns_params_init (params);
-  params->content_weight = v->content_weight;
-  params->style_weight = v->style_weight;
-  params->tv_weight = v->tv_weight;
-  params->iterations = v->iterations;
-  params->size = v->size;
-  params->seed = (guint32) v->seed;
-  params->init = (NsInit) v->init;
 }
 
 /* ---- live preview ----------------------------------------------------------- */
@@ -74,9 +62,11 @@ on_preview_frame (const NsPreviewFrame *frame, gpointer data)
   ns_preview_area_set_image (d->preview_area, frame->image);
   /* Short enough for one line, so the dialog never changes height. */
   if (frame->finished)
-    status = g_strdup_printf ("Done: %d iterations, %.1f s", frame->iteration, frame->seconds);
+    status = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "Done: %d iteration, %.1f s",
+                                           "Done: %d iterations, %.1f s", frame->iteration),
+                              frame->iteration, frame->seconds);
   else
-    status = g_strdup_printf ("Iteration %d of %d · %.1f s", frame->iteration, frame->iterations,
+    status = g_strdup_printf (_("Iteration %d of %d · %.1f s"), frame->iteration, frame->iterations,
                               frame->seconds);
   ns_preview_area_set_status (d->preview_area, status);
 }
@@ -85,7 +75,7 @@ static void
 on_preview_error (const GError *error, gpointer data)
 {
   Dialog *d = data;
-  g_autofree char *status = g_strdup_printf ("No preview: %s", error->message);
+  g_autofree char *status = g_strdup_printf (_("No preview: %s"), error->message);
   ns_preview_area_set_status (d->preview_area, status);
 }
 
@@ -96,10 +86,9 @@ restart_preview (Dialog *d, gboolean warm)
 {
   if (d->preview == NULL || d->updating)
     return;
-  NsParams full, params;
+  NsParams params;
   read_controls (d);
-  params_from_values (&d->values, &full);
-  ns_preview_params (&full, NS_PREVIEW_SIZE, &params);
+  ns_preview_params (&d->values, NS_PREVIEW_SIZE, &params);
   ns_preview_restart (d->preview, &params, warm);
 }
 
@@ -130,25 +119,27 @@ start_preview (Dialog *d)
 
   if (d->model == NULL)
     {
-      g_autofree char *text = g_strdup_printf ("No preview: the network weights are missing. %s",
-                                               ns_weights_fetch_hint ());
+      /* The loader's own words: a corrupt file is not a missing one. */
+      const char *cause = d->model_error != NULL ? d->model_error->message : _("unknown error");
+      g_autofree char *text = g_strdup_printf (_("No preview: the network weights could not be loaded: %s\n%s"),
+                                               cause, ns_weights_fetch_hint ());
       ns_preview_area_set_status (d->preview_area, text);
       return;
     }
   if (ns_style_picker_count (d->picker) == 0)
     {
       ns_preview_area_set_status (d->preview_area,
-                                  "Open the picture whose style you want in GIMP; it will be listed here.");
+                                  _("Open the picture whose style you want in GIMP; it will be listed here."));
       return;
     }
   d->preview = ns_preview_new (d->model, NULL, on_preview_frame, on_preview_error, d);
   if (content == NULL || !load_preview_style (d, content))
     {
       g_clear_pointer (&d->preview, ns_preview_free);
-      ns_preview_area_set_status (d->preview_area, "No preview: GIMP gave no thumbnail of these layers.");
+      ns_preview_area_set_status (d->preview_area, _("No preview: GIMP gave no thumbnail of these layers."));
       return;
     }
-  ns_preview_area_set_status (d->preview_area, "Painting…");
+  ns_preview_area_set_status (d->preview_area, _("Painting…"));
   restart_preview (d, FALSE);
 }
 
@@ -200,7 +191,7 @@ update_estimate (Dialog *d)
 {
   NsParams params;
   read_controls (d);
-  params_from_values (&d->values, &params);
+  ns_values_to_params (&d->values, &params);
   ns_size_control_update_estimate (d->size, d->model, &params);
 }
 
@@ -219,15 +210,9 @@ on_size_changed (gpointer data)
 static void
 reset_controls (Dialog *d)
 {
-  NsPluginValues defaults;
-  NsParams params;
+  NsValues defaults;   /* the style layer stays as chosen */
 
-  ns_params_init (&params);
-  defaults = (NsPluginValues) {
-    .content_weight = params.content_weight, .style_weight = params.style_weight,
-    .tv_weight = params.tv_weight, .iterations = params.iterations, .size = params.size,
-    .seed = (gint32) params.seed, .init = params.init,
-  };
+  ns_values_init (&defaults);
   d->updating = TRUE;
   gtk_adjustment_set_value (d->content_weight, defaults.content_weight);
   gtk_adjustment_set_value (d->style_weight, defaults.style_weight);
@@ -267,31 +252,33 @@ heading (const char *text)
   return label;
 }
 
+/* The sliders cover the useful range; the spin buttons beside them reach
+ * the engine's limits. */
 static const NsSliderSpec content_spec = {
-  "Con_tent weight",
-  "How firmly your picture keeps its own shapes. Raise it to keep faces and outlines "
-  "recognisable; lower it to let the style take over.",
-  0.0, 5.0, 0.05, 2, FALSE };
+  N_("Con_tent weight"),
+  N_("How firmly your picture keeps its own shapes. Raise it to keep faces and outlines "
+     "recognisable; lower it to let the style take over."),
+  0.0, 5.0, NS_MAX_RELATIVE_WEIGHT, 0.05, 2, FALSE };
 static const NsSliderSpec style_spec = {
-  "St_yle weight",
-  "How thickly the style's brushwork, texture and palette are laid on. Each step to the "
-  "right is bolder and more painterly; to the left, a lighter glaze.",
-  0.01, 100.0, 0.01, 2, TRUE };
+  N_("St_yle weight"),
+  N_("How thickly the style's brushwork, texture and palette are laid on. Each step to the "
+     "right is bolder and more painterly; to the left, a lighter glaze."),
+  0.01, 100.0, NS_MAX_RELATIVE_WEIGHT, 0.01, 2, TRUE };
 static const NsSliderSpec smooth_spec = {
-  "S_moothness",
-  "Evens out speckles and grain. A little gives cleaner strokes; too much looks soft and blurry.",
-  0.0, 5.0, 0.05, 2, FALSE };
+  N_("S_moothness"),
+  N_("Evens out speckles and grain. A little gives cleaner strokes; too much looks soft and blurry."),
+  0.0, 5.0, NS_MAX_RELATIVE_WEIGHT, 0.05, 2, FALSE };
 static const NsSliderSpec iterations_spec = {
-  "_Iterations",
-  "How long the painting is worked on. More passes give a more finished look but take "
-  "longer; the preview above always uses a short sketch.",
-  1, 2000, 10, 0, FALSE };
+  N_("_Iterations"),
+  N_("How long the painting is worked on. More passes give a more finished look but take "
+     "longer; the preview above always uses a short sketch."),
+  1, 2000, NS_MAX_ITERATIONS, 10, 0, FALSE };
 
 static GtkWidget *
 build_settings (Dialog *d)
 {
   GtkGrid *grid = GTK_GRID (gtk_grid_new ());
-  const NsPluginValues *v = &d->values;
+  const NsValues *v = &d->values;
   int row = 0;
 
   gtk_grid_set_row_spacing (grid, 6);
@@ -299,42 +286,42 @@ build_settings (Dialog *d)
 
   d->picker = ns_style_picker_new (d->drawable_id, v->style_drawable);
   gtk_widget_set_hexpand (d->picker, TRUE);
-  row_label (grid, row, "_Style from", d->picker,
-             "The picture whose brushwork, colours and texture are borrowed: "
-             "any layer of any image open in GIMP.");
+  row_label (grid, row, _("_Style from"), d->picker,
+             _("The picture whose brushwork, colours and texture are borrowed: "
+               "any layer of any image open in GIMP."));
   gtk_grid_attach (grid, d->picker, 1, row++, 2, 1);
 
-  gtk_grid_attach (grid, heading ("Balance"), 0, row++, 3, 1);
+  gtk_grid_attach (grid, heading (_("Balance")), 0, row++, 3, 1);
   d->content_weight = ns_slider_attach (grid, row++, &content_spec, v->content_weight);
   d->style_weight = ns_slider_attach (grid, row++, &style_spec, v->style_weight);
   d->tv_weight = ns_slider_attach (grid, row++, &smooth_spec, v->tv_weight);
 
-  gtk_grid_attach (grid, heading ("Quality"), 0, row++, 3, 1);
+  gtk_grid_attach (grid, heading (_("Quality")), 0, row++, 3, 1);
   d->iterations = ns_slider_attach (grid, row++, &iterations_spec, v->iterations);
   d->size = ns_size_control_new (grid, row, gimp_drawable_width (d->drawable_id),
                                  gimp_drawable_height (d->drawable_id), v->size,
                                  on_size_changed, d);
   row += NS_SIZE_CONTROL_ROWS;
 
-  gtk_grid_attach (grid, heading ("Starting canvas"), 0, row++, 3, 1);
+  gtk_grid_attach (grid, heading (_("Starting canvas")), 0, row++, 3, 1);
   d->init = gtk_combo_box_text_new ();
-  gtk_combo_box_text_append_text (GTK_COMBO_BOX_TEXT (d->init), "Your picture");
-  gtk_combo_box_text_append_text (GTK_COMBO_BOX_TEXT (d->init), "Random noise");
-  gtk_combo_box_text_append_text (GTK_COMBO_BOX_TEXT (d->init), "Picture mixed with noise");
+  gtk_combo_box_text_append_text (GTK_COMBO_BOX_TEXT (d->init), _("Your picture"));
+  gtk_combo_box_text_append_text (GTK_COMBO_BOX_TEXT (d->init), _("Random noise"));
+  gtk_combo_box_text_append_text (GTK_COMBO_BOX_TEXT (d->init), _("Picture mixed with noise"));
   gtk_combo_box_set_active (GTK_COMBO_BOX (d->init), CLAMP (v->init, 0, 2));
-  row_label (grid, row, "Start _from", d->init,
-             "What is on the canvas before painting starts. Your picture gives the most faithful "
-             "result; noise gives a wilder, more abstract one.");
+  row_label (grid, row, _("Start _from"), d->init,
+             _("What is on the canvas before painting starts. Your picture gives the most faithful "
+               "result; noise gives a wilder, more abstract one."));
   gtk_grid_attach (grid, d->init, 1, row++, 2, 1);
 
   d->seed = gtk_adjustment_new (v->seed, 0, G_MAXINT32, 1, 100, 0);
   d->seed_spin = gtk_spin_button_new (d->seed, 1, 0);
   gtk_widget_set_hexpand (d->seed_spin, TRUE);
-  row_label (grid, row, "S_eed", d->seed_spin,
-             "The number behind the random noise. The same number paints the same picture again; "
-             "another number gives another variation.");
-  d->seed_button = gtk_button_new_with_mnemonic ("_New seed");
-  gtk_widget_set_tooltip_text (d->seed_button, "Try another random variation");
+  row_label (grid, row, _("S_eed"), d->seed_spin,
+             _("The number behind the random noise. The same number paints the same picture again; "
+               "another number gives another variation."));
+  d->seed_button = gtk_button_new_with_mnemonic (_("_New seed"));
+  gtk_widget_set_tooltip_text (d->seed_button, _("Try another random variation"));
   gtk_grid_attach (grid, d->seed_spin, 1, row, 1, 1);
   gtk_grid_attach (grid, d->seed_button, 2, row++, 1, 1);
   update_seed_sensitivity (d);
@@ -373,10 +360,10 @@ set_transient_for_gimp (GtkWidget *dialog)
 static void
 build_dialog (Dialog *d)
 {
-  d->dialog = gtk_dialog_new_with_buttons ("Neural Style", NULL, 0,
-                                           "_Reset", RESPONSE_RESET,
-                                           "_Cancel", GTK_RESPONSE_CANCEL,
-                                           "_OK", GTK_RESPONSE_OK,
+  d->dialog = gtk_dialog_new_with_buttons (_("Neural Style"), NULL, 0,
+                                           _("_Reset"), RESPONSE_RESET,
+                                           _("_Cancel"), GTK_RESPONSE_CANCEL,
+                                           _("_OK"), GTK_RESPONSE_OK,
                                            NULL);
   gtk_window_set_role (GTK_WINDOW (d->dialog), "gimp-neural-style");
   gtk_window_set_resizable (GTK_WINDOW (d->dialog), FALSE);
@@ -386,7 +373,7 @@ build_dialog (Dialog *d)
 
   /* Reset stands apart, at the far left, as in GIMP's filter dialogs. */
   GtkWidget *reset = gtk_dialog_get_widget_for_response (GTK_DIALOG (d->dialog), RESPONSE_RESET);
-  gtk_widget_set_tooltip_text (reset, "Put every setting back to its default");
+  gtk_widget_set_tooltip_text (reset, _("Put every setting back to its default"));
   if (GTK_IS_BUTTON_BOX (gtk_widget_get_parent (reset)))
     gtk_button_box_set_child_secondary (GTK_BUTTON_BOX (gtk_widget_get_parent (reset)), reset, TRUE);
 
@@ -404,15 +391,19 @@ build_dialog (Dialog *d)
 }
 
 gboolean
-ns_dialog_run (gint32 image_id, gint32 drawable_id, NsPluginValues *values, const NsModel *model)
+ns_dialog_run (gint32 image_id, gint32 drawable_id, NsValues *values, const NsModel *model,
+               const GError *model_error, GError **error)
 {
   if (!gtk_init_check (NULL, NULL))
     {
-      g_warning ("Neural Style: cannot open the display for its dialog");
+      g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_NOT_CONNECTED,
+                           _("Neural Style cannot open its dialog: no display (run it non-interactively "
+                             "from scripts)"));
       return FALSE;
     }
 
-  Dialog d = { .image_id = image_id, .drawable_id = drawable_id, .model = model, .values = *values };
+  Dialog d = { .image_id = image_id, .drawable_id = drawable_id, .model = model,
+               .model_error = model_error, .values = *values };
   build_dialog (&d);
   set_transient_for_gimp (d.dialog);
   start_preview (&d);

@@ -385,9 +385,9 @@ ns_preview_is_busy (NsPreview *preview)
 }
 
 void
-ns_preview_params (const NsParams *full, int preview_size, NsParams *out)
+ns_preview_params (const NsValues *values, int preview_size, NsParams *out)
 {
-  *out = *full;
+  ns_values_to_params (values, out);
   out->size = preview_size;
   out->schedule = NS_SCHEDULE_SINGLE;
   out->iterations = NS_PREVIEW_ITERATIONS;

@@ -1,6 +1,8 @@
 /* ns-size-control.c: working size presets and the cost estimate. */
 #include "ns-size-control.h"
 
+#include <glib/gi18n-lib.h>
+
 typedef struct
 {
   GtkWidget     *presets, *spin, *estimate;
@@ -18,10 +20,10 @@ typedef struct
 } Preset;
 
 static const Preset presets[] = {
-  { "preview", "Preview (256 px)", 256 },
-  { "fast",    "Fast (512 px)",    512 },
-  { "full",    "Full size",        0 },
-  { "custom",  "Custom",           -1 },
+  { "preview", N_("Preview (256 px)"), 256 },
+  { "fast",    N_("Fast (512 px)"),    512 },
+  { "full",    N_("Full size"),        0 },
+  { "custom",  N_("Custom"),           -1 },
 };
 
 static SizeControl *
@@ -81,9 +83,9 @@ ns_size_control_new (GtkGrid *grid, int row, int drawable_width, int drawable_he
 {
   SizeControl *s = g_new0 (SizeControl, 1);
   const char *tooltip =
-    "How big the painting is worked on, in pixels on its long side. Brush strokes keep "
-    "their size in pixels, so a smaller working size gives bolder strokes and is much "
-    "faster; the result is scaled to your layer.";
+    _("How big the painting is worked on, in pixels on its long side. Brush strokes keep "
+      "their size in pixels, so a smaller working size gives bolder strokes and is much "
+      "faster; the result is scaled to your layer.");
 
   s->width = drawable_width;
   s->height = drawable_height;
@@ -91,8 +93,9 @@ ns_size_control_new (GtkGrid *grid, int row, int drawable_width, int drawable_he
   s->data = data;
   s->presets = gtk_combo_box_text_new ();
   for (gsize i = 0; i < G_N_ELEMENTS (presets); i++)
-    gtk_combo_box_text_append (GTK_COMBO_BOX_TEXT (s->presets), presets[i].id, presets[i].label);
-  s->pixels = gtk_adjustment_new (256, 16, MAX (8192, long_side (s)), 16, 128, 0);
+    gtk_combo_box_text_append (GTK_COMBO_BOX_TEXT (s->presets), presets[i].id, _(presets[i].label));
+  /* The engine's range; a layer beyond NS_MAX_SIZE gets "Full size" capped. */
+  s->pixels = gtk_adjustment_new (256, NS_MIN_SIDE, NS_MAX_SIZE, 16, 128, 0);
   s->spin = gtk_spin_button_new (s->pixels, 16, 0);
   gtk_spin_button_set_numeric (GTK_SPIN_BUTTON (s->spin), TRUE);
   gtk_entry_set_width_chars (GTK_ENTRY (s->spin), 6);
@@ -103,12 +106,12 @@ ns_size_control_new (GtkGrid *grid, int row, int drawable_width, int drawable_he
   gtk_label_set_width_chars (GTK_LABEL (s->estimate), 10);
   gtk_style_context_add_class (gtk_widget_get_style_context (s->estimate), "dim-label");
 
-  GtkWidget *label = gtk_label_new_with_mnemonic ("_Working size");
+  GtkWidget *label = gtk_label_new_with_mnemonic (_("_Working size"));
   gtk_label_set_xalign (GTK_LABEL (label), 0.0);
   gtk_label_set_mnemonic_widget (GTK_LABEL (label), s->presets);
   for (GtkWidget **w = (GtkWidget *[]) { label, s->presets, s->spin, NULL }; *w != NULL; w++)
     gtk_widget_set_tooltip_text (*w, tooltip);
-  gtk_widget_set_tooltip_text (s->estimate, "A rough guess for this computer; the preview is not included.");
+  gtk_widget_set_tooltip_text (s->estimate, _("A rough guess for this computer; the preview is not included."));
 
   gtk_grid_attach (grid, label, 0, row, 1, 1);
   gtk_grid_attach (grid, s->presets, 1, row, 1, 1);
@@ -151,17 +154,17 @@ ns_size_control_update_estimate (GtkWidget *control, const NsModel *model, const
 
   if (model == NULL)
     {
-      gtk_label_set_text (GTK_LABEL (s->estimate), "No estimate without the network weights");
+      gtk_label_set_text (GTK_LABEL (s->estimate), _("No estimate without the network weights"));
       return;
     }
   NsEstimate estimate = { 0 };
   ns_estimate (model, s->width, s->height, params, &estimate);
   g_autofree char *time = estimate.seconds < 90
-    ? g_strdup_printf ("%.0f s", MAX (1.0, estimate.seconds))
-    : g_strdup_printf ("%.0f min", estimate.seconds / 60);
+    ? g_strdup_printf (_("%.0f s"), MAX (1.0, estimate.seconds))
+    : g_strdup_printf (_("%.0f min"), estimate.seconds / 60);
   g_autofree char *memory = estimate.peak_mb < 1024
-    ? g_strdup_printf ("%.0f MB", estimate.peak_mb)
-    : g_strdup_printf ("%.1f GB", estimate.peak_mb / 1024);
-  text = g_strdup_printf ("About %s and %s at this size", time, memory);
+    ? g_strdup_printf (_("%.0f MB"), estimate.peak_mb)
+    : g_strdup_printf (_("%.1f GB"), estimate.peak_mb / 1024);
+  text = g_strdup_printf (_("About %s and %s at this size"), time, memory);
   gtk_label_set_text (GTK_LABEL (s->estimate), text);
 }

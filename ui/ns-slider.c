@@ -1,57 +1,60 @@
 /* ns-slider.c: slider + spin button rows. */
 #include "ns-slider.h"
 
+#include <glib/gi18n-lib.h>
 #include <math.h>
 
-/* Keeps the log slider and the linear spin button in step. The flag stops
- * the echo of one update from bouncing back and rounding the value. */
+/* Keeps the slider (log or linear, over the useful range) and the spin
+ * button (linear, up to the limit) in step. The flag stops the echo of one
+ * update from bouncing back and rounding or clamping the value. */
 typedef struct
 {
-  GtkAdjustment *linear, *logarithmic;
-  gboolean       syncing;
-} LogLink;
+  GtkAdjustment *linear, *slider;
+  gboolean       log_scale, syncing;
+} SliderLink;
 
 static void
-on_log_moved (GtkAdjustment *logarithmic, LogLink *link)
+on_slider_moved (GtkAdjustment *slider, SliderLink *link)
 {
   if (link->syncing)
     return;
+  double value = gtk_adjustment_get_value (slider);
   link->syncing = TRUE;
-  gtk_adjustment_set_value (link->linear, pow (10.0, gtk_adjustment_get_value (logarithmic)));
+  gtk_adjustment_set_value (link->linear, link->log_scale ? pow (10.0, value) : value);
   link->syncing = FALSE;
 }
 
 static void
-on_linear_moved (GtkAdjustment *linear, LogLink *link)
+on_linear_moved (GtkAdjustment *linear, SliderLink *link)
 {
   if (link->syncing)
     return;
+  double value = gtk_adjustment_get_value (linear);
   link->syncing = TRUE;
-  gtk_adjustment_set_value (link->logarithmic, log10 (gtk_adjustment_get_value (linear)));
+  gtk_adjustment_set_value (link->slider, link->log_scale ? log10 (value) : value);
   link->syncing = FALSE;
 }
 
 GtkAdjustment *
 ns_slider_attach (GtkGrid *grid, int row, const NsSliderSpec *spec, double value)
 {
-  GtkAdjustment *linear = gtk_adjustment_new (value, spec->min, spec->max, spec->step,
+  GtkAdjustment *linear = gtk_adjustment_new (value, spec->min, MAX (spec->max, spec->limit), spec->step,
                                               spec->step * 10, 0);
-  GtkAdjustment *slider_adj = linear;
+  SliderLink *link = g_new0 (SliderLink, 1);
+  double lo = spec->log_scale ? log10 (spec->min) : spec->min;
+  double hi = spec->log_scale ? log10 (spec->max) : spec->max;
+  double slider_step = spec->log_scale ? (hi - lo) / 100 : spec->step;
+  link->linear = linear;
+  link->log_scale = spec->log_scale;
+  link->slider = gtk_adjustment_new (spec->log_scale ? log10 (value) : value, lo, hi, slider_step,
+                                     slider_step * 10, 0);
+  g_signal_connect (link->slider, "value-changed", G_CALLBACK (on_slider_moved), link);
+  g_signal_connect (linear, "value-changed", G_CALLBACK (on_linear_moved), link);
+  g_object_set_data_full (G_OBJECT (linear), "ns-slider-link", link, g_free);
 
-  if (spec->log_scale)
-    {
-      LogLink *link = g_new0 (LogLink, 1);
-      double lo = log10 (spec->min), hi = log10 (spec->max);
-      link->linear = linear;
-      link->logarithmic = gtk_adjustment_new (log10 (value), lo, hi, (hi - lo) / 100, (hi - lo) / 10, 0);
-      slider_adj = link->logarithmic;
-      g_signal_connect (link->logarithmic, "value-changed", G_CALLBACK (on_log_moved), link);
-      g_signal_connect (linear, "value-changed", G_CALLBACK (on_linear_moved), link);
-      g_object_set_data_full (G_OBJECT (linear), "ns-log-link", link, g_free);
-    }
-
-  GtkWidget *label = gtk_label_new_with_mnemonic (spec->label);
-  GtkWidget *scale = gtk_scale_new (GTK_ORIENTATION_HORIZONTAL, slider_adj);
+  const char *tooltip = _(spec->tooltip);
+  GtkWidget *label = gtk_label_new_with_mnemonic (_(spec->label));
+  GtkWidget *scale = gtk_scale_new (GTK_ORIENTATION_HORIZONTAL, link->slider);
   GtkWidget *spin = gtk_spin_button_new (linear, spec->step, spec->digits);
 
   gtk_label_set_xalign (GTK_LABEL (label), 0.0);
@@ -62,7 +65,7 @@ ns_slider_attach (GtkGrid *grid, int row, const NsSliderSpec *spec, double value
   gtk_spin_button_set_numeric (GTK_SPIN_BUTTON (spin), TRUE);
   gtk_entry_set_width_chars (GTK_ENTRY (spin), 6);
   for (GtkWidget **w = (GtkWidget *[]) { label, scale, spin, NULL }; *w != NULL; w++)
-    gtk_widget_set_tooltip_text (*w, spec->tooltip);
+    gtk_widget_set_tooltip_text (*w, tooltip);
 
   gtk_grid_attach (grid, label, 0, row, 1, 1);
   gtk_grid_attach (grid, scale, 1, row, 1, 1);

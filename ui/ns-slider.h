@@ -6,9 +6,11 @@
 
 typedef struct
 {
-  const char *label;      /* with a mnemonic underscore */
-  const char *tooltip;
-  double      min, max, step;
+  const char *label;      /* with a mnemonic underscore; untranslated (N_) */
+  const char *tooltip;    /* untranslated (N_) */
+  double      min, max;   /* the slider's range */
+  double      limit;      /* the spin button's maximum (>= max): the engine's limit */
+  double      step;
   int         digits;
   gboolean    log_scale;  /* slider moves on log10(value); min must be > 0 */
 } NsSliderSpec;

@@ -1,35 +1,16 @@
 /* ns-thumbnail.c: drawable thumbnails as NsImage and icons. */
 #include "ns-thumbnail.h"
 
-NsImage *
-ns_image_from_pixbuf (GdkPixbuf *pixbuf)
+/* Through the engine's one pixel path: 8-bit gamma samples, alpha ignored,
+ * exactly as the plug-in reads the layer for the final run. */
+static NsImage *
+image_from_thumbnail (GdkPixbuf *pixbuf)
 {
-  int width = gdk_pixbuf_get_width (pixbuf);
-  int height = gdk_pixbuf_get_height (pixbuf);
-  int stride = gdk_pixbuf_get_rowstride (pixbuf);
-  int channels = gdk_pixbuf_get_n_channels (pixbuf);
-  gboolean alpha = gdk_pixbuf_get_has_alpha (pixbuf);
-  const guchar *pixels = gdk_pixbuf_read_pixels (pixbuf);
-  NsImage *image = ns_image_new (width, height);
-
-  if (image == NULL || gdk_pixbuf_get_bits_per_sample (pixbuf) != 8 || channels < 3)
-    {
-      ns_image_free (image);
-      return NULL;
-    }
-  for (int y = 0; y < height; y++)
-    {
-      const guchar *src = pixels + (gsize) y * stride;
-      float *dst = image->pixels + (gsize) y * width * 3;
-      for (int x = 0; x < width; x++, src += channels, dst += 3)
-        {
-          /* Straight alpha over white: what a transparent area looks like in GIMP's export. */
-          float a = alpha ? src[3] / 255.0f : 1.0f;
-          for (int c = 0; c < 3; c++)
-            dst[c] = a * (src[c] / 255.0f) + (1.0f - a);
-        }
-    }
-  return image;
+  if (gdk_pixbuf_get_bits_per_sample (pixbuf) != 8)
+    return NULL;
+  return ns_image_from_pixels (gdk_pixbuf_read_pixels (pixbuf), gdk_pixbuf_get_width (pixbuf),
+                               gdk_pixbuf_get_height (pixbuf), gdk_pixbuf_get_rowstride (pixbuf),
+                               gdk_pixbuf_get_n_channels (pixbuf), NS_SAMPLES_U8, NULL);
 }
 
 NsImage *
@@ -50,7 +31,7 @@ ns_thumbnail_read (gint32 drawable_id, int long_side)
                                                    GIMP_PIXBUF_KEEP_ALPHA);
   if (pixbuf == NULL)
     return NULL;
-  NsImage *image = ns_image_from_pixbuf (pixbuf);
+  NsImage *image = image_from_thumbnail (pixbuf);
   g_object_unref (pixbuf);
   if (image != NULL && (image->width != tw || image->height != th))
     {

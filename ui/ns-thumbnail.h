@@ -7,12 +7,10 @@
 
 #include "neural-style.h"
 
-/* The drawable with long side long_side (aspect kept), RGB, transparency
- * composited over white; NULL if GIMP gives no thumbnail. */
+/* The drawable with long side long_side (aspect kept), RGB, converted as the
+ * final run converts the layer (ns_image_from_pixels(): alpha ignored);
+ * NULL if GIMP gives no thumbnail. */
 NsImage   *ns_thumbnail_read (gint32 drawable_id, int long_side);
 
 /* A size x size (at most) icon for menus, transparency shown as checks. */
 GdkPixbuf *ns_thumbnail_icon (gint32 drawable_id, int size);
-
-/* NsImage from a pixbuf (RGB or RGBA, 8 bit), alpha composited over white. */
-NsImage   *ns_image_from_pixbuf (GdkPixbuf *pixbuf);

@@ -97,53 +97,95 @@ taps_clear (Taps *taps)
   g_free (taps->weights);
 }
 
-NsImage *
-ns_image_resize (const NsImage *image, int width, int height)
+/* Resamples a width x height image of c interleaved channels into out
+ * (out_width x out_height, zeroed). */
+static gboolean
+resample (const float *in, int width, int height, int c, float *out, int out_width, int out_height)
 {
-  if (width == image->width && height == image->height)
-    return ns_image_copy (image);
-  NsImage *out = ns_image_new (width, height);
-  float *rows = g_try_malloc0_n ((gsize) width * image->height * 3, sizeof (float));
-  if (!out || !rows)
-    {
-      ns_image_free (out);
-      g_free (rows);
-      return NULL;
-    }
+  float *rows = g_try_malloc0_n ((gsize) out_width * height * c, sizeof (float));
+  if (!rows)
+    return FALSE;
   Taps tx, ty;
-  taps_init (&tx, image->width, width);
-  taps_init (&ty, image->height, height);
+  taps_init (&tx, width, out_width);
+  taps_init (&ty, height, out_height);
 
-  /* Horizontal pass into rows (width x in_height), then vertical. */
-  for (int y = 0; y < image->height; y++)
-    {
-      const float *src = image->pixels + (gsize) y * image->width * 3;
-      float *dst = rows + (gsize) y * width * 3;
-      for (int x = 0; x < width; x++)
-        {
-          const float *w = tx.weights + (gsize) x * tx.max_taps;
-          float r = 0, g = 0, b = 0;
-          for (int k = 0; k < tx.count[x]; k++)
-            {
-              const float *p = src + (gsize) (tx.first[x] + k) * 3;
-              r += w[k] * p[0], g += w[k] * p[1], b += w[k] * p[2];
-            }
-          dst[x * 3] = r, dst[x * 3 + 1] = g, dst[x * 3 + 2] = b;
-        }
-    }
+  /* Horizontal pass into rows (out_width x height), then vertical. */
   for (int y = 0; y < height; y++)
     {
+      const float *src = in + (gsize) y * width * c;
+      float *dst = rows + (gsize) y * out_width * c;
+      for (int x = 0; x < out_width; x++)
+        {
+          const float *w = tx.weights + (gsize) x * tx.max_taps;
+          for (int k = 0; k < tx.count[x]; k++)
+            {
+              const float *p = src + (gsize) (tx.first[x] + k) * c;
+              for (int ch = 0; ch < c; ch++)
+                dst[x * c + ch] += w[k] * p[ch];
+            }
+        }
+    }
+  for (int y = 0; y < out_height; y++)
+    {
       const float *w = ty.weights + (gsize) y * ty.max_taps;
-      float *dst = out->pixels + (gsize) y * width * 3;
+      float *dst = out + (gsize) y * out_width * c;
       for (int k = 0; k < ty.count[y]; k++)
         {
-          const float *src = rows + (gsize) (ty.first[y] + k) * width * 3;
-          for (int i = 0; i < width * 3; i++)
+          const float *src = rows + (gsize) (ty.first[y] + k) * out_width * c;
+          for (int i = 0; i < out_width * c; i++)
             dst[i] += w[k] * src[i];
         }
     }
   taps_clear (&tx);
   taps_clear (&ty);
   g_free (rows);
+  return TRUE;
+}
+
+NsImage *
+ns_image_resize (const NsImage *image, int width, int height)
+{
+  if (width == image->width && height == image->height)
+    return ns_image_copy (image);
+  NsImage *out = ns_image_new (width, height);
+  if (out && !resample (image->pixels, image->width, image->height, 3, out->pixels, width, height))
+    g_clear_pointer (&out, ns_image_free);
+  return out;
+}
+
+/* ---- masks ------------------------------------------------------------------------ */
+
+NsMask *
+ns_mask_new (int width, int height)
+{
+  if (width <= 0 || height <= 0 || (gsize) width * height > NS_IMAGE_MAX_PIXELS)
+    return NULL;
+  float *values = g_try_malloc0_n ((gsize) width * height, sizeof (float));
+  if (!values)
+    return NULL;
+  NsMask *mask = g_new (NsMask, 1);
+  mask->width = width;
+  mask->height = height;
+  mask->values = values;
+  return mask;
+}
+
+void
+ns_mask_free (NsMask *mask)
+{
+  if (!mask)
+    return;
+  g_free (mask->values);
+  g_free (mask);
+}
+
+NsMask *
+ns_mask_resize (const NsMask *mask, int width, int height)
+{
+  NsMask *out = ns_mask_new (width, height);
+  if (out && (width == mask->width && height == mask->height))
+    memcpy (out->values, mask->values, (gsize) width * height * sizeof (float));
+  else if (out && !resample (mask->values, mask->width, mask->height, 1, out->values, width, height))
+    g_clear_pointer (&out, ns_mask_free);
   return out;
 }

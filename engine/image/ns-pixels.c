@@ -76,11 +76,30 @@ ns_image_to_pixels (const NsImage *image, void *pixels, gsize rowstride, int cha
       for (int x = 0; x < image->width; x++)
         for (int c = 0; c < (grey ? 1 : 3); c++)
           {
-            float v = CLAMP (grey ? luma (in + x * 3) : in[x * 3 + c], 0.0f, 1.0f);
+            float v = grey ? luma (in + x * 3) : in[x * 3 + c];
+            v = isfinite (v) ? CLAMP (v, 0.0f, 1.0f) : 0.0f;
             if (type == NS_SAMPLES_FLOAT)
               ((float *) (void *) row)[x * channels + c] = v;
             else
               row[x * channels + c] = (guchar) (v * 255.0f + 0.5f);
           }
     }
+}
+
+NsMask *
+ns_mask_from_pixels (const void *pixels, int width, int height, gsize rowstride, int channels, NsSampleType type,
+                     GError **error)
+{
+  g_autoptr (NsImage) image = ns_image_from_pixels (pixels, width, height, rowstride, channels, type, error);
+  if (!image)
+    return NULL;
+  NsMask *mask = ns_mask_new (width, height);
+  if (!mask)
+    {
+      g_set_error (error, NS_ERROR, NS_ERROR_MEMORY, "a %dx%d mask does not fit in memory", width, height);
+      return NULL;
+    }
+  for (gsize i = 0; i < (gsize) width * height; i++)
+    mask->values[i] = luma (image->pixels + i * 3);
+  return mask;
 }

@@ -1,7 +1,7 @@
 /* ns-tfjs-layers.h: turning Keras layers into graph nodes. */
 #pragma once
 
-#include "ns-model.h"
+#include "ns-network.h"
 #include "ns-tfjs-weights.h"
 
 #include <json-glib/json-glib.h>

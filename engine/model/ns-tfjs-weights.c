@@ -3,7 +3,6 @@
  * A manifest group's tensors are stored back to back across its shards, as
  * if the shards were one file, so a tensor may straddle two shards. */
 #include "ns-json-fields.h"
-#include "ns-model.h"
 #include "ns-shard-sums.h"
 #include "ns-tfjs-weights.h"
 

@@ -1,7 +1,7 @@
 /* ns-tfjs-weights.h: the binary weight shards of a tfjs layers-model. */
 #pragma once
 
-#include "ns-model.h"
+#include "ns-network.h"
 
 #include <json-glib/json-glib.h>
 

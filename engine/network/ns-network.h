@@ -1,5 +1,12 @@
-/* ns-network.h: the network graph (layers in topological order, Keras
- * names) and a pass over it at one input size: forward, input gradient. */
+/* ns-network.h: the network folder's internal header: the graph (layers in
+ * topological order, Keras names) and a pass over it at one input size.
+ *
+ *   ns-network.c   the graph: nodes, lookup, kernels, shapes and FLOPs at a size
+ *   ns-pass.c      the pass plan: which outputs and gradients share buffers
+ *   ns-forward.c   the forward pass, one node after another
+ *   ns-backward.c  the backward pass, from the losses' gradients to the input
+ *
+ * The layers' arithmetic is in ../layers; this folder only wires it up. */
 #pragma once
 
 #include "neural-style.h"
@@ -7,7 +14,7 @@
 
 G_BEGIN_DECLS
 
-/* ---- network graph ------------------------------------------------------ */
+/* ---- the graph (ns-network.c) ----------------------------------------------- */
 
 typedef enum
 {
@@ -19,7 +26,7 @@ typedef enum
   NS_OP_AVGPOOL,
   NS_OP_ADD,
   NS_OP_GLOBAL_AVGPOOL,
-  NS_OP_DENSE,          /* forward only with softmax (classification head) */
+  NS_OP_DENSE,          /* the classification head, softmax in forward only (see softmax) */
 } NsOp;
 
 typedef struct
@@ -35,7 +42,7 @@ typedef struct
   float    *kernel;        /* conv: HWIO (NULL once in the Winograd domain); dense: [in][out] */
   float    *bias;
   gboolean  relu;          /* conv, add: fused ReLU */
-  gboolean  softmax;       /* dense */
+  gboolean  softmax;       /* dense: forward applies it; backward treats the head as linear */
   int       pad[4];        /* zero padding: top, bottom, left, right */
   gboolean  tapped;        /* its output is read after the forward pass (a loss or a dump) */
   struct _NsWinograd *winograd;   /* conv: its kernel in the Winograd domain, for stride-1 3x3 "same" */
@@ -54,14 +61,21 @@ void     ns_network_free   (NsNetwork *net);
 void     ns_network_prepare_kernels (NsNetwork *net);
 /* Node index of a Keras layer's output, or -1. */
 int      ns_network_lookup (const NsNetwork *net, const char *layer_name);
+/* Each node's output shape for a height x width input; FALSE (error set) if
+ * the input is too small somewhere, or not the size the dense head needs. */
+gboolean ns_network_shapes (const NsNetwork *net, int height, int width, NsShape *shapes, GError **error);
 /* FLOPs of one forward pass at this input size (multiply-adds count two). */
 double   ns_network_flops  (const NsNetwork *net, int height, int width);
+/* A conv or pooling node as the layer that runs it on an input of shape in
+ * ("same" padding resolved for that size). */
+NsConv   ns_node_conv      (const NsNode *node, NsShape in, int threads);
+NsPool   ns_node_pool      (const NsNode *node, NsShape in);
 
 /* Loads model.json and its shards, keeping only the layers needed to compute
- * the named outputs (NULL = all), which are marked tapped. */
+ * the named outputs (NULL = all), which are marked tapped. (../model) */
 NsNetwork *ns_network_load_tfjs (const char *model_json, const char *const *outputs, GError **error);
 
-/* ---- one input size: activations and gradients ------------------------------ */
+/* ---- one input size: the pass plan (ns-pass.c) ------------------------------- */
 
 typedef struct
 {
@@ -80,23 +94,28 @@ typedef struct
 /* threads: as NsParams.threads (0: one per processor). */
 NsPass *ns_pass_new        (const NsNetwork *net, int height, int width, int threads, GError **error);
 void    ns_pass_free       (NsPass *pass);
-/* input: preprocessed HWC (BGR, 0..255 minus mean) */
+/* Bytes held by a pass of this size (activations, gradients, argmax indices
+ * and the workspace, which grows with the resolved thread count). */
+gsize   ns_pass_bytes      (const NsNetwork *net, int height, int width, int threads);
+/* The conv node's layer as this pass runs it (geometry, kernel, threads). */
+NsConv  ns_pass_conv       (const NsPass *pass, int node);
+
+/* ---- forward (ns-forward.c) ---------------------------------------------------- */
+
+/* input: preprocessed HWC (BGR, 0..255 minus mean). Afterwards values[i]
+ * holds its node's output for tapped nodes and for the outputs of ReLUs
+ * (ReLU nodes, convs and adds with a fused ReLU), whose backward masks by
+ * them. Every other output, max pooling's input and output included (its
+ * backward reads only the argmax its forward recorded), is transient: it
+ * shares a buffer with others and is overwritten. */
 void    ns_pass_forward    (NsPass *pass, const float *input);
-/* After the forward pass, values[i] is valid for tapped nodes and for those
- * the backward pass needs (ReLU outputs, max pooling's input and output);
- * other outputs share buffers and are overwritten. */
+
+/* ---- backward (ns-backward.c) -------------------------------------------------- */
+
 /* Zeroes all gradients; callers then add into ns_pass_grad() of tapped nodes. */
 void    ns_pass_zero_grads (NsPass *pass);
 float  *ns_pass_grad       (NsPass *pass, int node);
 /* Back-propagates to the input; dinput receives d loss / d input (overwritten). */
 void    ns_pass_backward   (NsPass *pass, float *dinput);
-/* The conv node's layer as this pass runs it (geometry, kernel, threads). */
-NsConv  ns_pass_conv       (const NsPass *pass, int node);
-/* Bytes held by a pass of this size (activations, gradients, and the
- * workspace, which grows with the resolved thread count). */
-gsize   ns_pass_bytes      (const NsNetwork *net, int height, int width, int threads);
-
-/* In-place softmax of n values (classification head only). */
-void ns_softmax (float *values, int n);
 
 G_END_DECLS

@@ -1,35 +1,10 @@
-/* ns-losses.c: Gram matrices, the style, content and total-variation losses
- * and their gradients. The formulas and their normalisation are derived in
- * docs/losses.md. Products go through OpenBLAS in float; loss sums are
+/* ns-losses.c: the style (on Gram matrices), content and total-variation
+ * losses and their gradients, as derived in docs/losses.md. Sums are
  * accumulated in double so that large layers do not lose precision. */
 #include "ns-losses.h"
-#include "ns-gemm.h"
 
-#include <cblas.h>
 #include <math.h>
 #include <string.h>
-
-/* Side of the tiles in which c x c matrices are transposed (both the rows
- * and the columns of a tile stay in cache). */
-#define NS_TRANSPOSE_TILE 32
-
-void
-ns_gram_accumulate (const float *features, int n, int c, float scale, float *gram, int threads)
-{
-  if (n <= 0 || c <= 0)
-    return;
-
-  /* syrk does half the work of a general product but writes only the upper
-   * triangle; the lower one is then mirrored from it. */
-  ns_ssyrk_upper (threads, c, n, scale, features, gram);
-  /* In tiles: a plain loop reads a column of the upper triangle per row,
-   * one cache line and, for c >= 1024, one page per element. */
-  for (int i0 = 0; i0 < c; i0 += NS_TRANSPOSE_TILE)
-    for (int j0 = 0; j0 <= i0; j0 += NS_TRANSPOSE_TILE)
-      for (int i = i0; i < MIN (i0 + NS_TRANSPOSE_TILE, c); i++)
-        for (int j = j0; j < MIN (j0 + NS_TRANSPOSE_TILE, i); j++)
-          gram[(gsize) i * c + j] = gram[(gsize) j * c + i];
-}
 
 double
 ns_style_loss (const float *gram, const float *target, int c, double weight, float *dgram)
@@ -48,18 +23,6 @@ ns_style_loss (const float *gram, const float *target, int c, double weight, flo
         dgram[i] = (float) (weight * 2.0 * d / count);
     }
   return weight * sum / count;
-}
-
-void
-ns_gram_backward (const float *features, int n, int c, const float *dgram,
-                  float scale, float *grad, int threads)
-{
-  if (n <= 0 || c <= 0)
-    return;
-
-  /* dL/dF = scale F (D + D^T) = 2 scale F D. A plain GEMM: OpenBLAS'
-   * ssymm packs through a slower generic path. */
-  ns_sgemm (threads, CblasNoTrans, n, c, c, 2.0f * scale, features, c, dgram, c, 1.0f, grad, c);
 }
 
 double
@@ -129,4 +92,20 @@ ns_tv_loss (const float *image, int width, int height, int c, double eps,
           }
       }
   return weight * sum / pixels;
+}
+
+double
+ns_core_content_loss (const float *features, NsShape s, NsRect r, const float *target, gsize total, double weight,
+                      float *grad)
+{
+  double loss = 0;
+  gsize row = (gsize) MAX (0, r.x1 - r.x0) * s.c;
+  /* Per row, weight * row / total makes ns_content_loss' mean over the row a
+   * share of the mean over the whole image. */
+  for (int y = r.y0; y < r.y1 && row; y++, target += row)
+    {
+      gsize offset = ((gsize) y * s.w + r.x0) * s.c;
+      loss += ns_content_loss (features + offset, target, row, weight * row / total, grad ? grad + offset : NULL);
+    }
+  return loss;
 }

@@ -1,17 +1,41 @@
-/* ns-objective.c: content, style and smoothness losses of an image and their
- * gradient with respect to its pixels, through the network.
+/* ns-objective.c: the Gatys objective at one working size and its gradient
+ * with respect to the image's pixels, through the network.
+ *
+ *   L(x) = alpha * sum_l w_l L_content^l + beta * sum_l w_l L_style^l + gamma * L_tv
+ *
+ *   L_content^l = mean over n c of (F^l(x) - F^l(content))^2       (ns_content_loss)
+ *   G^l(x)      = F^l(x)^T F^l(x) / (n c)                         (gram_scale, ns-gram.h)
+ *   A^l         = sum_r b_r G^l(style_r),  sum_r b_r = 1           (blended style targets)
+ *   L_style^l   = mean over c c of (G^l(x) - A^l)^2                (ns_style_loss)
+ *
+ * With regions (Gatys et al. 2017, guided Gram matrices), each group g of
+ * styles sharing a region M_g has its own Gram and target,
+ *   G_g^l(x)    = (M_g^l F^l)^T (M_g^l F^l) / (c sum M_g^l)
+ * with M_g^l the region averaged over each feature position of layer l,
+ * and L_style^l = sum_g W_g mean (G_g^l(x) - A_g^l)^2, W_g = n_groups times
+ * its styles' share of the blend (1 for a single group). A style's area
+ * restricts its own Gram the same way over the style image.
+ *   L_tv        = mean over pixels of sqrt(dx^2 + dy^2 + eps)      (ns_tv_loss)
+ *
+ * F^l is layer l's output (n positions, c channels), w_l the recipe's layer
+ * weights, alpha, beta, gamma the absolute weights; docs/losses.md relates
+ * this normalisation to the paper's 1/(4 N^2 M^2).
  *
  * The image is evaluated tile by tile (one tile, the whole image, unless a
  * tile size is given). Gram matrices are sums over feature positions, so a
  * first sweep accumulates them over each tile's core positions; the style
- * loss and d loss / d Gram then come from the full Gram; a second sweep runs
- * each tile again, injects the gradient at its core positions only, and adds
- * the gradient of its whole window into the image's (docs/tiling.md). */
+ * loss and d loss / d Gram then come from the whole image's Gram; a second
+ * sweep runs each tile again, injects the gradients at its core positions
+ * only, and adds the gradient of its whole window into the image's
+ * (docs/tiling.md). */
 #include "ns-objective.h"
 #include "ns-losses.h"
 #include "ns-parallel.h"
 
+#include <math.h>
 #include <string.h>
+
+/* ---- layers: style layers first, then content layers ------------------------------ */
 
 static int
 n_layers (const NsObjective *o)
@@ -19,7 +43,6 @@ n_layers (const NsObjective *o)
   return o->model->recipe->n_style + o->model->recipe->n_content;
 }
 
-/* Layer l: style layers first, then content layers. */
 static int
 layer_node (const NsObjective *o, int l)
 {
@@ -27,11 +50,79 @@ layer_node (const NsObjective *o, int l)
   return l < n_style ? o->model->style_nodes[l] : o->model->content_nodes[l - n_style];
 }
 
+static NsShape
+layer_shape (const NsObjective *o, int l)
+{
+  return o->pass->shapes[layer_node (o, l)];
+}
+
 static NsRect
 layer_core (const NsObjective *o, const NsTilePlan *plan, int t, int l)
 {
-  return ns_tile_feature_core (plan, &plan->tiles[t], o->strides[l], o->pass->shapes[layer_node (o, l)]);
+  return ns_tile_feature_core (plan, &plan->tiles[t], o->strides[l], layer_shape (o, l));
 }
+
+/* The Gram matrix's normalisation, G = F^T F / (n c), with n the feature
+ * positions of the whole image (the mask's sum over them with a region):
+ * the one place it is written. */
+static float
+gram_scale (double mass, int c)
+{
+  return (float) (1.0 / (MAX (mass, 1e-12) * c));
+}
+
+/* ---- masks on the feature grids ---------------------------------------------------- */
+
+/* A mask of the image's size averaged over each stride x stride block: the
+ * layer's grid over the whole image (one spare row and column, so that a
+ * grid a border pixel short or long still finds its values). */
+static float *
+mask_grid (const NsMask *mask, int stride, int *grid_width)
+{
+  int gw = mask->width / stride + 2, gh = mask->height / stride + 2;
+  float *grid = g_new0 (float, (gsize) gw * gh);
+  for (int gy = 0; gy < gh; gy++)
+    for (int gx = 0; gx < gw; gx++)
+      {
+        int y0 = MIN (gy * stride, mask->height - 1), y1 = CLAMP ((gy + 1) * stride, y0 + 1, mask->height);
+        int x0 = MIN (gx * stride, mask->width - 1), x1 = CLAMP ((gx + 1) * stride, x0 + 1, mask->width);
+        double sum = 0;
+        for (int y = y0; y < y1; y++)
+          for (int x = x0; x < x1; x++)
+            sum += mask->values[(gsize) y * mask->width + x];
+        grid[(gsize) gy * gw + gx] = (float) (sum / ((y1 - y0) * (x1 - x0)));
+      }
+  *grid_width = gw;
+  return grid;
+}
+
+/* The part of a layer's grid mask under tile t's core r (NULL: no mask). */
+static const NsCoreMask *
+core_mask (const NsTilePlan *plan, int t, int stride, NsRect r, const float *grid, int grid_width,
+           NsCoreMask *out)
+{
+  if (!grid)
+    return NULL;
+  const NsRect *window = &plan->tiles[t].window;
+  int gx = window->x0 / stride + r.x0, gy = window->y0 / stride + r.y0;
+  *out = (NsCoreMask) { grid + (gsize) gy * grid_width + gx, (gsize) grid_width };
+  return out;
+}
+
+/* Sum of the grid mask over a core (its area without a mask). */
+static double
+core_mass (const NsCoreMask *mask, NsRect r)
+{
+  if (!mask)
+    return (double) ns_rect_area (r);
+  double sum = 0;
+  for (int y = 0; y < r.y1 - r.y0; y++)
+    for (int x = 0; x < r.x1 - r.x0; x++)
+      sum += mask->values[(gsize) y * mask->stride + x];
+  return sum;
+}
+
+/* ---- one tile through the network -------------------------------------------------- */
 
 /* Runs the network on tile t's window of rgb (an image of the plan's size),
  * rebuilding the pass when the window size changes. */
@@ -47,6 +138,19 @@ run_tile (NsObjective *o, const NsTilePlan *plan, int t, const float *rgb, GErro
       if (!(o->pass = ns_pass_new (o->model->net, wh, ww, o->threads, error)))
         return FALSE;
     }
+  gsize pixels = (gsize) ww * wh;
+  if (pixels > o->window_pixels)
+    {
+      g_free (o->input), g_free (o->dinput);
+      o->input = g_try_malloc (pixels * 3 * sizeof (float));
+      o->dinput = g_try_malloc (pixels * 3 * sizeof (float));
+      o->window_pixels = o->input && o->dinput ? pixels : 0;
+      if (!o->window_pixels)
+        {
+          g_set_error (error, NS_ERROR, NS_ERROR_MEMORY, "not enough memory for a %dx%d window", ww, wh);
+          return FALSE;
+        }
+    }
   for (int y = w.y0; y < w.y1; y++)
     ns_preprocess (o->model->recipe, rgb + ((gsize) y * plan->width + w.x0) * 3, ww,
                    o->input + (gsize) (y - w.y0) * ww * 3);
@@ -55,71 +159,106 @@ run_tile (NsObjective *o, const NsTilePlan *plan, int t, const float *rgb, GErro
   return TRUE;
 }
 
-/* The style image's Gram matrices, in tiles of the same plan parameters, at
- * a size whose long side matches the working size. */
+/* ---- targets ------------------------------------------------------------------------ */
+
+static NsImage *
+resize_or_fail (const NsImage *image, int width, int height, GError **error)
+{
+  NsImage *resized = ns_image_resize (image, width, height);
+  if (!resized)
+    g_set_error (error, NS_ERROR, NS_ERROR_MEMORY, "not enough memory for a %dx%d image", width, height);
+  return resized;
+}
+
+/* Adds blend * G^l(style) to every style layer's target of group g: the
+ * style image at scale times the working long side (its area alone, if
+ * given), in tiles of the same size as the image's. */
 static gboolean
-compute_style_grams (NsObjective *o, const NsImage *style, int tile, int halo, GError **error)
+add_style_target (NsObjective *o, NsStyleGroup *g, const NsStyle *style, double blend, double scale, int tile,
+                  int halo, GError **error)
 {
   const NsRecipe *recipe = o->model->recipe;
-  double scale = (double) MAX (o->width, o->height) / MAX (style->width, style->height);
-  int w = MAX (1, (int) (style->width * scale + 0.5)), h = MAX (1, (int) (style->height * scale + 0.5));
-  g_autoptr (NsImage) resized = ns_image_resize (style, w, h);
-  if (!resized)
+  const NsImage *image = style->image;
+  double factor = scale * MAX (o->width, o->height) / MAX (image->width, image->height);
+  int w = MAX (1, (int) (image->width * factor + 0.5)), h = MAX (1, (int) (image->height * factor + 0.5));
+  g_autoptr (NsImage) resized = resize_or_fail (image, w, h, error);
+  g_autoptr (NsMask) area = resized && style->area ? ns_mask_resize (style->area, w, h) : NULL;
+  if (!resized || (style->area && !area))
     {
-      g_set_error (error, NS_ERROR, NS_ERROR_MEMORY, "not enough memory to resize the style image");
+      g_set_error (error, NS_ERROR, NS_ERROR_MEMORY, "not enough memory for a %dx%d style image", w, h);
       return FALSE;
     }
   g_autoptr (NsTilePlan) plan = ns_tile_plan_new (w, h, tile, halo);
-  g_autofree gsize *positions = g_new0 (gsize, recipe->n_style);
-  for (int t = 0; t < plan->n_tiles; t++)
+  int n_style = recipe->n_style;
+  g_autofree double *mass = g_new0 (double, n_style);
+  g_autofree float **sums = g_new0 (float *, n_style), **grids = g_new0 (float *, n_style);
+  g_autofree int *grid_widths = g_new0 (int, n_style);
+  for (int l = 0; l < n_style && area; l++)
+    grids[l] = mask_grid (area, o->strides[l], &grid_widths[l]);
+  gboolean ok = TRUE;
+  for (int t = 0; t < plan->n_tiles && ok; t++)
     {
-      if (!run_tile (o, plan, t, resized->pixels, error))
-        return FALSE;
-      for (int i = 0; i < recipe->n_style; i++)
+      if (!(ok = run_tile (o, plan, t, resized->pixels, error)))
+        break;
+      for (int l = 0; l < n_style; l++)
         {
-          int node = o->model->style_nodes[i];
-          NsShape s = o->pass->shapes[node];
-          NsRect r = layer_core (o, plan, t, i);
-          if (!o->style_grams[i])
-            o->style_grams[i] = g_new0 (float, (gsize) s.c * s.c);
-          ns_core_gram (&o->scratch, o->pass->values[node], s, r, 1.0f / s.c, o->style_grams[i], o->threads);
-          positions[i] += ns_rect_area (r);
+          NsShape s = layer_shape (o, l);
+          NsRect r = layer_core (o, plan, t, l);
+          NsCoreMask cm;
+          const NsCoreMask *m = core_mask (plan, t, o->strides[l], r, grids[l], grid_widths[l], &cm);
+          if (!sums[l])
+            sums[l] = g_new0 (float, (gsize) s.c * s.c);
+          ns_core_gram (&o->scratch, o->pass->values[layer_node (o, l)], s, r, m, 1.0f, sums[l], o->threads);
+          mass[l] += core_mass (m, r);
         }
     }
-  for (int i = 0; i < recipe->n_style; i++)
+  for (int l = 0; l < n_style; l++)
     {
-      int c = o->pass->shapes[o->model->style_nodes[i]].c;
-      for (gsize k = 0; k < (gsize) c * c; k++)
-        o->style_grams[i][k] /= (float) positions[i];
+      int c = o->pass ? layer_shape (o, l).c : 0;
+      if (ok && !g->targets[l])
+        g->targets[l] = g_new0 (float, (gsize) c * c);
+      float weight = (float) blend * gram_scale (mass[l], c);
+      for (gsize k = 0; ok && k < (gsize) c * c; k++)
+        g->targets[l][k] += weight * sums[l][k];
+      g_free (sums[l]);
+      g_free (grids[l]);
     }
-  return TRUE;
+  if (ok && !(mass[0] > 0))
+    {
+      g_set_error (error, NS_ERROR, NS_ERROR_PARAMS, "the selected area of a style image is empty");
+      return FALSE;
+    }
+  return ok;
 }
 
 /* The content image's features in the cores of every tile, and the number
  * of feature positions of each layer over the whole image. */
 static gboolean
-compute_content_targets (NsObjective *o, const NsImage *content, GError **error)
+set_content_targets (NsObjective *o, const NsImage *content, GError **error)
 {
   const NsRecipe *recipe = o->model->recipe;
   int n_style = recipe->n_style;
-  g_autoptr (NsImage) resized = ns_image_resize (content, o->width, o->height);
+  g_autoptr (NsImage) resized = resize_or_fail (content, o->width, o->height, error);
   if (!resized)
-    {
-      g_set_error (error, NS_ERROR, NS_ERROR_MEMORY, "not enough memory for a %dx%d image", o->width, o->height);
-      return FALSE;
-    }
+    return FALSE;
   GArray **targets = g_new0 (GArray *, recipe->n_content);
   gboolean ok = TRUE;
   for (int t = 0; t < o->plan->n_tiles && ok; t++)
     {
       if (!(ok = run_tile (o, o->plan, t, resized->pixels, error)))
         break;
-      for (int i = 0; i < n_style; i++)
-        o->style_positions[i] += ns_rect_area (layer_core (o, o->plan, t, i));
+      for (int g = 0; g < o->n_groups; g++)
+        for (int l = 0; l < n_style; l++)
+          {
+            NsStyleGroup *group = &o->groups[g];
+            NsRect r = layer_core (o, o->plan, t, l);
+            NsCoreMask cm;
+            group->mass[l] += core_mass (core_mask (o->plan, t, o->strides[l], r, group->masks[l],
+                                                    group->mask_widths[l], &cm), r);
+          }
       for (int i = 0; i < recipe->n_content; i++)
         {
-          int node = o->model->content_nodes[i];
-          NsShape s = o->pass->shapes[node];
+          NsShape s = layer_shape (o, n_style + i);
           NsRect r = layer_core (o, o->plan, t, n_style + i);
           if (!targets[i])
             {
@@ -128,8 +267,9 @@ compute_content_targets (NsObjective *o, const NsImage *content, GError **error)
               targets[i] = g_array_sized_new (FALSE, FALSE, sizeof (float), expected);
             }
           o->content_offsets[t * recipe->n_content + i] = targets[i]->len;
+          const float *features = o->pass->values[layer_node (o, n_style + i)];
           for (int y = r.y0; y < r.y1 && r.x1 > r.x0; y++)
-            g_array_append_vals (targets[i], o->pass->values[node] + ((gsize) y * s.w + r.x0) * s.c,
+            g_array_append_vals (targets[i], features + ((gsize) y * s.w + r.x0) * s.c,
                                  (guint) ((r.x1 - r.x0) * s.c));
         }
     }
@@ -137,10 +277,149 @@ compute_content_targets (NsObjective *o, const NsImage *content, GError **error)
     if (targets[i])
       {
         o->content_counts[i] = targets[i]->len;
-        o->content_features[i] = (float *) (void *) g_array_free (targets[i], FALSE);
+        o->content_targets[i] = (float *) (void *) g_array_free (targets[i], FALSE);
       }
   g_free (targets);
   return ok;
+}
+
+/* Group g's region on every style layer's grid, at the working size. */
+static gboolean
+set_group_masks (NsObjective *o, NsStyleGroup *g, GError **error)
+{
+  g_autoptr (NsMask) region = ns_mask_resize (g->region, o->width, o->height);
+  if (!region)
+    {
+      g_set_error (error, NS_ERROR, NS_ERROR_MEMORY, "not enough memory for a %dx%d mask", o->width, o->height);
+      return FALSE;
+    }
+  for (int l = 0; l < o->model->recipe->n_style; l++)
+    g->masks[l] = mask_grid (region, o->strides[l], &g->mask_widths[l]);
+  return TRUE;
+}
+
+/* Groups: the styles without a region together, then one per region. */
+static gboolean
+set_groups (NsObjective *o, const NsObjectiveSetup *setup, GError **error)
+{
+  int n_style = o->model->recipe->n_style;
+  double total = 0;
+  gboolean unguided = FALSE;
+  for (int r = 0; r < setup->n_styles; r++)
+    {
+      total += setup->styles[r].blend;
+      unguided |= setup->styles[r].blend > 0 && !setup->styles[r].region;
+    }
+  if (setup->n_styles < 1 || !(total > 0))
+    {
+      g_set_error (error, NS_ERROR, NS_ERROR_PARAMS, "the style blend weights must not all be 0");
+      return FALSE;
+    }
+  o->groups = g_new0 (NsStyleGroup, setup->n_styles + 1);
+  if (unguided)
+    o->n_groups = 1;
+  for (int r = 0; r < setup->n_styles; r++)
+    if (setup->styles[r].blend > 0 && setup->styles[r].region)
+      o->groups[o->n_groups++].region = setup->styles[r].region;
+  for (int g = 0; g < o->n_groups; g++)
+    {
+      NsStyleGroup *group = &o->groups[g];
+      group->targets = g_new0 (float *, n_style);
+      group->grams = g_new0 (float *, n_style);
+      group->mass = g_new0 (double, n_style);
+      group->masks = g_new0 (float *, n_style);
+      group->mask_widths = g_new0 (int, n_style);
+      if (group->region && !set_group_masks (o, group, error))
+        return FALSE;
+    }
+  return TRUE;
+}
+
+static NsStyleGroup *
+group_of (NsObjective *o, const NsStyle *style)
+{
+  for (int g = 0; g < o->n_groups; g++)
+    if (o->groups[g].region == style->region)
+      return &o->groups[g];
+  g_return_val_if_reached (NULL);
+}
+
+static gboolean
+set_targets (NsObjective *o, const NsObjectiveSetup *setup, GError **error)
+{
+  if (!set_groups (o, setup, error))
+    return FALSE;
+  /* Each group's blends are normalised within it; the group's weight
+   * is its share times the number of groups, 1 for a single group. */
+  double total = 0;
+  for (int r = 0; r < setup->n_styles; r++)
+    total += setup->styles[r].blend;
+  for (int r = 0; r < setup->n_styles; r++)
+    if (setup->styles[r].blend > 0)
+      group_of (o, &setup->styles[r])->weight += setup->styles[r].blend / total * o->n_groups;
+  /* Styles first, so that their passes are freed before this size's pass
+   * exists; a style of blend 0 costs nothing (and changes no bit). */
+  for (int r = 0; r < setup->n_styles; r++)
+    {
+      const NsStyle *style = &setup->styles[r];
+      NsStyleGroup *g = style->blend > 0 ? group_of (o, style) : NULL;
+      if (g && !add_style_target (o, g, style, style->blend / total * o->n_groups / g->weight, setup->style_scale,
+                                  setup->tile, setup->halo, error))
+        return FALSE;
+    }
+  if (!set_content_targets (o, setup->content, error))
+    return FALSE;
+  for (int g = 0; g < o->n_groups; g++)
+    if (!(o->groups[g].mass[0] > 0))
+      {
+        g_set_error (error, NS_ERROR, NS_ERROR_PARAMS, "a style's region is empty at %dx%d", o->width, o->height);
+        return FALSE;
+      }
+  return TRUE;
+}
+
+/* ---- life cycle --------------------------------------------------------------------- */
+
+NsObjective *
+ns_objective_create (const NsModel *model, const NsObjectiveSetup *setup, int width, int height, GError **error)
+{
+  const NsRecipe *recipe = model->recipe;
+  NsObjective *o = g_new0 (NsObjective, 1);
+  o->model = model;
+  o->width = width, o->height = height;
+  o->content_weight = setup->content_weight;
+  o->style_weight = setup->style_weight;
+  o->tv_weight = setup->tv_weight;
+  o->threads = ns_threads_resolve (setup->threads);
+  o->last_tile = -1;
+  o->plan = ns_tile_plan_new (width, height, setup->tile, setup->halo);
+  o->strides = g_new (int, n_layers (o));
+  o->content_targets = g_new0 (float *, recipe->n_content);
+  o->content_counts = g_new0 (gsize, recipe->n_content);
+  o->content_offsets = g_new0 (gsize, (gsize) o->plan->n_tiles * recipe->n_content);
+
+  g_autofree int *nodes = g_new (int, n_layers (o));
+  for (int l = 0; l < n_layers (o); l++)
+    nodes[l] = layer_node (o, l);
+  gboolean ok = ns_tile_strides (model->net, nodes, n_layers (o), o->strides, NULL, error)
+                && set_targets (o, setup, error);
+  gsize values = (gsize) width * height * 3;
+  o->rgb = ok ? g_try_malloc (values * sizeof (float)) : NULL;
+  o->grad_rgb = ok ? g_try_malloc (values * sizeof (float)) : NULL;
+  if (ok && (!o->rgb || !o->grad_rgb))
+    {
+      g_set_error (error, NS_ERROR, NS_ERROR_MEMORY, "not enough memory for a %dx%d image", width, height);
+      ok = FALSE;
+    }
+  for (int g = 0; g < o->n_groups && ok; g++)
+    for (int l = 0; l < recipe->n_style; l++)
+      o->groups[g].grams[l] = g_new (float, (gsize) layer_shape (o, l).c * layer_shape (o, l).c);
+  if (!ok)
+    {
+      ns_objective_free (o);
+      return NULL;
+    }
+  return o;
 }
 
 NsObjective *
@@ -148,61 +427,9 @@ ns_objective_new_tiled (const NsModel *model, const NsImage *content, const NsIm
                         double content_weight, double style_weight, double tv_weight, int tile, int halo,
                         int threads, GError **error)
 {
-  const NsRecipe *recipe = model->recipe;
-  NsObjective *o = g_new0 (NsObjective, 1);
-  o->model = model;
-  o->width = width, o->height = height;
-  o->content_weight = content_weight, o->style_weight = style_weight, o->tv_weight = tv_weight;
-  o->last_tile = -1;
-  o->threads = ns_threads_resolve (threads);
-  o->style_grams = g_new0 (float *, recipe->n_style);
-  o->dgrams = g_new0 (float *, recipe->n_style);
-  o->style_positions = g_new0 (gsize, recipe->n_style);
-  o->content_features = g_new0 (float *, recipe->n_content);
-  o->content_counts = g_new0 (gsize, recipe->n_content);
-  o->plan = ns_tile_plan_new (width, height, tile, halo);
-  o->content_offsets = g_new0 (gsize, (gsize) o->plan->n_tiles * recipe->n_content);
-  o->strides = g_new (int, n_layers (o));
-  int *nodes = g_new (int, n_layers (o));
-  for (int l = 0; l < n_layers (o); l++)
-    nodes[l] = layer_node (o, l);
-  gboolean ok = ns_tile_strides (model->net, nodes, n_layers (o), o->strides, NULL, error);
-  g_free (nodes);
-
-  /* Windows are at most the image or tile + 2 halo + NS_TILE_ALIGN - 1 on a side. */
-  int side = tile > 0 ? tile + 2 * halo + NS_TILE_ALIGN - 1 : MAX (width, height);
-  double style_scale = (double) MAX (width, height) / MAX (style->width, style->height);
-  gsize window = MAX ((gsize) MIN (width, side) * MIN (height, side),
-                      (gsize) MIN ((int) (style->width * style_scale + 1.5), side)
-                      * MIN ((int) (style->height * style_scale + 1.5), side));
-  o->input = g_try_malloc (window * 3 * sizeof (float));
-  o->dinput = g_try_malloc (window * 3 * sizeof (float));
-  if (ok && (!o->input || !o->dinput))
-    {
-      g_set_error (error, NS_ERROR, NS_ERROR_MEMORY, "not enough memory for a %dx%d image", width, height);
-      ok = FALSE;
-    }
-  /* Style first, so that its pass is freed before this size's pass exists. */
-  ok = ok && compute_style_grams (o, style, tile, halo, error) && compute_content_targets (o, content, error);
-  gsize pixels = (gsize) width * height;
-  o->rgb = ok ? g_try_malloc (pixels * 3 * sizeof (float)) : NULL;
-  o->grad_rgb = ok ? g_try_malloc (pixels * 3 * sizeof (float)) : NULL;
-  if (ok && (!o->rgb || !o->grad_rgb))
-    {
-      g_set_error (error, NS_ERROR, NS_ERROR_MEMORY, "not enough memory for a %dx%d image", width, height);
-      ok = FALSE;
-    }
-  for (int i = 0; i < recipe->n_style && ok; i++)
-    {
-      int c = o->pass->shapes[model->style_nodes[i]].c;
-      o->dgrams[i] = g_new (float, (gsize) c * c);
-    }
-  if (!ok)
-    {
-      ns_objective_free (o);
-      return NULL;
-    }
-  return o;
+  NsStyle one = { .image = style, .blend = 1.0 };
+  NsObjectiveSetup setup = { content, &one, 1, 1.0, content_weight, style_weight, tv_weight, tile, halo, threads };
+  return ns_objective_create (model, &setup, width, height, error);
 }
 
 NsObjective *
@@ -218,17 +445,22 @@ ns_objective_free (NsObjective *o)
 {
   if (!o)
     return;
-  for (int i = 0; i < o->model->recipe->n_style; i++)
+  for (int g = 0; g < o->n_groups; g++)
     {
-      g_free (o->style_grams[i]);
-      g_free (o->dgrams[i]);
+      NsStyleGroup *group = &o->groups[g];
+      for (int l = 0; l < o->model->recipe->n_style; l++)
+        {
+          g_free (group->targets[l]);
+          g_free (group->grams[l]);
+          g_free (group->masks[l]);
+        }
+      g_free (group->targets), g_free (group->grams), g_free (group->masks);
+      g_free (group->mass), g_free (group->mask_widths);
     }
+  g_free (o->groups);
   for (int i = 0; i < o->model->recipe->n_content; i++)
-    g_free (o->content_features[i]);
-  g_free (o->style_grams);
-  g_free (o->dgrams);
-  g_free (o->style_positions);
-  g_free (o->content_features);
+    g_free (o->content_targets[i]);
+  g_free (o->content_targets);
   g_free (o->content_offsets);
   g_free (o->content_counts);
   g_free (o->strides);
@@ -239,54 +471,64 @@ ns_objective_free (NsObjective *o)
   g_free (o->input);
   g_free (o->dinput);
   g_free (o->scratch.data);
+  g_clear_error (&o->error);
   g_free (o);
 }
 
-gsize
-ns_objective_bytes (const NsModel *model, int width, int height)
+/* ---- evaluation --------------------------------------------------------------------- */
+
+/* Sweep 1 for tile t: its cores' share of each group's Gram per style layer. */
+static void
+accumulate_grams (NsObjective *o, int t)
 {
-  const NsRecipe *recipe = model->recipe;
-  int n = recipe->n_style + recipe->n_content;
-  g_autofree int *nodes = g_new (int, n), *strides = g_new (int, n), *channels = g_new (int, n);
-  for (int l = 0; l < n; l++)
-    nodes[l] = l < recipe->n_style ? model->style_nodes[l] : model->content_nodes[l - recipe->n_style];
-  /* rgb and grad_rgb, and the gathering scratch */
-  double bytes = (double) width * height * 3 * 2 * sizeof (float) + 2.0 * NS_TILE_SCRATCH_FLOATS * sizeof (float);
-  if (ns_tile_strides (model->net, nodes, n, strides, channels, NULL))
-    for (int l = 0; l < n; l++)
-      bytes += l < recipe->n_style ? (double) channels[l] * channels[l] * 2 * sizeof (float)   /* targets, dgram */
-                                   : (double) width * height / strides[l] / strides[l] * channels[l] * sizeof (float);
-  return (gsize) bytes;
+  for (int g = 0; g < o->n_groups; g++)
+    for (int l = 0; l < o->model->recipe->n_style; l++)
+      {
+        NsStyleGroup *group = &o->groups[g];
+        NsShape s = layer_shape (o, l);
+        NsRect r = layer_core (o, o->plan, t, l);
+        NsCoreMask cm;
+        ns_core_gram (&o->scratch, o->pass->values[layer_node (o, l)], s, r,
+                      core_mask (o->plan, t, o->strides[l], r, group->masks[l], group->mask_widths[l], &cm),
+                      gram_scale (group->mass[l], s.c), group->grams[l], o->threads);
+      }
 }
 
-/* Sweep 2 for tile t: losses' gradients at its core positions, back to its
+/* Sweep 2 for tile t: the losses' gradients at its core positions (the
+ * content loss is computed here too), back through the network to its
  * window, added into the image's gradient. */
 static void
 backward_tile (NsObjective *o, int t, gboolean with_style)
 {
-  const NsModel *model = o->model;
-  const NsRecipe *recipe = model->recipe;
+  const NsRecipe *recipe = o->model->recipe;
+  int n_style = recipe->n_style;
   NsPass *pass = o->pass;
   ns_pass_zero_grads (pass);
-  for (int i = 0; i < recipe->n_style && with_style; i++)
-    {
-      int node = model->style_nodes[i];
-      NsShape s = pass->shapes[node];
-      ns_core_gram_backward (&o->scratch, pass->values[node], s, layer_core (o, o->plan, t, i), o->dgrams[i],
-                          (float) (1.0 / ((double) o->style_positions[i] * s.c)), ns_pass_grad (pass, node), o->threads);
-    }
+  for (int g = 0; g < o->n_groups && with_style; g++)
+    for (int l = 0; l < n_style; l++)
+      {
+        NsStyleGroup *group = &o->groups[g];
+        NsShape s = layer_shape (o, l);
+        NsRect r = layer_core (o, o->plan, t, l);
+        NsCoreMask cm;
+        int node = layer_node (o, l);
+        ns_core_gram_backward (&o->scratch, pass->values[node], s, r,
+                               core_mask (o->plan, t, o->strides[l], r, group->masks[l], group->mask_widths[l], &cm),
+                               group->grams[l], gram_scale (group->mass[l], s.c), ns_pass_grad (pass, node),
+                               o->threads);
+      }
   for (int i = 0; i < recipe->n_content; i++)
     {
-      int node = model->content_nodes[i];
-      const float *target = o->content_features[i] + o->content_offsets[t * recipe->n_content + i];
-      o->content_loss += ns_core_content_loss (pass->values[node], pass->shapes[node],
-                                          layer_core (o, o->plan, t, recipe->n_style + i), target,
-                                          o->content_counts[i], o->content_weight * recipe->content[i].weight,
-                                          ns_pass_grad (pass, node));
+      int l = n_style + i, node = layer_node (o, l);
+      const float *target = o->content_targets[i] + o->content_offsets[t * recipe->n_content + i];
+      o->content_loss += ns_core_content_loss (pass->values[node], layer_shape (o, l), layer_core (o, o->plan, t, l),
+                                               target, o->content_counts[i],
+                                               o->content_weight * recipe->content[i].weight,
+                                               ns_pass_grad (pass, node));
     }
   ns_pass_backward (pass, o->dinput);
 
-  /* d input / d rgb: input[c] = 255 * rgb[2 - c] - mean[c] */
+  /* d input / d rgb: input[c] = 255 * rgb[2 - c] - mean[c] (ns_preprocess) */
   NsRect w = o->plan->tiles[t].window;
   int ww = w.x1 - w.x0;
   for (int y = w.y0; y < w.y1; y++)
@@ -299,61 +541,58 @@ backward_tile (NsObjective *o, int t, gboolean with_style)
     }
 }
 
-static void
-run_tile_or_die (NsObjective *o, int t)
+static gboolean
+run_image_tile (NsObjective *o, int t)
 {
   g_autoptr (GError) error = NULL;
-  if (!run_tile (o, o->plan, t, o->rgb, &error))
-    g_error ("%s", error->message);   /* like g_new: this size's pass was built before */
+  if (run_tile (o, o->plan, t, o->rgb, &error))
+    return TRUE;
+  if (!o->error)
+    o->error = g_steal_pointer (&error);
+  return FALSE;
 }
 
 double
 ns_objective_evaluate (NsObjective *o, const double *x, double *grad)
 {
-  const NsModel *model = o->model;
-  const NsRecipe *recipe = model->recipe;
-  gsize pixels = (gsize) o->width * o->height;
-  for (gsize i = 0; i < pixels * 3; i++)
+  const NsRecipe *recipe = o->model->recipe;
+  gsize values = (gsize) o->width * o->height * 3;
+  for (gsize i = 0; i < values; i++)
     o->rgb[i] = (float) x[i];
-  memset (o->grad_rgb, 0, pixels * 3 * sizeof (float));
+  memset (o->grad_rgb, 0, values * sizeof (float));
   o->last_tile = -1;
+  o->content_loss = o->style_loss = o->tv_loss = 0;
   int n_tiles = o->plan->n_tiles;
 
-  /* Sweep 1: the Gram matrices, summed over the tiles' cores. */
+  /* Sweep 1: the Gram matrices G^l(x), summed over the tiles' cores, then
+   * the style loss, which turns each Gram into d loss / d Gram in place. */
   gboolean with_style = o->style_weight > 0 && recipe->n_style > 0;
-  o->style_loss = 0;
-  for (int i = 0; i < recipe->n_style && with_style; i++)
-    memset (o->dgrams[i], 0, sizeof (float) * o->pass->shapes[model->style_nodes[i]].c
-                                 * o->pass->shapes[model->style_nodes[i]].c);
+  for (int g = 0; g < o->n_groups && with_style; g++)
+    for (int l = 0; l < recipe->n_style; l++)
+      memset (o->groups[g].grams[l], 0, sizeof (float) * layer_shape (o, l).c * layer_shape (o, l).c);
   for (int t = 0; t < n_tiles && with_style; t++)
     {
-      run_tile_or_die (o, t);
-      for (int i = 0; i < recipe->n_style; i++)
-        {
-          int node = model->style_nodes[i];
-          NsShape s = o->pass->shapes[node];
-          ns_core_gram (&o->scratch, o->pass->values[node], s, layer_core (o, o->plan, t, i),
-                        (float) (1.0 / ((double) o->style_positions[i] * s.c)), o->dgrams[i], o->threads);
-        }
+      if (!run_image_tile (o, t))
+        return NAN;
+      accumulate_grams (o, t);
     }
-  for (int i = 0; i < recipe->n_style && with_style; i++)
-    {
-      int c = o->pass->shapes[model->style_nodes[i]].c;
-      o->style_loss += ns_style_loss (o->dgrams[i], o->style_grams[i], c, o->style_weight * recipe->style[i].weight,
-                                      o->dgrams[i]);   /* in place: the Gram becomes its gradient */
-    }
+  for (int g = 0; g < o->n_groups && with_style; g++)
+    for (int l = 0; l < recipe->n_style; l++)
+      o->style_loss += ns_style_loss (o->groups[g].grams[l], o->groups[g].targets[l], layer_shape (o, l).c,
+                                      o->style_weight * o->groups[g].weight * recipe->style[l].weight,
+                                      o->groups[g].grams[l]);
 
-  /* Sweep 2, in reverse so that the last tile of sweep 1 need not run again. */
-  o->content_loss = 0;
+  /* Sweep 2, in reverse so that the last tile of sweep 1 need not run again:
+   * the content loss, and every term's gradient back to the pixels. */
   for (int t = n_tiles - 1; t >= 0; t--)
     {
-      if (o->last_tile != t)
-        run_tile_or_die (o, t);
+      if (o->last_tile != t && !run_image_tile (o, t))
+        return NAN;
       backward_tile (o, t, with_style);
     }
 
   o->tv_loss = ns_tv_loss (o->rgb, o->width, o->height, 3, recipe->tv_epsilon, o->tv_weight, o->grad_rgb);
-  for (gsize i = 0; i < pixels * 3; i++)
+  for (gsize i = 0; i < values; i++)
     grad[i] = o->grad_rgb[i];
   return o->content_loss + o->style_loss + o->tv_loss;
 }

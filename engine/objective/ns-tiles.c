@@ -1,25 +1,11 @@
-/* ns-tiles.c: tile plans with halos, their feature-grid geometry, the loss
- * terms restricted to a tile's core, and the per-stage memory plan
+/* ns-tiles.c: tile plans with halos and their feature-grid geometry
  * (docs/tiling.md). */
 #include "ns-tiles.h"
-#include "ns-objective.h"
-#include "ns-losses.h"
 
 #include <math.h>
 #include <stdlib.h>
-#include <string.h>
 
-#define MB                 1048576.0
-#define FULL_HISTORY       8
-#define MIN_HISTORY        2
-#define MIN_TILE           64
-#define MAX_TILE           4096
-#define PROBE_SIZE         64        /* input side of the pass that measures strides */
-#define MIN_PASS_BYTES     (384 * MB)
-#define FIXED_BYTES        (256 * MB)  /* weights, code, libraries, allocator slack */
-/* Double vectors of n values alive during L-BFGS besides its history: the
- * driver's x, ns_optimize's copy and best point, libLBFGS' x, g, gp, d. */
-#define OPTIMIZER_VECTORS  7
+#define PROBE_SIZE 64   /* input side of the pass that measures strides */
 
 typedef struct
 {
@@ -138,145 +124,8 @@ ns_tile_strides (const NsNetwork *net, const int *nodes, int n, int *strides, in
   return TRUE;
 }
 
-/* ---- loss terms over a tile's core ------------------------------------------------ */
-
 gsize
 ns_rect_area (NsRect r)
 {
   return r.x1 > r.x0 && r.y1 > r.y0 ? (gsize) (r.x1 - r.x0) * (r.y1 - r.y0) : 0;
-}
-
-static float *
-scratch_floats (NsTileScratch *scratch, gsize floats)
-{
-  if (scratch->size < floats)
-    {
-      g_free (scratch->data);
-      scratch->data = g_new (float, floats);
-      scratch->size = floats;
-    }
-  return scratch->data;
-}
-
-/* Rows of a core gathered per chunk, so that each chunk fits the scratch. */
-static int
-chunk_rows (NsShape s, NsRect r)
-{
-  return MAX (1, (int) (NS_TILE_SCRATCH_FLOATS / ((gsize) (r.x1 - r.x0) * s.c)));
-}
-
-static void
-gather (const float *features, NsShape s, NsRect r, int y, int rows, float *out)
-{
-  gsize row = (gsize) (r.x1 - r.x0) * s.c;
-  for (int k = 0; k < rows; k++)
-    memcpy (out + k * row, features + ((gsize) (y + k) * s.w + r.x0) * s.c, row * sizeof (float));
-}
-
-void
-ns_core_gram (NsTileScratch *scratch, const float *features, NsShape s, NsRect r, float scale, float *gram,
-              int threads)
-{
-  int cw = r.x1 - r.x0;
-  if (!ns_rect_area (r))
-    return;
-  if (cw == s.w)   /* whole rows: contiguous */
-    {
-      ns_gram_accumulate (features + (gsize) r.y0 * s.w * s.c, (r.y1 - r.y0) * cw, s.c, scale, gram,
-                          threads);
-      return;
-    }
-  int rows = chunk_rows (s, r);
-  float *buffer = scratch_floats (scratch, (gsize) rows * cw * s.c);
-  for (int y = r.y0; y < r.y1; y += rows)
-    {
-      int m = MIN (rows, r.y1 - y);
-      gather (features, s, r, y, m, buffer);
-      ns_gram_accumulate (buffer, m * cw, s.c, scale, gram, threads);
-    }
-}
-
-void
-ns_core_gram_backward (NsTileScratch *scratch, const float *features, NsShape s, NsRect r, const float *dgram,
-                       float scale, float *grad, int threads)
-{
-  int cw = r.x1 - r.x0;
-  if (!ns_rect_area (r))
-    return;
-  if (cw == s.w)
-    {
-      gsize offset = (gsize) r.y0 * s.w * s.c;
-      ns_gram_backward (features + offset, (r.y1 - r.y0) * cw, s.c, dgram, scale, grad + offset,
-                        threads);
-      return;
-    }
-  int rows = chunk_rows (s, r);
-  gsize chunk = (gsize) rows * cw * s.c, row = (gsize) cw * s.c;
-  float *buffer = scratch_floats (scratch, 2 * chunk), *dbuffer = buffer + chunk;
-  for (int y = r.y0; y < r.y1; y += rows)
-    {
-      int m = MIN (rows, r.y1 - y);
-      gather (features, s, r, y, m, buffer);
-      memset (dbuffer, 0, m * row * sizeof (float));
-      ns_gram_backward (buffer, m * cw, s.c, dgram, scale, dbuffer, threads);
-      for (int k = 0; k < m; k++)
-        {
-          float *dst = grad + ((gsize) (y + k) * s.w + r.x0) * s.c;
-          for (gsize i = 0; i < row; i++)
-            dst[i] += dbuffer[k * row + i];
-        }
-    }
-}
-
-double
-ns_core_content_loss (const float *features, NsShape s, NsRect r, const float *target, gsize total, double weight,
-                      float *grad)
-{
-  double loss = 0;
-  gsize row = (gsize) MAX (0, r.x1 - r.x0) * s.c;
-  /* Per row, weight * row / total makes ns_content_loss' mean over the row a
-   * share of the mean over the whole image. */
-  for (int y = r.y0; y < r.y1 && row; y++, target += row)
-    {
-      gsize offset = ((gsize) y * s.w + r.x0) * s.c;
-      loss += ns_content_loss (features + offset, target, row, weight * row / total, grad ? grad + offset : NULL);
-    }
-  return loss;
-}
-
-/* ---- memory plan ------------------------------------------------------------------ */
-
-/* The largest pass over a window of a tile of this core size. */
-static double
-tile_pass_bytes (const NsNetwork *net, int tile, int halo, int threads)
-{
-  int side = tile + 2 * halo + NS_TILE_ALIGN - 1;
-  return ns_pass_bytes (net, side, side, threads);
-}
-
-void
-ns_memory_plan (const NsModel *model, int width, int height, double memory_mb, int threads,
-                NsMemoryPlan *plan)
-{
-  double budget = (memory_mb > 0 ? memory_mb : NS_DEFAULT_MEMORY_MB) * MB;
-  double vector = (double) width * height * 3 * sizeof (double);
-  double fixed = FIXED_BYTES + (double) width * height * 3 * sizeof (float)   /* the driver's current image */
-                 + ns_objective_bytes (model, width, height) + OPTIMIZER_VECTORS * vector;
-  double whole = ns_pass_bytes (model->net, height, width, threads);
-  *plan = (NsMemoryPlan) { 0, NS_TILE_HALO, FULL_HISTORY, 0 };
-  if (fixed + whole + 2 * FULL_HISTORY * vector <= budget)
-    {
-      plan->peak_mb = (fixed + whole + 2 * FULL_HISTORY * vector) / MB;
-      return;
-    }
-  /* Tiled: the history takes what is left after a minimal pass, the pass
-   * then takes the rest (larger tiles waste less on halos). */
-  double available = budget - fixed;
-  plan->history = CLAMP ((int) ((available - MIN_PASS_BYTES) / (2 * vector)), MIN_HISTORY, FULL_HISTORY);
-  double pass_budget = MAX (available - 2 * plan->history * vector, MIN_PASS_BYTES);
-  plan->tile = MIN_TILE;
-  while (plan->tile + NS_TILE_ALIGN <= MAX_TILE
-         && tile_pass_bytes (model->net, plan->tile + NS_TILE_ALIGN, plan->halo, threads) <= pass_budget)
-    plan->tile += NS_TILE_ALIGN;
-  plan->peak_mb = (fixed + 2 * plan->history * vector + tile_pass_bytes (model->net, plan->tile, plan->halo, threads)) / MB;
 }

@@ -1,5 +1,5 @@
-/* ns-tiles.h: splitting a large image into tiles with halos, and the memory
- * plan that decides when to (docs/tiling.md).
+/* ns-tiles.h: splitting a large image into tiles with halos (docs/tiling.md;
+ * optimizer/ns-memory-plan.h decides when).
  *
  * Each tile has a core (the pixels it is responsible for; the cores
  * partition the image) and a window (the core plus a halo of context,
@@ -9,13 +9,12 @@
  * image's and every feature position belongs to exactly one core. */
 #pragma once
 
-#include "ns-model.h"
+#include "ns-network.h"
 
 G_BEGIN_DECLS
 
 #define NS_TILE_ALIGN        32
 #define NS_TILE_HALO         96       /* pixels; see docs/tiling.md for the measured error */
-#define NS_DEFAULT_MEMORY_MB 4096.0   /* budget when the caller sets no limit */
 
 typedef struct
 {
@@ -49,44 +48,6 @@ NsRect ns_tile_feature_core (const NsTilePlan *plan, const NsTile *tile, int str
 gboolean ns_tile_strides (const NsNetwork *net, const int *nodes, int n, int *strides, int *channels,
                           GError **error);
 
-/* ---- loss terms over a tile's core ----------------------------------------------
- * features is a layer's output on a tile's window (shape s, HWC); r is the
- * tile's core in that grid (ns_tile_feature_core()). */
-
-#define NS_TILE_SCRATCH_FLOATS (2u << 20)   /* rows of a core gathered at a time */
-
-typedef struct
-{
-  float *data;          /* grown on demand; g_free() it */
-  gsize  size;          /* floats */
-} NsTileScratch;
-
-gsize  ns_rect_area          (NsRect r);
-/* gram += scale F^T F over the core positions (threads: ns-parallel.h). */
-void   ns_core_gram          (NsTileScratch *scratch, const float *features, NsShape s, NsRect r, float scale,
-                              float *gram, int threads);
-/* grad += the Gram's gradient (ns_gram_backward()) at the core positions only. */
-void   ns_core_gram_backward (NsTileScratch *scratch, const float *features, NsShape s, NsRect r,
-                              const float *dgram, float scale, float *grad, int threads);
-/* The content loss over the core positions, whose targets are stored row
- * after row; total is the number of values of the whole image, so that the
- * cores' losses add up to the whole image's. grad += its gradient. */
-double ns_core_content_loss  (const float *features, NsShape s, NsRect r, const float *target, gsize total,
-                              double weight, float *grad);
-
-/* ---- memory plan ------------------------------------------------------------------ */
-
-typedef struct
-{
-  int    tile, halo;      /* tile 0: one untiled pass */
-  int    history;         /* L-BFGS pairs to keep */
-  double peak_mb;         /* predicted peak of the stage (pass, buffers, optimiser) */
-} NsMemoryPlan;
-
-/* How a stage of this size fits memory_mb (0 = NS_DEFAULT_MEMORY_MB): untiled
- * with a full history if it fits, else tiles as large as the budget leaves
- * room for after a history of at least 2 pairs. */
-void ns_memory_plan (const NsModel *model, int width, int height, double memory_mb, int threads,
-                     NsMemoryPlan *plan);
+gsize  ns_rect_area (NsRect r);
 
 G_END_DECLS

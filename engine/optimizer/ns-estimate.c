@@ -11,14 +11,11 @@
  * Stages too large for the memory budget run in tiles (ns_memory_plan(),
  * docs/tiling.md): each evaluation then runs every window forward twice and
  * backward once, halos included.
- * Memory: the largest stage's pass (whole image or largest window), objective
- * and L-BFGS history, plus the weights and a fixed base.
+ * Memory: the run plan's peak (ns-memory-plan.h), the same model that
+ * ns_stylize() plans and checks with.
  * The constants are calibrated with bench/run-bench (docs/performance.md). */
-#include "ns-model.h"
-#include "ns-objective.h"
-#include "ns-schedule.h"
+#include "ns-memory-plan.h"
 #include "ns-tiles.h"
-#include "ns-winograd.h"
 #include "ns-parallel.h"
 
 #include <stdlib.h>
@@ -43,24 +40,6 @@
 #define NS_STAGE_EVALUATIONS       (1.5 + 1.0)
 #define NS_PER_PIXEL_SECONDS       120e-9    /* serial, per iteration: libLBFGS (8 pairs of 3 doubles per
                                                 * pixel: ~13 ms at 512x384), conversions, TV */
-#define NS_BASE_MB                 40.0      /* code, libraries, allocator (measured: 169 MB at 256 px) */
-
-static gsize
-weights_bytes (const NsNetwork *net)
-{
-  gsize floats = 0;
-  for (int i = 0; i < net->n_nodes; i++)
-    {
-      const NsNode *node = &net->nodes[i];
-      if (node->op == NS_OP_CONV && node->winograd)
-        floats += ns_winograd_bytes (node->winograd) / sizeof (float) + node->cout;
-      else if (node->op == NS_OP_CONV)
-        floats += (gsize) node->kh * node->kw * node->cin * node->cout + node->cout;
-      else if (node->op == NS_OP_DENSE)
-        floats += (gsize) node->cin * node->cout + node->cout;
-    }
-  return floats * sizeof (float);
-}
 
 /* The share of its threads' time a run gets when other work keeps `load`
  * processes runnable (the 1-minute load average, sampled now, less this
@@ -85,28 +64,21 @@ effective_threads (const NsParams *params, double pixels)
   return (1 + extra) * machine_share (threads);
 }
 
-/* FLOPs of one evaluation of a stage, its network passes (forward and
- * backward together counting one), and the bytes of its largest pass. */
+/* FLOPs of one evaluation of a stage, and its network passes (forward and
+ * backward together counting one). */
 static double
-stage_flops (const NsNetwork *net, int w, int h, const NsMemoryPlan *memory, int threads, double *passes,
-             double *pass_bytes)
+stage_flops (const NsNetwork *net, int w, int h, const NsMemoryPlan *memory, double *passes)
 {
   *passes = 1;
   if (memory->tile <= 0)
-    {
-      *pass_bytes = ns_pass_bytes (net, h, w, threads);
-      return 2.0 * ns_network_flops (net, h, w);
-    }
+    return 2.0 * ns_network_flops (net, h, w);
   g_autoptr (NsTilePlan) tiles = ns_tile_plan_new (w, h, memory->tile, memory->halo);
   double flops = 0;
   *passes = 1.5 * tiles->n_tiles;
-  *pass_bytes = 0;
   for (int t = 0; t < tiles->n_tiles; t++)
     {
       const NsRect *r = &tiles->tiles[t].window;
-      int tw = r->x1 - r->x0, th = r->y1 - r->y0;
-      flops += 3.0 * ns_network_flops (net, th, tw);   /* sweep 1 forward; sweep 2 forward + backward */
-      *pass_bytes = MAX (*pass_bytes, (double) ns_pass_bytes (net, th, tw, threads));
+      flops += 3.0 * ns_network_flops (net, r->y1 - r->y0, r->x1 - r->x0);   /* sweep 1 forward; sweep 2 forward + backward */
     }
   return flops;
 }
@@ -115,23 +87,18 @@ void
 ns_estimate (const NsModel *model, int content_width, int content_height, const NsParams *params,
              NsEstimate *estimate)
 {
-  NsSchedulePlan plan;
-  ns_schedule_plan (model->recipe, params, content_width, content_height, &plan);
-  double seconds = 0, peak = 0;
-  for (int k = 0; k < plan.n_stages; k++)
+  NsRunPlan plan;
+  ns_run_plan (model, params, content_width, content_height, (double) content_width / content_height, &plan);
+  double seconds = 0;
+  for (int k = 0; k < plan.schedule.n_stages; k++)
     {
-      int w = plan.width[k], h = plan.height[k];
-      double pixels = (double) w * h, pass_bytes, passes;
-      NsMemoryPlan memory;
-      ns_memory_plan (model, w, h, params->memory_limit_mb, params->threads, &memory);
-      double flops = stage_flops (model->net, w, h, &memory, params->threads, &passes, &pass_bytes);
+      int w = plan.schedule.width[k], h = plan.schedule.height[k];
+      double pixels = (double) w * h, passes;
+      double flops = stage_flops (model->net, w, h, &plan.memory[k], &passes);
       double evaluation = (passes * NS_PASS_FIXED_SECONDS + flops / (NS_GFLOPS_PER_THREAD * 1e9))
                           / effective_threads (params, pixels) + pixels * NS_PER_PIXEL_SECONDS;
-      seconds += evaluation * (plan.iterations[k] * NS_EVALUATIONS_PER_ITER + NS_STAGE_EVALUATIONS);
-      /* The pass, the objective's buffers, and L-BFGS' history (pairs of n doubles). */
-      double bytes = pass_bytes + ns_objective_bytes (model, w, h) + 2.0 * memory.history * pixels * 3 * sizeof (double);
-      peak = MAX (peak, bytes);
+      seconds += evaluation * (plan.schedule.iterations[k] * NS_EVALUATIONS_PER_ITER + NS_STAGE_EVALUATIONS);
     }
   estimate->seconds = seconds;
-  estimate->peak_mb = NS_BASE_MB + (weights_bytes (model->net) + peak) / 1048576.0;
+  estimate->peak_mb = plan.peak_mb;
 }

@@ -14,6 +14,8 @@
  *   restarts from the best point (float gradients can spoil one direction);
  *   a restart that cannot make a single step ends the run.
  * - x always ends at the best accepted point seen.
+ * - A value or gradient that is not finite ends the run at once: it means a
+ *   failed evaluation or corrupt weights, never a usable step.
  * Everything is sequential and deterministic for a deterministic objective.
  */
 #include "ns-optimizer.h"
@@ -37,6 +39,7 @@ typedef struct
   int             done;          /* iterations completed before this run */
   int             run_done;      /* iterations completed in this run */
   gboolean        stopped;
+  gboolean        not_finite;    /* an evaluation gave NaN or infinity */
   double         *best;          /* best accepted point, n values */
   double          best_fx;
   gboolean        have_best_fx;
@@ -47,9 +50,21 @@ evaluate (void *instance, const lbfgsfloatval_t *x, lbfgsfloatval_t *g,
           const int n_padded, const lbfgsfloatval_t step)
 {
   Run   *run = instance;
-  double f = run->objective (x, g, run->n, run->user_data);
 
+  /* libLBFGS cannot be stopped from here: later calls return NaN at once,
+   * which ends its line search within a few cheap calls. */
+  if (run->not_finite)
+    return NAN;
+  double f = run->objective (x, g, run->n, run->user_data);
   memset (g + run->n, 0, (n_padded - run->n) * sizeof *g);
+  gboolean finite = isfinite (f);
+  for (gsize i = 0; i < run->n && finite; i++)
+    finite = isfinite (g[i]);
+  if (!finite)
+    {
+      run->not_finite = TRUE;
+      return NAN;
+    }
   /* The first evaluation of all is at the start point. */
   if (!run->have_best_fx)
     {
@@ -126,10 +141,13 @@ ns_optimize (double *x, gsize n, const NsOptimizerParams *params,
       /* libLBFGS reads 0 as "no limit"; here it means "just evaluate". */
       double *g = g_new (double, n);
       double  f = objective (x, g, n, user_data);
+      gboolean finite = isfinite (f);
+      for (gsize i = 0; i < n && finite; i++)
+        finite = isfinite (g[i]);
       g_free (g);
       if (fx)
         *fx = f;
-      return NS_OPTIMIZER_DONE;
+      return finite ? NS_OPTIMIZER_DONE : NS_OPTIMIZER_NOT_FINITE;
     }
 
   lbfgs_parameter_t lp;
@@ -162,6 +180,11 @@ ns_optimize (double *x, gsize n, const NsOptimizerParams *params,
       if (run.stopped)
         {
           result = NS_OPTIMIZER_STOPPED;
+          break;
+        }
+      if (run.not_finite)
+        {
+          result = NS_OPTIMIZER_NOT_FINITE;
           break;
         }
       if (status >= 0 || status == LBFGSERR_MAXIMUMITERATION)

@@ -1,87 +1,16 @@
-/* ns-stylize.c: the public entry point: parameters, initialisation, the
- * coarse-to-fine loop of L-BFGS runs, progress and statistics. */
+/* ns-stylize.c: the public entry point: checks, the run plan (stages and
+ * memory, ns-memory-plan.h), initialisation, the coarse-to-fine loop of
+ * L-BFGS runs, progress and statistics. */
 #include "ns-model.h"
 #include "ns-objective.h"
 #include "ns-optimizer.h"
-#include "ns-schedule.h"
+#include "ns-memory-plan.h"
 #include "ns-memory.h"
+#include "ns-finish.h"
+#include "ns-colors.h"
 
-#include <cblas.h>
 #include <math.h>
 #include <string.h>
-
-
-void
-ns_params_init (NsParams *p)
-{
-  memset (p, 0, sizeof *p);
-  p->content_weight = 1.0;
-  p->style_weight = 1.0;
-  p->tv_weight = 1.0;
-  p->iterations = 300;
-  p->size = 0;
-  p->init = NS_INIT_CONTENT;
-  p->init_noise_ratio = 0.5;
-  p->seed = 0;
-  p->threads = 0;
-  p->schedule = NS_SCHEDULE_MULTISCALE;
-}
-
-static gboolean
-check_weight (const char *name, double value, GError **error)
-{
-  if (!isfinite (value) || value < 0 || value > NS_MAX_RELATIVE_WEIGHT)
-    {
-      g_set_error (error, NS_ERROR, NS_ERROR_PARAMS, "%s must be a number from 0 to %g (1 = balanced "
-                   "default), not %g", name, NS_MAX_RELATIVE_WEIGHT, value);
-      return FALSE;
-    }
-  return TRUE;
-}
-
-gboolean
-ns_params_validate (const NsParams *p, GError **error)
-{
-  if (!check_weight ("content weight", p->content_weight, error)
-      || !check_weight ("style weight", p->style_weight, error)
-      || !check_weight ("tv weight", p->tv_weight, error))
-    return FALSE;
-  if (p->content_weight == 0 && p->style_weight == 0)
-    {
-      g_set_error (error, NS_ERROR, NS_ERROR_PARAMS, "content weight and style weight cannot both be 0");
-      return FALSE;
-    }
-  if (p->iterations < 1 || p->iterations > NS_MAX_ITERATIONS)
-    {
-      g_set_error (error, NS_ERROR, NS_ERROR_PARAMS, "iterations must be from 1 to %d, not %d",
-                   NS_MAX_ITERATIONS, p->iterations);
-      return FALSE;
-    }
-  if (p->size < 0 || p->size > NS_MAX_SIZE)
-    {
-      g_set_error (error, NS_ERROR, NS_ERROR_PARAMS, "size must be from 0 (the image's own size) to %d "
-                   "pixels, not %d", NS_MAX_SIZE, p->size);
-      return FALSE;
-    }
-  if (p->init < NS_INIT_CONTENT || p->init > NS_INIT_BLEND || !(p->init_noise_ratio >= 0 && p->init_noise_ratio <= 1))
-    {
-      g_set_error (error, NS_ERROR, NS_ERROR_PARAMS, "initialisation must be content, noise or blend with a "
-                   "noise ratio from 0 to 1");
-      return FALSE;
-    }
-  if (p->threads < 0 || p->threads > 1024 || (p->schedule != NS_SCHEDULE_MULTISCALE && p->schedule != NS_SCHEDULE_SINGLE))
-    {
-      g_set_error (error, NS_ERROR, NS_ERROR_PARAMS, "threads must be from 0 (all cores) to 1024 and the "
-                   "schedule multiscale or single");
-      return FALSE;
-    }
-  if (!isfinite (p->memory_limit_mb) || p->memory_limit_mb < 0)
-    {
-      g_set_error (error, NS_ERROR, NS_ERROR_PARAMS, "the memory limit must be a positive number of MB");
-      return FALSE;
-    }
-  return TRUE;
-}
 
 static gboolean
 check_image (const char *what, const NsImage *image, GError **error)
@@ -130,6 +59,7 @@ typedef struct
 {
   const NsParams *params;
   NsObjective    *objective;
+  NsFinish       *finish;      /* this stage's colours and regions */
   NsProgressFunc  progress;
   gpointer        user_data;
   NsProgress      state;
@@ -145,7 +75,7 @@ objective_cb (const double *x, double *grad, gsize n, gpointer data)
 {
   Run *run = data;
   run->evaluations++;
-  return ns_objective_evaluate (run->objective, x, grad);
+  return ns_objective_evaluate (run->objective, x, grad);   /* NaN if it failed; the optimiser stops */
 }
 
 static gboolean
@@ -169,8 +99,43 @@ iteration_cb (const double *x, double fx, int iteration, gpointer data)
   gsize n = (gsize) s->width * s->height * 3;
   for (gsize i = 0; i < n; i++)
     run->current->pixels[i] = (float) CLAMP (x[i], 0.0, 1.0);
+  ns_finish_apply (run->finish, run->current);
   s->current = run->current;
   return run->progress (s, run->user_data);
+}
+
+/* The images the optimiser works against, after the colour mode
+ * (ns-colors.h): the content, the styles (their blends, regions and areas
+ * kept) and the warm start. */
+typedef struct
+{
+  NsImage *content, *warm_start, *images[NS_MAX_STYLES];
+  NsStyle  styles[NS_MAX_STYLES];
+} Prepared;
+
+static void
+prepared_clear (Prepared *p)
+{
+  ns_image_free (p->content);
+  ns_image_free (p->warm_start);
+  for (int r = 0; r < NS_MAX_STYLES; r++)
+    ns_image_free (p->images[r]);
+}
+
+static gboolean
+prepare (const NsParams *params, const NsImage *content, const NsStyle *styles, int n_styles,
+         const NsImage *warm_start, Prepared *p, GError **error)
+{
+  const NsImage *originals[NS_MAX_STYLES];
+  for (int r = 0; r < n_styles; r++)
+    originals[r] = styles[r].image;
+  if (!ns_colors_prepare (params->preserve_colors, content, originals, n_styles, &p->content, p->images, error))
+    return FALSE;
+  for (int r = 0; r < n_styles; r++)
+    p->styles[r] = styles[r], p->styles[r].image = p->images[r];
+  /* A warm start in colour (the preview's last frame) goes grey too. */
+  return !warm_start || params->preserve_colors != NS_COLORS_LUMINANCE
+         || ns_colors_prepare (params->preserve_colors, warm_start, NULL, 0, &p->warm_start, NULL, error);
 }
 
 static int
@@ -190,18 +155,72 @@ median (GArray *values)
   return values->len % 2 ? v[values->len / 2] : 0.5 * (v[values->len / 2 - 1] + v[values->len / 2]);
 }
 
+/* The styles' check, and the aspect of the one whose pass is largest. */
 static gboolean
-check_memory (const NsModel *model, const NsImage *content, const NsParams *params, GError **error)
+check_styles (const NsStyle *styles, int n_styles, double *aspect, GError **error)
 {
-  if (params->memory_limit_mb <= 0)
-    return TRUE;
-  NsEstimate estimate;
-  ns_estimate (model, content->width, content->height, params, &estimate);
-  if (estimate.peak_mb <= params->memory_limit_mb)
+  if (n_styles < 1 || n_styles > NS_MAX_STYLES)
+    {
+      g_set_error (error, NS_ERROR, NS_ERROR_PARAMS, "give 1 to %d style images, not %d", NS_MAX_STYLES, n_styles);
+      return FALSE;
+    }
+  double total = 0, squarest = 0;
+  for (int r = 0; r < n_styles; r++)
+    {
+      if (!check_image ("style", styles[r].image, error))
+        return FALSE;
+      if (!isfinite (styles[r].blend) || styles[r].blend < 0)
+        {
+          g_set_error (error, NS_ERROR, NS_ERROR_PARAMS, "style blend weights must be numbers of 0 or more, "
+                       "not %g", styles[r].blend);
+          return FALSE;
+        }
+      total += styles[r].blend;
+      double a = (double) styles[r].image->width / styles[r].image->height;
+      if (styles[r].blend > 0 && MIN (a, 1 / a) > squarest)
+        squarest = MIN (a, 1 / a), *aspect = a;
+    }
+  if (!(total > 0))
+    {
+      g_set_error (error, NS_ERROR, NS_ERROR_PARAMS, "the style blend weights must not all be 0");
+      return FALSE;
+    }
+  return TRUE;
+}
+
+static gboolean
+check_memory (const NsRunPlan *plan, const NsParams *params, GError **error)
+{
+  if (params->memory_limit_mb <= 0 || plan->peak_mb <= params->memory_limit_mb)
     return TRUE;
   g_set_error (error, NS_ERROR, NS_ERROR_MEMORY, "this size needs about %.0f MB of memory, more than the "
-               "%.0f MB available: choose a smaller size", estimate.peak_mb, params->memory_limit_mb);
+               "%.0f MB available: choose a smaller size", plan->peak_mb, params->memory_limit_mb);
   return FALSE;
+}
+
+/* Why the optimiser ended a stage, as an error (FALSE) or not. */
+static gboolean
+check_stage_end (Run *run, NsOptimizerResult result, int w, int h, GError **error)
+{
+  if (run->objective->error)
+    {
+      g_propagate_error (error, g_steal_pointer (&run->objective->error));
+      return FALSE;
+    }
+  if (result == NS_OPTIMIZER_STOPPED)
+    {
+      g_set_error (error, NS_ERROR, NS_ERROR_CANCELLED, "cancelled");
+      return FALSE;
+    }
+  if (result == NS_OPTIMIZER_NOT_FINITE)
+    {
+      g_set_error (error, NS_ERROR, NS_ERROR_WEIGHTS, "the loss at %dx%d is not a finite number: the network "
+                   "weights are probably corrupt. %s", w, h, ns_weights_fetch_hint ());
+      return FALSE;
+    }
+  /* NS_OPTIMIZER_FAILED: no step could lower the loss (e.g. a zero style
+   * weight from the content): the best image so far stands. */
+  return TRUE;
 }
 
 NsImage *
@@ -209,21 +228,44 @@ ns_stylize (const NsModel *model, const NsImage *content, const NsImage *style, 
             const NsImage *warm_start, NsProgressFunc progress, gpointer user_data, NsStats *stats,
             GError **error)
 {
+  NsStyle one = { .image = style, .blend = 1.0 };
+  return ns_stylize_blend (model, content, &one, 1, params, warm_start, progress, user_data, stats, error);
+}
+
+NsImage *
+ns_stylize_blend (const NsModel *model, const NsImage *content, const NsStyle *styles, int n_styles,
+                  const NsParams *params, const NsImage *warm_start, NsProgressFunc progress, gpointer user_data,
+                  NsStats *stats, GError **error)
+{
+  double style_aspect = 1;
   if (!ns_params_validate (params, error) || !check_image ("content", content, error)
-      || !check_image ("style", style, error) || (warm_start && !check_image ("warm start", warm_start, error))
-      || !check_memory (model, content, params, error))
+      || !check_styles (styles, n_styles, &style_aspect, error)
+      || (warm_start && !check_image ("warm start", warm_start, error)))
     return NULL;
 
   const NsRecipe *recipe = model->recipe;
-  NsSchedulePlan plan;
-  ns_schedule_plan (recipe, params, content->width, content->height, &plan);
-  int last = plan.n_stages - 1;
-  if (MIN (plan.width[last], plan.height[last]) < NS_MIN_SIDE)
+  NsRunPlan run_plan;
+  ns_run_plan (model, params, content->width, content->height, style_aspect, &run_plan);
+  const NsSchedulePlan *plan = &run_plan.schedule;
+  int last = plan->n_stages - 1;
+  if (MIN (plan->width[last], plan->height[last]) < NS_MIN_SIDE)
     {
       g_set_error (error, NS_ERROR, NS_ERROR_PARAMS, "a %dx%d result is too small: both sides must be at "
-                   "least %d pixels", plan.width[last], plan.height[last], NS_MIN_SIDE);
+                   "least %d pixels", plan->width[last], plan->height[last], NS_MIN_SIDE);
       return NULL;
     }
+  Prepared prepared = { 0 };
+  if (!check_memory (&run_plan, params, error)
+      || !prepare (params, content, styles, n_styles, warm_start, &prepared, error))
+    {
+      prepared_clear (&prepared);
+      return NULL;
+    }
+  const NsImage *original = content;   /* the finish takes the content's colours from it */
+  content = prepared.content;
+  styles = prepared.styles;
+  if (prepared.warm_start)
+    warm_start = prepared.warm_start;
 
   Run run = { 0 };
   run.params = params;
@@ -231,32 +273,35 @@ ns_stylize (const NsModel *model, const NsImage *content, const NsImage *style, 
   run.user_data = user_data;
   run.durations = g_array_new (FALSE, FALSE, sizeof (double));
   run.start_time = g_get_monotonic_time ();
-  run.state.n_stages = plan.n_stages;
-  for (int k = 0; k < plan.n_stages; k++)
-    run.state.iterations += plan.iterations[k];
+  run.state.n_stages = plan->n_stages;
+  for (int k = 0; k < plan->n_stages; k++)
+    run.state.iterations += plan->iterations[k];
 
   double *x = NULL;
   NsImage *result = NULL;
   double loss_initial = 0, loss_final = 0;
   gboolean ok = TRUE;
-  for (int k = 0; k < plan.n_stages && ok; k++)
+  for (int k = 0; k < plan->n_stages && ok; k++)
     {
-      int w = plan.width[k], h = plan.height[k];
+      int w = plan->width[k], h = plan->height[k];
       gsize n = (gsize) w * h * 3;
-      NsMemoryPlan memory;   /* tiles and L-BFGS history that fit the memory budget */
-      ns_memory_plan (model, w, h, params->memory_limit_mb, params->threads, &memory);
-      run.objective = ns_objective_new_tiled (model, content, style, w, h,
-                                              recipe->content_weight * params->content_weight,
-                                              recipe->style_weight * params->style_weight,
-                                              recipe->tv_weight * params->tv_weight, memory.tile, memory.halo,
-                                              params->threads, error);
-      double *next = run.objective ? g_try_malloc (n * sizeof (double)) : NULL;
+      const NsMemoryPlan *memory = &run_plan.memory[k];   /* tiles and L-BFGS history that fit */
+      NsObjectiveSetup setup = {
+        content, styles, n_styles, params->style_scale,
+        recipe->content_weight * params->content_weight, recipe->style_weight * params->style_weight,
+        recipe->tv_weight * params->tv_weight, memory->tile, memory->halo, params->threads,
+      };
+      run.objective = ns_objective_create (model, &setup, w, h, error);
+      run.finish = run.objective ? ns_finish_new (params->preserve_colors, original, styles, n_styles, w, h, error)
+                                 : NULL;
+      double *next = run.finish ? g_try_malloc (n * sizeof (double)) : NULL;
       run.current = next ? ns_image_new (w, h) : NULL;
       if (!run.current)
         {
           if (run.objective && error && !*error)
             g_set_error (error, NS_ERROR, NS_ERROR_MEMORY, "not enough memory for a %dx%d image", w, h);
           ns_objective_free (run.objective);
+          ns_finish_free (run.finish);
           g_free (next);
           ok = FALSE;
           break;
@@ -264,12 +309,10 @@ ns_stylize (const NsModel *model, const NsImage *content, const NsImage *style, 
       if (k == 0)
         initial_image (params, content, warm_start, w, h, next);
       else
-        {
-          upsample_stage (content, x, plan.width[k - 1], plan.height[k - 1], next, w, h);
-        }
+        upsample_stage (content, x, plan->width[k - 1], plan->height[k - 1], next, w, h);
       g_free (x);
       x = next;
-      if (k == plan.n_stages - 1 && stats)
+      if (k == last && stats)
         {
           /* The content image's loss at full size: the reference for the loss ratio. */
           g_autofree double *c = g_new (double, n), *g = g_new (double, n);
@@ -281,23 +324,18 @@ ns_stylize (const NsModel *model, const NsImage *content, const NsImage *style, 
       run.state.stage = k;
       run.state.width = w, run.state.height = h;
       run.last_time = g_get_monotonic_time ();
-      NsOptimizerParams op = { plan.iterations[k], memory.history };
+      NsOptimizerParams op = { plan->iterations[k], memory->history };
       int done = 0;
       NsOptimizerResult r = ns_optimize (x, n, &op, objective_cb, iteration_cb, &run, &loss_final, &done);
       run.done_before += done;
-      if (r == NS_OPTIMIZER_STOPPED)
-        {
-          g_set_error (error, NS_ERROR, NS_ERROR_CANCELLED, "cancelled");
-          ok = FALSE;
-        }
-      else if (r == NS_OPTIMIZER_FAILED)
-        g_warning ("L-BFGS could not make progress at %dx%d; keeping the best image so far", w, h);
-      if (ok && k == plan.n_stages - 1)
+      ok = check_stage_end (&run, r, w, h, error);
+      if (ok && k == last)
         {
           result = run.current;
           run.current = NULL;
           for (gsize i = 0; i < n; i++)
             result->pixels[i] = (float) CLAMP (x[i], 0.0, 1.0);
+          ns_finish_apply (run.finish, result);
           if (stats)
             {
               /* Evaluate once more so that the reported terms belong to the result. */
@@ -310,8 +348,10 @@ ns_stylize (const NsModel *model, const NsImage *content, const NsImage *style, 
         }
       ns_image_free (run.current);
       ns_objective_free (run.objective);
+      ns_finish_free (run.finish);
     }
   g_free (x);
+  prepared_clear (&prepared);
   if (stats && result)
     {
       stats->iterations = run.done_before;

@@ -13,7 +13,7 @@ ns_peak_rss_mb (void)
   struct rusage usage;
   if (getrusage (RUSAGE_SELF, &usage) != 0)
     return 0;
-  return usage.ru_maxrss / 1024.0;   /* Linux reports kilobytes */
+  return usage.ru_maxrss * 1024.0 / NS_BYTES_PER_MB;   /* Linux reports kilobytes */
 }
 
 double
@@ -28,10 +28,10 @@ ns_available_memory_mb (void)
         if (sscanf (line, "MemAvailable: %llu kB", &kb) == 1)
           {
             fclose (meminfo);
-            return kb / 1024.0;
+            return kb * 1024.0 / NS_BYTES_PER_MB;
           }
       fclose (meminfo);
     }
   /* No /proc: free physical pages, which undercounts (caches are not free). */
-  return (double) sysconf (_SC_AVPHYS_PAGES) * sysconf (_SC_PAGESIZE) / (1024.0 * 1024.0);
+  return (double) sysconf (_SC_AVPHYS_PAGES) * sysconf (_SC_PAGESIZE) / NS_BYTES_PER_MB;
 }

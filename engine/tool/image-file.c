@@ -2,7 +2,6 @@
 #include "image-file.h"
 
 #include <errno.h>
-#include <math.h>
 #include <string.h>
 #include <glib/gstdio.h>
 #include <gdk-pixbuf/gdk-pixbuf.h>
@@ -26,6 +25,11 @@ check_readable_file (const char *path, GError **error)
       g_set_error (error, NS_ERROR, NS_ERROR_IMAGE, "%s: is a folder, not an image file", path);
       return FALSE;
     }
+  if (!S_ISREG (st.st_mode))
+    {
+      g_set_error (error, NS_ERROR, NS_ERROR_IMAGE, "%s: not a regular file (a device, FIFO or socket)", path);
+      return FALSE;
+    }
   if (st.st_size == 0)
     {
       g_set_error (error, NS_ERROR, NS_ERROR_IMAGE, "%s: file is empty (zero size), not an image", path);
@@ -34,111 +38,138 @@ check_readable_file (const char *path, GError **error)
   return TRUE;
 }
 
-static NsImage *
-image_from_pixbuf (GdkPixbuf *pixbuf, const char *path, GError **error)
+/* Which rows the loader has decoded. gdk-pixbuf accepts a truncated file
+ * without an error: its PNG loader leaves the missing rows blank, and its JPEG
+ * loader, when closed early, fills them in as if the file had ended there (a
+ * grey picture). So the rows are counted as the data is decoded, and for JPEG
+ * only those decoded before close count. */
+typedef struct
 {
-  int width = gdk_pixbuf_get_width (pixbuf);
-  int height = gdk_pixbuf_get_height (pixbuf);
-  int channels = gdk_pixbuf_get_n_channels (pixbuf);
-  int stride = gdk_pixbuf_get_rowstride (pixbuf);
-  const guchar *data = gdk_pixbuf_read_pixels (pixbuf);
+  GByteArray *rows;      /* one flag per row */
+  gboolean    stopped;   /* updates no longer count */
+} Coverage;
 
-  if (gdk_pixbuf_get_colorspace (pixbuf) != GDK_COLORSPACE_RGB
-      || gdk_pixbuf_get_bits_per_sample (pixbuf) != 8 || channels < 3)
-    {
-      g_set_error (error, NS_ERROR, NS_ERROR_IMAGE, "%s: unsupported pixel format", path);
-      return NULL;
-    }
-  if (width <= 0 || height <= 0)
-    {
-      g_set_error (error, NS_ERROR, NS_ERROR_IMAGE, "%s: image has zero size", path);
-      return NULL;
-    }
+static void
+on_area_prepared (GdkPixbufLoader *loader, Coverage *coverage)
+{
+  int height = gdk_pixbuf_get_height (gdk_pixbuf_loader_get_pixbuf (loader));
+  coverage->rows = g_byte_array_sized_new (height);
+  g_byte_array_set_size (coverage->rows, height);
+  memset (coverage->rows->data, 0, height);
+}
 
-  NsImage *image = ns_image_new (width, height);
-  if (image == NULL)
+static void
+on_area_updated (GdkPixbufLoader *loader, int x, int y, int width, int height, Coverage *coverage)
+{
+  if (coverage->rows == NULL || coverage->stopped)
+    return;
+  int end = MIN (y + height, (int) coverage->rows->len);
+  for (int row = MAX (y, 0); row < end; row++)
+    coverage->rows->data[row] = 1;
+}
+
+static gboolean
+all_rows_decoded (const Coverage *coverage)
+{
+  if (coverage->rows == NULL)
+    return FALSE;
+  return memchr (coverage->rows->data, 0, coverage->rows->len) == NULL;
+}
+
+static GdkPixbuf *
+decode (const char *path, const guchar *data, gsize size, GError **error)
+{
+  /* A JPEG starts with an SOI marker. Its loader is named up front: left to
+   * sniff, gdk-pixbuf would wait for 4 KB before decoding anything, so a
+   * small file would only be decoded while closing. */
+  gboolean jpeg = size >= 3 && data[0] == 0xff && data[1] == 0xd8 && data[2] == 0xff;
+  g_autoptr (GdkPixbufLoader) loader = jpeg ? gdk_pixbuf_loader_new_with_type ("jpeg", NULL)
+                                            : gdk_pixbuf_loader_new ();
+  g_autoptr (GError) local_error = NULL;
+  Coverage coverage = { 0 };
+
+  if (loader == NULL)
     {
-      g_set_error (error, NS_ERROR, NS_ERROR_MEMORY, "%s: image of %dx%d is too large", path, width, height);
+      g_set_error (error, NS_ERROR, NS_ERROR_IMAGE, "%s: no JPEG loader in gdk-pixbuf", path);
       return NULL;
     }
-  for (int y = 0; y < height; y++)
+  g_signal_connect (loader, "area-prepared", G_CALLBACK (on_area_prepared), &coverage);
+  g_signal_connect (loader, "area-updated", G_CALLBACK (on_area_updated), &coverage);
+  gboolean ok = gdk_pixbuf_loader_write (loader, data, size, &local_error);
+
+  /* JPEG: only rows decoded from the file's own data count (see Coverage). */
+  coverage.stopped = jpeg;
+  gboolean before_close = all_rows_decoded (&coverage);
+  if (ok)
+    ok = gdk_pixbuf_loader_close (loader, &local_error);
+  else
+    gdk_pixbuf_loader_close (loader, NULL);
+  gboolean whole = coverage.stopped ? before_close : all_rows_decoded (&coverage);
+  g_clear_pointer (&coverage.rows, g_byte_array_unref);
+
+  if (!ok)
     {
-      const guchar *row = data + (gsize) y * stride;
-      float *out = image->pixels + (gsize) y * width * 3;
-      for (int x = 0; x < width; x++)
-        for (int c = 0; c < 3; c++)
-          out[x * 3 + c] = row[x * channels + c] / 255.0f;
+      g_set_error (error, NS_ERROR, NS_ERROR_IMAGE, "%s: not an image that can be read (%s)",
+                   path, local_error->message);
+      return NULL;
     }
-  return image;
+  GdkPixbuf *pixbuf = gdk_pixbuf_loader_get_pixbuf (loader);
+  if (pixbuf == NULL || !whole)
+    {
+      g_set_error (error, NS_ERROR, NS_ERROR_IMAGE, "%s: the image data is incomplete (truncated or "
+                   "damaged file)", path);
+      return NULL;
+    }
+  return g_object_ref (pixbuf);
 }
 
 NsImage *
 image_file_load (const char *path, GError **error)
 {
   g_autoptr (GError) local_error = NULL;
+  g_autofree char *data = NULL;
+  gsize size = 0;
 
   if (!check_readable_file (path, error))
     return NULL;
-
-  g_autoptr (GdkPixbuf) raw = gdk_pixbuf_new_from_file (path, &local_error);
-  if (raw == NULL)
+  if (!g_file_get_contents (path, &data, &size, &local_error))
     {
-      g_set_error (error, NS_ERROR, NS_ERROR_IMAGE, "%s: not an image that can be read (%s)",
-                   path, local_error->message);
+      g_set_error (error, NS_ERROR, NS_ERROR_IMAGE, "%s: cannot read (%s)", path, local_error->message);
       return NULL;
     }
+  g_autoptr (GdkPixbuf) raw = decode (path, (const guchar *) data, size, error);
+  if (raw == NULL)
+    return NULL;
   /* Photos often store their rotation as EXIF data rather than in the pixels. */
   g_autoptr (GdkPixbuf) pixbuf = gdk_pixbuf_apply_embedded_orientation (raw);
-  return image_from_pixbuf (pixbuf, path, error);
-}
-
-static guchar
-to_byte (float v)
-{
-  if (!(v > 0.0f))        /* also catches NaN */
-    return 0;
-  if (v >= 1.0f)
-    return 255;
-  return (guchar) lrintf (v * 255.0f);
+  if (gdk_pixbuf_get_colorspace (pixbuf) != GDK_COLORSPACE_RGB || gdk_pixbuf_get_bits_per_sample (pixbuf) != 8)
+    {
+      g_set_error (error, NS_ERROR, NS_ERROR_IMAGE, "%s: unsupported pixel format", path);
+      return NULL;
+    }
+  NsImage *image = ns_image_from_pixels (gdk_pixbuf_read_pixels (pixbuf), gdk_pixbuf_get_width (pixbuf),
+                                         gdk_pixbuf_get_height (pixbuf), gdk_pixbuf_get_rowstride (pixbuf),
+                                         gdk_pixbuf_get_n_channels (pixbuf), NS_SAMPLES_U8, error);
+  if (image == NULL)
+    g_prefix_error (error, "%s: ", path);
+  return image;
 }
 
 gboolean
-image_file_save_png (const NsImage *image, const char *path, GError **error)
+image_file_encode_png (const NsImage *image, char **png, gsize *png_size, GError **error)
 {
   g_autoptr (GError) local_error = NULL;
   g_autoptr (GdkPixbuf) pixbuf = gdk_pixbuf_new (GDK_COLORSPACE_RGB, FALSE, 8, image->width, image->height);
 
   if (pixbuf == NULL)
     {
-      g_set_error (error, NS_ERROR, NS_ERROR_MEMORY, "%s: cannot allocate a %dx%d image",
-                   path, image->width, image->height);
+      g_set_error (error, NS_ERROR, NS_ERROR_MEMORY, "cannot allocate a %dx%d image", image->width, image->height);
       return FALSE;
     }
-
-  int stride = gdk_pixbuf_get_rowstride (pixbuf);
-  guchar *data = gdk_pixbuf_get_pixels (pixbuf);
-  for (int y = 0; y < image->height; y++)
+  ns_image_to_pixels (image, gdk_pixbuf_get_pixels (pixbuf), gdk_pixbuf_get_rowstride (pixbuf), 3, NS_SAMPLES_U8);
+  if (!gdk_pixbuf_save_to_buffer (pixbuf, png, png_size, "png", &local_error, NULL))
     {
-      const float *in = image->pixels + (gsize) y * image->width * 3;
-      guchar *row = data + (gsize) y * stride;
-      for (int i = 0; i < image->width * 3; i++)
-        row[i] = to_byte (in[i]);
-    }
-
-  /* Encode in memory, then let GLib write a temporary file beside the target
-   * and rename it over: a failed or interrupted save never leaves a partial
-   * PNG, and an existing file stays as it was. */
-  g_autofree gchar *png = NULL;
-  gsize png_size = 0;
-  if (!gdk_pixbuf_save_to_buffer (pixbuf, &png, &png_size, "png", &local_error, NULL))
-    {
-      g_set_error (error, NS_ERROR, NS_ERROR_IMAGE, "%s: cannot encode PNG (%s)", path, local_error->message);
-      return FALSE;
-    }
-  if (!g_file_set_contents_full (path, png, (gssize) png_size,
-                                 G_FILE_SET_CONTENTS_CONSISTENT, 0666, &local_error))
-    {
-      g_set_error (error, G_FILE_ERROR, local_error->code, "%s: cannot write (%s)", path, local_error->message);
+      g_set_error (error, NS_ERROR, NS_ERROR_IMAGE, "cannot encode PNG (%s)", local_error->message);
       return FALSE;
     }
   return TRUE;

@@ -1,20 +1,19 @@
 /* image-file.h: reading and writing image files for the command-line tool.
  *
- * Loading goes through gdk-pixbuf, so any format it has a loader for works;
- * the result is RGB 0..1 with any alpha channel dropped. Saving always writes
- * PNG and is atomic: either the whole new file appears under the name or
- * nothing changes. */
+ * Loading goes through gdk-pixbuf, so any format it has a loader for works,
+ * and through ns_image_from_pixels(), so the tool sees a file as the plug-in
+ * sees a layer (alpha ignored). */
 #pragma once
 
 #include "neural-style.h"
 
 G_BEGIN_DECLS
 
-/* Errors are NS_ERROR_IMAGE and name the file (missing, empty, not an image). */
-NsImage *image_file_load     (const char *path, GError **error);
+/* Errors are NS_ERROR_IMAGE and name the file (missing, empty, not a regular
+ * file, not an image, truncated or otherwise incomplete). */
+NsImage *image_file_load       (const char *path, GError **error);
 
-/* Clamps to 0..1 and rounds to 8 bits. On error nothing is left behind and an
- * existing file of that name is untouched. */
-gboolean image_file_save_png (const NsImage *image, const char *path, GError **error);
+/* The image as an 8-bit RGB PNG in memory (ns_image_to_pixels rounding). */
+gboolean image_file_encode_png (const NsImage *image, char **png, gsize *png_size, GError **error);
 
 G_END_DECLS

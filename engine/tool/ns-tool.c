@@ -1,4 +1,4 @@
-/* neural-style.c: command-line front end of the engine.
+/* ns-tool.c: the neural-style command, front end of the engine.
  *
  *   neural-style --content FILE --style FILE --output FILE [options]
  *
@@ -6,6 +6,7 @@
  * touching the output file; success exits 0. */
 #include "neural-style.h"
 #include "image-file.h"
+#include "output-file.h"
 
 #include <math.h>
 #include <stdio.h>
@@ -119,25 +120,55 @@ parse_arguments (int *argc, char ***argv, Options *opt, NsParams *params, GError
   return ns_params_validate (params, error);
 }
 
-/* Fails early, before minutes of work, if the result could not be written. */
+/* A result must never overwrite an input or the other result. */
 static gboolean
-check_writable_target (const char *option, const char *path, GError **error)
+check_not_an_input (const char *option, const char *path, const Options *opt, const char *weights,
+                    GError **error)
 {
-  g_autofree char *dir = g_path_get_dirname (path);
+  const struct { const char *option; const char *path; } inputs[] = {
+    { "content", opt->content }, { "style", opt->style }, { "weights", weights },
+  };
+  for (gsize i = 0; i < G_N_ELEMENTS (inputs); i++)
+    if (output_file_same (path, inputs[i].path))
+      {
+        g_set_error (error, NS_ERROR, NS_ERROR_PARAMS, "--%s %s is the same file as --%s %s",
+                     option, path, inputs[i].option, inputs[i].path);
+        return FALSE;
+      }
 
-  if (g_file_test (path, G_FILE_TEST_IS_DIR))
+  g_autofree char *folder = g_file_test (weights, G_FILE_TEST_IS_DIR) ? g_strdup (weights)
+                                                                      : g_path_get_dirname (weights);
+  g_autoptr (GDir) dir = g_dir_open (folder, 0, NULL);
+  const char *name;
+  while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
     {
-      g_set_error (error, NS_ERROR, NS_ERROR_PARAMS, "--%s %s: is a folder", option, path);
-      return FALSE;
+      g_autofree char *file = g_build_filename (folder, name, NULL);
+      if (output_file_same (path, file))
+        {
+          g_set_error (error, NS_ERROR, NS_ERROR_PARAMS, "--%s %s is a file of the weights (%s)", option, path, file);
+          return FALSE;
+        }
     }
-  if (!g_file_test (dir, G_FILE_TEST_IS_DIR))
+  return TRUE;
+}
+
+/* Fails early, before minutes of work, if a result could not be written or
+ * would overwrite something it must not. */
+static gboolean
+check_outputs (const Options *opt, const char *weights, GError **error)
+{
+  if (!output_file_check ("output", opt->output, error)
+      || !check_not_an_input ("output", opt->output, opt, weights, error))
+    return FALSE;
+  if (opt->stats == NULL)
+    return TRUE;
+  if (!output_file_check ("stats", opt->stats, error)
+      || !check_not_an_input ("stats", opt->stats, opt, weights, error))
+    return FALSE;
+  if (output_file_same (opt->stats, opt->output))
     {
-      g_set_error (error, NS_ERROR, NS_ERROR_PARAMS, "--%s %s: folder %s does not exist", option, path, dir);
-      return FALSE;
-    }
-  if (g_access (dir, W_OK) != 0)
-    {
-      g_set_error (error, NS_ERROR, NS_ERROR_PARAMS, "--%s %s: folder %s is not writable", option, path, dir);
+      g_set_error (error, NS_ERROR, NS_ERROR_PARAMS, "--stats %s and --output %s are the same file",
+                   opt->stats, opt->output);
       return FALSE;
     }
   return TRUE;
@@ -180,7 +211,10 @@ write_stats (const char *path, const NsStats *stats, const NsImage *result, cons
   for (gsize i = 0; i < G_N_ELEMENTS (numbers); i++)
     {
       json_builder_set_member_name (builder, numbers[i].name);
-      json_builder_add_double_value (builder, numbers[i].value);
+      if (isfinite (numbers[i].value))   /* JSON has no NaN or infinity */
+        json_builder_add_double_value (builder, numbers[i].value);
+      else
+        json_builder_add_null_value (builder);
     }
   json_builder_set_member_name (builder, "width");
   json_builder_add_int_value (builder, result->width);
@@ -196,15 +230,14 @@ write_stats (const char *path, const NsStats *stats, const NsImage *result, cons
   json_generator_set_pretty (generator, TRUE);
   g_autofree char *json = json_generator_to_data (generator, NULL);
   g_autofree char *text = g_strconcat (json, "\n", NULL);
-  return g_file_set_contents (path, text, -1, error);
+  return output_file_write ("stats", path, text, strlen (text), error);
 }
 
 static gboolean
 run (Options *opt, const NsParams *params, GError **error)
 {
-  if (!check_writable_target ("output", opt->output, error))
-    return FALSE;
-  if (opt->stats != NULL && !check_writable_target ("stats", opt->stats, error))
+  g_autofree char *weights = opt->weights ? g_strdup (opt->weights) : ns_weights_default_path ();
+  if (!check_outputs (opt, weights, error))
     return FALSE;
 
   g_autoptr (NsImage) content = image_file_load (opt->content, error);
@@ -214,7 +247,6 @@ run (Options *opt, const NsParams *params, GError **error)
   if (style == NULL)
     return FALSE;
 
-  g_autofree char *weights = opt->weights ? g_strdup (opt->weights) : ns_weights_default_path ();
   g_autoptr (NsModel) model = ns_model_load (weights, error);
   if (model == NULL)
     {
@@ -230,14 +262,25 @@ run (Options *opt, const NsParams *params, GError **error)
 
   ProgressState state = { .tty = isatty (fileno (stderr)), .drew = FALSE };
   NsStats stats = { 0 };
-  g_autoptr (NsImage) result = ns_stylize (model, content, style, params, NULL,
+  /* As the plug-in: a size whose estimate exceeds the free memory is refused
+   * up front rather than left to swap or fail after minutes. */
+  NsParams guarded = *params;
+  guarded.memory_limit_mb = ns_available_memory_mb ();
+  g_autoptr (NsImage) result = ns_stylize (model, content, style, &guarded, NULL,
                                            opt->quiet ? NULL : print_progress, &state, &stats, error);
   if (state.drew)
     fputc ('\n', stderr);
   if (result == NULL)
     return FALSE;
 
-  if (!image_file_save_png (result, opt->output, error))
+  g_autofree char *png = NULL;
+  gsize png_size = 0;
+  if (!image_file_encode_png (result, &png, &png_size, error))
+    {
+      g_prefix_error (error, "--output %s: ", opt->output);
+      return FALSE;
+    }
+  if (!output_file_write ("output", opt->output, png, png_size, error))
     return FALSE;
   if (opt->stats != NULL && !write_stats (opt->stats, &stats, result, model, error))
     return FALSE;

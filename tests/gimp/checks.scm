@@ -94,5 +94,13 @@
 (run-case "gone-direct" img content gone-style 1.0 1.0 1.0 10 64 7 0 RUN-NONINTERACTIVE)
 (run-case "gone-last-vals" img content style 1.0 1.0 1.0 10 64 7 0 RUN-WITH-LAST-VALS)
 
+; An image from one call and a drawable from another: refused, both images
+; as they were (run-case records style-img; img is recorded here).
+(save-composite img "wrong-image-content-before")
+(define wrong-before (layers-facts img))
+(run-case "wrong-image" style-img content style 1.0 1.0 1.0 10 64 7 0 RUN-NONINTERACTIVE)
+(save-composite img "wrong-image-content-after")
+(emit "wrong-image-content" (list 'before wrong-before) (list 'after (layers-facts img)))
+
 (emit "done")
 (close-output-port ns-out)

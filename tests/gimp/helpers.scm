@@ -50,6 +50,12 @@
          (car (plug-in-neural-style mode image drawable style cw sw tw
                                     iters size seed init)))))
 
+; The item's position in image; -1 if it is not in image (a case may
+; pass a drawable of another image on purpose).
+(define (item-position image item)
+  (let ((found (try (lambda () (car (gimp-image-get-item-position image item))))))
+    (if (eq? (car found) 'ok) (cadr found) -1)))
+
 ; Runs one call; records the outcome, the layers and the pixels before and
 ; after (name-before.png, name-after.png composites, name-layer.png result).
 (define (run-case name image drawable style cw sw tw iters size seed init mode)
@@ -61,9 +67,9 @@
     (save-composite image (string-append name "-after"))
     (emit name outcome
           (list 'position (if (eq? (car outcome) 'ok)
-                              (car (gimp-image-get-item-position image (cadr outcome)))
+                              (item-position image (cadr outcome))
                               -1)
-                (car (gimp-image-get-item-position image drawable)))
+                (item-position image drawable))
           (list 'before before)
           (list 'after (layers-facts image)))
     outcome))

@@ -1,15 +1,17 @@
 #!/usr/bin/python3
 """Tests the plug-in inside real GIMP 2.10 (gimp-console, batch Script-Fu).
 
-Usage: test-plugin.py PLUGIN [--keep]
+Usage: test-plugin.py PLUGIN LOCALEDIR [--keep]
 
-Installs PLUGIN into a throw-away GIMP profile (GIMP2_DIRECTORY), runs
+Installs PLUGIN, with the translations built in LOCALEDIR
+(LANG/LC_MESSAGES/*.mo) beside it as install.sh does, into a throw-away
+GIMP profile (GIMP2_DIRECTORY), runs
 checks.scm in one gimp-console session, then checks what it recorded
 (checks.txt, one S-expression per case) and the PNGs it saved against
 expectations computed here: layer placement, size, offsets and alpha,
 pixels changed inside the (selected) region and bit-identical outside,
-errors for bad inputs with the image unchanged, and the weights hint when
-the weights are missing. Then undo.scm runs in GUI GIMP under Xvfb, where
+errors for bad inputs with the image unchanged, the weights hint when
+the weights are missing, and a German message under LANGUAGE=de. Then undo.scm runs in GUI GIMP under Xvfb, where
 this script presses Ctrl+Z (GIMP 2.10's PDB cannot undo) and checks that one
 undo restores the layers and pixels. TAP output; exit 77 (skip) without
 weights.
@@ -66,8 +68,8 @@ def parse_sexp(text):
     return item()
 
 
-def run_gimp(profile, weights, batch, timeout):
-    env = dict(os.environ, GIMP2_DIRECTORY=profile, NEURAL_STYLE_WEIGHTS=weights)
+def run_gimp(profile, weights, batch, timeout, **extra_env):
+    env = dict(os.environ, GIMP2_DIRECTORY=profile, NEURAL_STYLE_WEIGHTS=weights, **extra_env)
     cmd = [GIMP, "-i", "-d", "-f"]
     for b in batch:
         cmd += ["-b", b]
@@ -87,11 +89,15 @@ def read_results(tmp, name):
     return {c[0]: c for c in map(parse_sexp, lines)}
 
 
-def make_profile(root, plugin):
+def make_profile(root, plugin, localedir):
     profile = os.path.join(root, "profile")
     folder = os.path.join(profile, "plug-ins", "neural-style")
     os.makedirs(folder)
     shutil.copy(plugin, os.path.join(folder, "neural-style"))
+    for lang in os.listdir(localedir):
+        messages = os.path.join(localedir, lang, "LC_MESSAGES")
+        if os.path.isdir(messages):
+            shutil.copytree(messages, os.path.join(folder, "locale", lang, "LC_MESSAGES"))
     for sub in ("gradients", "brushes", "patterns", "palettes"):
         os.makedirs(os.path.join(profile, sub))
     return profile
@@ -175,6 +181,50 @@ def check_failure(tap, tmp, case, pattern):
            name + ": pixels unchanged")
 
 
+def call_once(profile, weights, path, mode="RUN-NONINTERACTIVE", other_image=False, **env):
+    """Calls the plug-in once in gimp-console on a fresh 64x64 layer, passed
+    with its own image or (other_image) with another one. Returns what the
+    batch wrote to path: the outcome ("ok", or the error message as raw
+    UTF-8), a newline, and the layer count of the layer's image; and GIMP's
+    stderr."""
+    proc = run_gimp(profile, weights, [
+        '''(let* ((out (open-output-file "%s"))
+                  (img (car (gimp-image-new 64 64 RGB)))
+                  (other (car (gimp-image-new 64 64 RGB)))
+                  (layer (car (gimp-layer-new img 64 64 RGB-IMAGE "c" 100 LAYER-MODE-NORMAL))))
+             (gimp-image-insert-layer img layer 0 0)
+             (display (call/cc (lambda (k)
+                        (set! *error-hook* (lambda args (k (car args))))
+                        (plug-in-neural-style %s %s layer layer 1.0 1.0 1.0 5 32 0 0)
+                        "ok"))
+                      out)
+             (newline out)
+             (display (car (gimp-image-get-layers img)) out)
+             (close-output-port out))''' % (path, mode, "other" if other_image else "img")],
+        timeout=120, **env)
+    text = open(path, encoding="utf-8", errors="replace").read() if os.path.exists(path) else "(missing)"
+    return text, proc.stderr
+
+
+def check_german(tap, profile, weights, tmp):
+    """Under LANGUAGE=de the plug-in's own message comes back in German
+    (C.UTF-8 is the only locale some machines have; gettext still follows
+    LANGUAGE there)."""
+    text, stderr = call_once(profile, weights, os.path.join(tmp, "german.txt"), other_image=True,
+                             LANGUAGE="de", LANG="C.UTF-8", LC_ALL="", LC_MESSAGES="")
+    tap.ok("gehört nicht zum übergebenen Bild" in text,
+           "German: the plug-in's message is translated (%s)" % text.replace("\n", " ")[-160:], stderr[-500:])
+
+
+def check_no_display(tap, profile, weights, tmp):
+    """RUN-INTERACTIVE where no dialog can open is an execution error with a
+    message, not a silent cancel."""
+    text, stderr = call_once(profile, weights, os.path.join(tmp, "no-display.txt"), mode="RUN-INTERACTIVE",
+                             DISPLAY="", WAYLAND_DISPLAY="")
+    tap.ok(re.search(r"execution.*cannot open its dialog", text) is not None and text.rstrip().endswith("1"),
+           "no display: an execution error naming the dialog, no layer added", text + stderr[-500:])
+
+
 def start_xvfb():
     """Starts Xvfb on a free display; returns (process, ":N")."""
     read_fd, write_fd = os.pipe()
@@ -246,6 +296,7 @@ def check_undo(tap, profile, weights, tmp):
 
 def main():
     plugin = os.path.abspath(sys.argv[1])
+    localedir = os.path.abspath(sys.argv[2])
     keep = "--keep" in sys.argv
     weights = default_weights()
     if not os.path.isfile(weights):
@@ -258,7 +309,7 @@ def main():
     root = tempfile.mkdtemp(prefix="ns-gimp-test-")
     tap = Tap()
     try:
-        profile = make_profile(root, plugin)
+        profile = make_profile(root, plugin, localedir)
         tmp = os.path.join(root, "out")
         os.makedirs(tmp)
         proc = run_gimp(profile, weights, [load_script(tmp, "checks")], timeout=600)
@@ -295,25 +346,21 @@ def main():
         tap.ok(case("gone-setup")[1][0] == "ok", "gone-setup: a run with the soon-closed style")
         check_failure(tap, tmp, case("gone-direct"), r"invalid ID|no longer exists")
         check_failure(tap, tmp, case("gone-last-vals"), r"no longer exists")
+        # The drawable's own image is recorded apart: it must not change either.
+        check_failure(tap, tmp, case("wrong-image"), r"not in the image .* passed with")
+        other = cases.get("wrong-image-content", ["wrong-image-content", ["before", []], ["after", [None]]])
+        tap.ok(other[1][1] == other[2][1] and len(other[1][1]) == 3,
+               "wrong-image: the drawable's own image keeps its layers", other)
+        tap.ok(np.array_equal(pixels(tmp, "wrong-image-content-before"), pixels(tmp, "wrong-image-content-after")),
+               "wrong-image: the drawable's own image keeps its pixels")
 
         # Missing weights: the error carries the engine's fetch hint.
         missing = os.path.join(root, "missing", "model.json")
-        proc = run_gimp(profile, missing, [
-            '''(let* ((out (open-output-file "%s/weights.txt"))
-                      (img (car (gimp-image-new 64 64 RGB)))
-                      (layer (car (gimp-layer-new img 64 64 RGB-IMAGE "c" 100 LAYER-MODE-NORMAL))))
-                 (gimp-image-insert-layer img layer 0 0)
-                 (write (call/cc (lambda (k)
-                          (set! *error-hook* (lambda args (k (list 'error (car args)))))
-                          (list 'ok (plug-in-neural-style RUN-NONINTERACTIVE img layer layer
-                                                          1.0 1.0 1.0 5 32 0 0))))
-                        out)
-                 (write (car (gimp-image-get-layers img)) out)
-                 (close-output-port out))''' % tmp], timeout=120)
-        path = os.path.join(tmp, "weights.txt")
-        text = open(path).read() if os.path.exists(path) else "(missing)"
+        text, stderr = call_once(profile, missing, os.path.join(tmp, "weights.txt"))
         tap.ok("weights" in text and "fetch-weights.sh" in text and text.rstrip().endswith("1"),
-               "missing weights: error with the fetch hint, no layer added", text + proc.stderr[-500:])
+               "missing weights: error with the fetch hint, no layer added", text + stderr[-500:])
+        check_german(tap, profile, weights, tmp)
+        check_no_display(tap, profile, weights, tmp)
         check_undo(tap, profile, weights, tmp)
     finally:
         if keep:

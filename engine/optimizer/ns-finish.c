@@ -1,0 +1,82 @@
+/* ns-finish.c: colours and regions of the delivered picture (ns-finish.h). */
+#include "ns-finish.h"
+#include "ns-colors.h"
+
+struct _NsFinish
+{
+  NsPreserveColors  mode;
+  NsContentColors  *colors;     /* luminance mode */
+  NsImage          *content;    /* with regions: the content at this size */
+  NsMask           *coverage;   /* with regions: min (1, sum of the regions) */
+};
+
+/* The regions' coverage at this size, or NULL when some style applies
+ * everywhere (then every pixel is covered). */
+static NsMask *
+coverage_of (const NsStyle *styles, int n_styles, int width, int height, gboolean *failed)
+{
+  *failed = FALSE;
+  for (int r = 0; r < n_styles; r++)
+    if (styles[r].blend > 0 && !styles[r].region)
+      return NULL;
+  NsMask *coverage = ns_mask_new (width, height);
+  for (int r = 0; r < n_styles && coverage; r++)
+    {
+      if (!(styles[r].blend > 0))
+        continue;
+      g_autoptr (NsMask) region = ns_mask_resize (styles[r].region, width, height);
+      if (!region)
+        g_clear_pointer (&coverage, ns_mask_free);
+      for (gsize i = 0; coverage && i < (gsize) width * height; i++)
+        coverage->values[i] = MIN (1.0f, coverage->values[i] + region->values[i]);
+    }
+  *failed = !coverage;
+  return coverage;
+}
+
+NsFinish *
+ns_finish_new (NsPreserveColors mode, const NsImage *content, const NsStyle *styles, int n_styles, int width,
+               int height, GError **error)
+{
+  g_autoptr (NsFinish) finish = g_new0 (NsFinish, 1);
+  finish->mode = mode;
+  if (mode == NS_COLORS_LUMINANCE && !(finish->colors = ns_content_colors_new (content, width, height, error)))
+    return NULL;
+  gboolean failed;
+  finish->coverage = coverage_of (styles, n_styles, width, height, &failed);
+  if (finish->coverage)
+    finish->content = ns_image_resize (content, width, height);
+  if (failed || (finish->coverage && !finish->content))
+    {
+      g_set_error (error, NS_ERROR, NS_ERROR_MEMORY, "not enough memory for a %dx%d image", width, height);
+      return NULL;
+    }
+  return g_steal_pointer (&finish);
+}
+
+void
+ns_finish_free (NsFinish *finish)
+{
+  if (!finish)
+    return;
+  ns_content_colors_free (finish->colors);
+  ns_image_free (finish->content);
+  ns_mask_free (finish->coverage);
+  g_free (finish);
+}
+
+void
+ns_finish_apply (const NsFinish *finish, NsImage *image)
+{
+  ns_colors_finish (finish->mode, finish->colors, image);
+  if (!finish->coverage)
+    return;
+  g_return_if_fail (image->width == finish->content->width && image->height == finish->content->height);
+  for (gsize p = 0; p < (gsize) image->width * image->height; p++)
+    {
+      float a = finish->coverage->values[p];
+      for (int c = 0; c < 3; c++)
+        image->pixels[p * 3 + c] = finish->content->pixels[p * 3 + c]
+                                   + a * (image->pixels[p * 3 + c] - finish->content->pixels[p * 3 + c]);
+    }
+}

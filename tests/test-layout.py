@@ -1,0 +1,90 @@
+#!/usr/bin/env python3
+"""test-layout.py SOURCE_ROOT: the architecture's rules on includes
+(docs/architecture.md), checked on the source tree:
+
+1. No include cycle among the project's own modules (a module is a .c file
+   and the .h of the same name; an edge is "X includes a header of Y").
+2. The front ends (engine/tool, plugin, ui) include no engine header but
+   the public neural-style.h; ui includes nothing from plugin; the engine
+   includes nothing from plugin or ui.
+"""
+import os
+import re
+import sys
+
+root = sys.argv[1]
+INCLUDE = re.compile(r'^\s*#\s*include\s+"([^"]+)"', re.M)
+FOLDERS = ["engine", "plugin", "ui"]
+
+headers = {}   # header name -> path
+sources = []
+for top in FOLDERS:
+    for folder, _, files in os.walk(os.path.join(root, top)):
+        for name in files:
+            path = os.path.join(folder, name)
+            if name.endswith(".h"):
+                if name in headers:
+                    sys.exit(f"two headers named {name}: {headers[name]} and {path}")
+                headers[name] = path
+            if name.endswith((".c", ".h")):
+                sources.append(path)
+
+
+def module(path):
+    return os.path.splitext(os.path.relpath(path, root))[0]
+
+
+def area(path):
+    rel = os.path.relpath(path, root)
+    if rel.startswith("engine/tool/"):
+        return "tool"
+    return rel.split(os.sep)[0]
+
+
+edges = {}
+problems = []
+for path in sources:
+    with open(path, encoding="utf-8") as f:
+        text = f.read()
+    for name in INCLUDE.findall(text):
+        target = headers.get(name)
+        if target is None:
+            continue   # generated (ns-resources.h) or a test's own header
+        src_area, dst_area = area(path), area(target)
+        if src_area in ("tool", "plugin", "ui") and dst_area == "engine" and name != "neural-style.h":
+            problems.append(f"{os.path.relpath(path, root)} includes the engine's internal {name}")
+        if src_area == "ui" and dst_area == "plugin":
+            problems.append(f"{os.path.relpath(path, root)} (ui) includes the plug-in's {name}")
+        if src_area == "engine" and dst_area in ("plugin", "ui", "tool"):
+            problems.append(f"{os.path.relpath(path, root)} (engine) includes {name} of {dst_area}")
+        a, b = module(path), module(target)
+        if a != b:
+            edges.setdefault(a, set()).add(b)
+
+# Cycles: depth-first search with colours.
+WHITE, GREY, BLACK = 0, 1, 2
+colour = {}
+stack = []
+
+
+def visit(node):
+    colour[node] = GREY
+    stack.append(node)
+    for nxt in sorted(edges.get(node, ())):
+        if colour.get(nxt, WHITE) == GREY:
+            cycle = stack[stack.index(nxt):] + [nxt]
+            problems.append("include cycle: " + " -> ".join(cycle))
+        elif colour.get(nxt, WHITE) == WHITE:
+            visit(nxt)
+    stack.pop()
+    colour[node] = BLACK
+
+
+for node in sorted(edges):
+    if colour.get(node, WHITE) == WHITE:
+        visit(node)
+
+for p in problems:
+    print(p)
+print(f"{len(sources)} files, {sum(len(v) for v in edges.values())} module dependencies, {len(problems)} problems")
+sys.exit(1 if problems else 0)
