@@ -140,12 +140,17 @@ im2col_rows (const NsConv *conv, const float *in, NsShape is, NsShape os, int oy
         {
           int iy = iy0 + ky;
           float *row = dst + ky * krow;
-          const float *src = in + ((gsize) iy * is.w + ix0) * tap;
 
           if (iy < 0 || iy >= is.h)
-            memset (row, 0, krow * sizeof (float));
-          else if (inside_x)
-            memcpy (row, src, krow * sizeof (float));
+            {
+              memset (row, 0, krow * sizeof (float));
+              continue;
+            }
+          /* Only pixels inside the image are addressed: a pointer before
+           * the input (padding on the left or top) is undefined in C. */
+          const float *in_row = in + (gsize) iy * is.w * tap;
+          if (inside_x)
+            memcpy (row, in_row + (gsize) ix0 * tap, krow * sizeof (float));
           else
             for (int kx = 0; kx < conv->kw; kx++)
               {
@@ -154,7 +159,7 @@ im2col_rows (const NsConv *conv, const float *in, NsShape is, NsShape os, int oy
                 if (ix < 0 || ix >= is.w)
                   memset (row + kx * tap, 0, tap * sizeof (float));
                 else
-                  memcpy (row + kx * tap, src + kx * tap, tap * sizeof (float));
+                  memcpy (row + kx * tap, in_row + (gsize) ix * tap, tap * sizeof (float));
               }
         }
     }
