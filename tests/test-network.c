@@ -240,53 +240,6 @@ stripes_image (int width, int height)
   return image;
 }
 
-/* The whole objective (Gram style loss on act1 and act2a, content on conv3,
- * total variation) through the network, with a recipe made by hand. Each
- * term is weighted to be 1 at x, so each carries a third of the gradient.
- * The losses come from float32 features, whose rounding (about 1e-7 of the
- * loss) limits a difference quotient to about 1e-5 absolute: the gradient
- * must match within 1e-3 as a whole (relative L2 over the coordinates), and
- * each coordinate within 1e-2 of max(its size, a tenth of the typical size). */
-static void
-test_objective_gradient (Fixture *f, gconstpointer data)
-{
-  NsTap style[] = { { "act1", 1.0 }, { "act2a", 0.5 } }, content[] = { { "conv3", 1.0 } };
-  NsRecipe recipe = { .name = "tiny", .style = style, .n_style = 2, .content = content, .n_content = 1,
-                      .tv_epsilon = 1e-6, .mean_bgr = { 103.939f, 116.779f, 123.68f } };
-  NsNetwork *net = load (f->model_json);
-  int style_nodes[] = { tap (net, "act1"), tap (net, "act2a") }, content_nodes[] = { tap (net, "conv3") };
-  NsModel model = { net, &recipe, style_nodes, content_nodes };
-
-  g_autoptr (NsImage) content_image = random_image (f->rng, IN_W, IN_H);
-  g_autoptr (NsImage) style_image = stripes_image (31, 26);
-  GError *error = NULL;
-  NsObjective *o = ns_objective_new (&model, content_image, style_image, IN_W, IN_H, 1, 1, 1, 2, &error);
-  g_assert_no_error (error);
-  gsize n = (gsize) IN_W * IN_H * 3;
-  g_autofree double *x = g_new (double, n), *grad = g_new (double, n);
-  for (gsize i = 0; i < n; i++)
-    x[i] = g_rand_double_range (f->rng, 0.05, 0.95);
-  ns_objective_evaluate (o, x, grad);
-  g_assert_cmpfloat (o->content_loss, >, 0);
-  g_assert_cmpfloat (o->style_loss, >, 0);
-  g_assert_cmpfloat (o->tv_loss, >, 0);
-  o->content_weight /= o->content_loss;
-  o->style_weight /= o->style_loss;
-  o->tv_weight /= o->tv_loss;
-
-  FdReport report;
-  fd_check_objective (o, x, 30, 1e-2, f->rng, &report);
-  g_test_message ("objective gradient: %d coordinates, %d skipped at kinks, max rel. error %.3g, L2 rel. error %.3g",
-                  report.checked, report.skipped, report.max_rel_error, report.l2_rel_error);
-  g_assert_cmpint (report.checked, ==, 30);
-  g_assert_cmpfloat (report.l2_rel_error, <, GRADIENT_TOL);
-  g_assert_cmpfloat (report.max_rel_error, <, 10 * GRADIENT_TOL);
-  ns_objective_free (o);
-  ns_network_free (net);
-}
-
-/* ---- several styles --------------------------------------------------------- */
-
 /* The hand-made recipe of the objective tests, as a model ns_stylize accepts. */
 typedef struct
 {
@@ -308,6 +261,56 @@ tiny_model_init (TinyModel *m, NsNetwork *net)
   m->content_nodes[0] = tap (net, "conv3");
   m->model = (NsModel) { net, &m->recipe, m->style_nodes, m->content_nodes };
 }
+
+/* The whole objective (Gram style loss on act1 and act2a, content on conv3,
+ * total variation) through the network, with a recipe made by hand. Each
+ * term is weighted to be 1 at x, so each carries a third of the gradient.
+ * The losses come from float32 features, whose rounding (about 1e-7 of the
+ * loss) limits a difference quotient to about 1e-5 absolute: the gradient
+ * must match within 1e-3 as a whole (relative L2 over the coordinates), and
+ * each coordinate within 1e-2 of max(its size, a tenth of the typical size).
+ * Frees o. */
+static void
+assert_objective_gradient (NsObjective *o, GRand *rng, const char *what)
+{
+  gsize n = (gsize) o->width * o->height * 3;
+  g_autofree double *x = g_new (double, n), *grad = g_new (double, n);
+  for (gsize i = 0; i < n; i++)
+    x[i] = g_rand_double_range (rng, 0.05, 0.95);
+  ns_objective_evaluate (o, x, grad);
+  g_assert_cmpfloat (o->content_loss, >, 0);
+  g_assert_cmpfloat (o->style_loss, >, 0);
+  g_assert_cmpfloat (o->tv_loss, >, 0);
+  o->content_weight /= o->content_loss;
+  o->style_weight /= o->style_loss;
+  o->tv_weight /= o->tv_loss;
+
+  FdReport report;
+  fd_check_objective (o, x, 30, 1e-2, rng, &report);
+  g_test_message ("%s: %d coordinates, %d skipped at kinks, max rel. error %.3g, L2 rel. error %.3g", what,
+                  report.checked, report.skipped, report.max_rel_error, report.l2_rel_error);
+  g_assert_cmpint (report.checked, ==, 30);
+  g_assert_cmpfloat (report.l2_rel_error, <, GRADIENT_TOL);
+  g_assert_cmpfloat (report.max_rel_error, <, 10 * GRADIENT_TOL);
+  ns_objective_free (o);
+}
+
+static void
+test_objective_gradient (Fixture *f, gconstpointer data)
+{
+  NsNetwork *net = load (f->model_json);
+  TinyModel m;
+  tiny_model_init (&m, net);
+  g_autoptr (NsImage) content_image = random_image (f->rng, IN_W, IN_H);
+  g_autoptr (NsImage) style_image = stripes_image (31, 26);
+  GError *error = NULL;
+  NsObjective *o = ns_objective_new (&m.model, content_image, style_image, IN_W, IN_H, 1, 1, 1, 2, &error);
+  g_assert_no_error (error);
+  assert_objective_gradient (o, f->rng, "objective gradient");
+  ns_network_free (net);
+}
+
+/* ---- several styles --------------------------------------------------------- */
 
 static NsObjective *
 blend_objective (const NsModel *model, const NsImage *content, const NsStyle *styles, int n_styles)
@@ -390,23 +393,7 @@ test_blend_gradient (Fixture *f, gconstpointer data)
   g_autoptr (NsImage) stripes = stripes_image (31, 26);
   g_autoptr (NsImage) noise = random_image (f->rng, 25, 19);
   NsStyle both[] = { { .image = stripes, .blend = 0.5 }, { .image = noise, .blend = 0.5 } };
-  NsObjective *o = blend_objective (&m.model, content, both, 2);
-  gsize n = (gsize) IN_W * IN_H * 3;
-  g_autofree double *x = g_new (double, n), *grad = g_new (double, n);
-  for (gsize i = 0; i < n; i++)
-    x[i] = g_rand_double_range (f->rng, 0.05, 0.95);
-  ns_objective_evaluate (o, x, grad);
-  o->content_weight /= o->content_loss;
-  o->style_weight /= o->style_loss;
-  o->tv_weight /= o->tv_loss;
-  FdReport report;
-  fd_check_objective (o, x, 30, 1e-2, f->rng, &report);
-  g_test_message ("two styles: %d coordinates, max rel. error %.3g, L2 rel. error %.3g", report.checked,
-                  report.max_rel_error, report.l2_rel_error);
-  g_assert_cmpint (report.checked, ==, 30);
-  g_assert_cmpfloat (report.l2_rel_error, <, GRADIENT_TOL);
-  g_assert_cmpfloat (report.max_rel_error, <, 10 * GRADIENT_TOL);
-  ns_objective_free (o);
+  assert_objective_gradient (blend_objective (&m.model, content, both, 2), f->rng, "two styles");
   ns_network_free (net);
 }
 
@@ -485,22 +472,7 @@ test_region_gradient (Fixture *f, gconstpointer data)
   NsObjective *o = region_objective (&m.model, content, styles, 2, IN_W, IN_H, 0, 0);
   g_assert_cmpint (o->n_groups, ==, 2);
   g_assert_cmpfloat (o->groups[0].weight, ==, 1.0);
-  gsize n = (gsize) IN_W * IN_H * 3;
-  g_autofree double *x = g_new (double, n), *grad = g_new (double, n);
-  for (gsize i = 0; i < n; i++)
-    x[i] = g_rand_double_range (f->rng, 0.05, 0.95);
-  ns_objective_evaluate (o, x, grad);
-  o->content_weight /= o->content_loss;
-  o->style_weight /= o->style_loss;
-  o->tv_weight /= o->tv_loss;
-  FdReport report;
-  fd_check_objective (o, x, 30, 1e-2, f->rng, &report);
-  g_test_message ("two regions: %d coordinates, max rel. error %.3g, L2 rel. error %.3g", report.checked,
-                  report.max_rel_error, report.l2_rel_error);
-  g_assert_cmpint (report.checked, ==, 30);
-  g_assert_cmpfloat (report.l2_rel_error, <, GRADIENT_TOL);
-  g_assert_cmpfloat (report.max_rel_error, <, 10 * GRADIENT_TOL);
-  ns_objective_free (o);
+  assert_objective_gradient (o, f->rng, "two regions");
   ns_network_free (net);
 }
 

@@ -9,18 +9,23 @@ G_DEFINE_QUARK (ns-error-quark, ns_error)
 /* Refuse sizes whose float buffer would overflow or be absurd (> 2^31 floats). */
 #define NS_IMAGE_MAX_PIXELS ((gsize) 1 << 29)
 
-NsImage *
-ns_image_new (int width, int height)
+/* width x height x channels zeroed floats, or NULL if absurd or unavailable. */
+static float *
+new_plane (int width, int height, int channels)
 {
   if (width <= 0 || height <= 0 || (gsize) width * height > NS_IMAGE_MAX_PIXELS)
     return NULL;
-  float *pixels = g_try_malloc0_n ((gsize) width * height * 3, sizeof (float));
+  return g_try_malloc0_n ((gsize) width * height * channels, sizeof (float));
+}
+
+NsImage *
+ns_image_new (int width, int height)
+{
+  float *pixels = new_plane (width, height, 3);
   if (!pixels)
     return NULL;
   NsImage *image = g_new (NsImage, 1);
-  image->width = width;
-  image->height = height;
-  image->pixels = pixels;
+  *image = (NsImage) { width, height, pixels };
   return image;
 }
 
@@ -158,15 +163,11 @@ ns_image_resize (const NsImage *image, int width, int height)
 NsMask *
 ns_mask_new (int width, int height)
 {
-  if (width <= 0 || height <= 0 || (gsize) width * height > NS_IMAGE_MAX_PIXELS)
-    return NULL;
-  float *values = g_try_malloc0_n ((gsize) width * height, sizeof (float));
+  float *values = new_plane (width, height, 1);
   if (!values)
     return NULL;
   NsMask *mask = g_new (NsMask, 1);
-  mask->width = width;
-  mask->height = height;
-  mask->values = values;
+  *mask = (NsMask) { width, height, values };
   return mask;
 }
 
