@@ -1,5 +1,7 @@
-/* neural-style-plugin.c: the GIMP 2.10 plug-in's PDB procedure
- * plug-in-neural-style: registration, run modes and return values. */
+/* neural-style-plugin.c: the GIMP 2.10 plug-in's PDB procedures:
+ * plug-in-neural-style (one style, the menu entry) and
+ * plug-in-neural-style-full (several styles, regions, style scale, colours):
+ * registration, arguments, run modes and return values. */
 #include <gegl.h>
 #include <glib/gi18n-lib.h>
 #include <libgimp/gimp.h>
@@ -9,6 +11,7 @@
 #include "ns-plugin-job.h"
 
 #define NS_PLUGIN_PROC "plug-in-neural-style"
+#define NS_PLUGIN_FULL_PROC "plug-in-neural-style-full"
 
 static void query (void);
 static void run   (const gchar      *name,
@@ -28,6 +31,7 @@ main (int argc, char *argv[])
 }
 
 #define N_ARGS 11
+#define N_FULL_ARGS 20
 
 static void
 query (void)
@@ -69,6 +73,33 @@ query (void)
     { GIMP_PDB_INT32,    "init",
       "Starting image { CONTENT (0), NOISE (1), BLEND (2) }" },
   };
+  g_autofree gchar *scale = g_strdup_printf ("Size of the style's brush strokes: the style images' long side "
+                                             "relative to the working size's (%g to %g; 1.0 = the same)",
+                                             NS_MIN_STYLE_SCALE, NS_MAX_STYLE_SCALE);
+  g_autofree gchar *num_styles = g_strdup_printf ("Number of style drawables (1 to %d)", NS_MAX_STYLES);
+  const GimpParamDef full_args[N_FULL_ARGS] = {
+    args[0], args[1], args[2],
+    { GIMP_PDB_INT32,      "num-styles", num_styles },
+    { GIMP_PDB_INT32ARRAY, "style-drawables",
+      "Drawable IDs whose look is transferred (any open images, RGB or grayscale, alpha ignored)" },
+    { GIMP_PDB_INT32,      "num-blends", "Number of blend weights (= num-styles)" },
+    { GIMP_PDB_FLOATARRAY, "style-blends",
+      "Each style's share of the blend (>= 0, not all 0; normalised to sum 1)" },
+    { GIMP_PDB_INT32,      "num-regions", "Number of regions (= num-styles)" },
+    { GIMP_PDB_INT32ARRAY, "style-regions",
+      "Where each style goes: -1 = the whole image, else a channel or layer-mask ID of the image "
+      "(white = this style; e.g. the selection saved with gimp-selection-save). Pixels no region covers "
+      "keep the drawable's" },
+    { GIMP_PDB_INT32,      "num-areas", "Number of style areas (= num-styles)" },
+    { GIMP_PDB_INT32ARRAY, "style-areas",
+      "Which part of each style drawable is used: -1 = all of it, else a channel or layer-mask ID of "
+      "that style drawable's image" },
+    { GIMP_PDB_FLOAT,      "style-scale", scale },
+    { GIMP_PDB_INT32,      "preserve-colors",
+      "Whose colours the result has { STYLE (0): the style's, LUMINANCE (1): the drawable's (style "
+      "in luminance only), MATCH (2): the style's matched to the drawable's }" },
+    args[4], args[5], args[6], args[7], args[8], args[9], args[10],
+  };
   static const GimpParamDef return_vals[] = {
     { GIMP_PDB_LAYER, "styled-layer", "The new layer, directly above the drawable" },
   };
@@ -92,22 +123,105 @@ query (void)
                           G_N_ELEMENTS (args), G_N_ELEMENTS (return_vals),
                           args, return_vals);
   gimp_plugin_menu_register (NS_PLUGIN_PROC, "<Image>/Filters/Artistic");
+  gimp_install_procedure (NS_PLUGIN_FULL_PROC,
+                          N_("Repaint a layer in the blended styles of other images, each where you say"),
+                          N_("Neural style transfer as plug-in-neural-style, with 1 to 8 style drawables "
+                             "blended by weight, each in its own region of the image (a channel or layer "
+                             "mask) and from its own area of its image, the size of the style's brush "
+                             "strokes, and whose colours the result keeps."),
+                          "The gimp-neural-style authors",
+                          "The gimp-neural-style authors",
+                          "2024",
+                          NULL,
+                          "RGB*, GRAY*",
+                          GIMP_PLUGIN,
+                          G_N_ELEMENTS (full_args), G_N_ELEMENTS (return_vals),
+                          full_args, return_vals);
+}
+
+/* The parameters both procedures share, from first on: content, style and
+ * tv weights, iterations, size, seed, init. */
+static void
+common_from_params (NsValues *values, const GimpParam *p)
+{
+  values->content_weight = p[0].data.d_float;
+  values->style_weight = p[1].data.d_float;
+  values->tv_weight = p[2].data.d_float;
+  values->iterations = p[3].data.d_int32;
+  values->size = p[4].data.d_int32;
+  values->seed = p[5].data.d_int32;
+  values->init = p[6].data.d_int32;
 }
 
 static void
 values_from_params (NsValues *values, const GimpParam *params)
 {
-  values->style_drawable = params[3].data.d_drawable;
-  values->content_weight = params[4].data.d_float;
-  values->style_weight = params[5].data.d_float;
-  values->tv_weight = params[6].data.d_float;
-  values->iterations = params[7].data.d_int32;
-  values->size = params[8].data.d_int32;
-  values->seed = params[9].data.d_int32;
-  values->init = params[10].data.d_int32;
+  values->n_styles = 1;
+  ns_style_values_init (&values->styles[0], params[3].data.d_drawable);
+  common_from_params (values, &params[4]);
 }
 
-/* The last values, if there are some of this layout. */
+/* An array's count must be num-styles'. */
+static gboolean
+check_count (const GimpParam *count, const char *name, gint n_styles, GError **error)
+{
+  if (count->data.d_int32 == n_styles)
+    return TRUE;
+  g_set_error (error, NS_ERROR, NS_ERROR_PARAMS, _("%s: %s is %d but num-styles is %d; give one per style"),
+               NS_PLUGIN_FULL_PROC, name, count->data.d_int32, n_styles);
+  return FALSE;
+}
+
+/* A region or area: -1 or an ID (checked with the images by the job). */
+static gboolean
+check_where (const gint32 *ids, const char *name, gint n, GError **error)
+{
+  for (gint i = 0; i < n; i++)
+    if (ids[i] < NS_WHERE_EVERYWHERE)
+      {
+        g_set_error (error, NS_ERROR, NS_ERROR_PARAMS,
+                     _("%s: %s[%d] is %d; give -1 (all of it) or a channel or layer-mask ID"),
+                     NS_PLUGIN_FULL_PROC, name, i, ids[i]);
+        return FALSE;
+      }
+  return TRUE;
+}
+
+static gboolean
+values_from_full_params (NsValues *values, const GimpParam *params, GError **error)
+{
+  gint n = params[3].data.d_int32;
+  if (n < 1 || n > NS_MAX_STYLES)
+    {
+      g_set_error (error, NS_ERROR, NS_ERROR_PARAMS, _("%s: num-styles is %d; give 1 to %d styles"),
+                   NS_PLUGIN_FULL_PROC, n, NS_MAX_STYLES);
+      return FALSE;
+    }
+  const gint32 *drawables = params[4].data.d_int32array, *regions = params[8].data.d_int32array;
+  const gint32 *areas = params[10].data.d_int32array;
+  const gdouble *blends = params[6].data.d_floatarray;
+  if (!check_count (&params[5], "num-blends", n, error) || !check_count (&params[7], "num-regions", n, error)
+      || !check_count (&params[9], "num-areas", n, error))
+    return FALSE;
+  if (drawables == NULL || blends == NULL || regions == NULL || areas == NULL)
+    {
+      g_set_error (error, NS_ERROR, NS_ERROR_PARAMS, _("%s: an array is missing"), NS_PLUGIN_FULL_PROC);
+      return FALSE;
+    }
+  if (!check_where (regions, "style-regions", n, error) || !check_where (areas, "style-areas", n, error))
+    return FALSE;
+
+  values->n_styles = n;
+  for (gint i = 0; i < n; i++)
+    values->styles[i] = (NsStyleValues) { drawables[i], blends[i], regions[i], areas[i] };
+  values->style_scale = params[11].data.d_float;
+  values->preserve_colors = params[12].data.d_int32;
+  common_from_params (values, &params[13]);
+  return TRUE;
+}
+
+/* The last values, if there are some of this layout; both procedures share
+ * them (the last run's settings, whichever procedure ran). */
 static gboolean
 get_last_values (NsValues *values)
 {
@@ -130,7 +244,8 @@ load_model (GError **load_error, GError **error)
 /* The values to run with, per run mode. Returns FALSE with error unset if
  * the user cancelled the dialog. */
 static gboolean
-choose_values (GimpRunMode      run_mode,
+choose_values (const gchar     *name,
+               GimpRunMode      run_mode,
                gint32           image_id,
                gint32           drawable_id,
                const GimpParam *params,
@@ -143,14 +258,20 @@ choose_values (GimpRunMode      run_mode,
   switch (run_mode)
     {
     case GIMP_RUN_NONINTERACTIVE:
-      if (n_params != N_ARGS)
-        {
-          g_set_error (error, NS_ERROR, NS_ERROR_PARAMS, _("%s takes %d arguments, got %d"),
-                       NS_PLUGIN_PROC, N_ARGS, n_params);
-          return FALSE;
-        }
-      values_from_params (values, params);
-      return TRUE;
+      {
+        gboolean full = g_strcmp0 (name, NS_PLUGIN_FULL_PROC) == 0;
+        gint expected = full ? N_FULL_ARGS : N_ARGS;
+        if (n_params != expected)
+          {
+            g_set_error (error, NS_ERROR, NS_ERROR_PARAMS, _("%s takes %d arguments, got %d"),
+                         name, expected, n_params);
+            return FALSE;
+          }
+        if (full)
+          return values_from_full_params (values, params, error);
+        values_from_params (values, params);
+        return TRUE;
+      }
 
     case GIMP_RUN_WITH_LAST_VALS:
       if (!get_last_values (values))
@@ -203,7 +324,7 @@ run (const gchar      *name,
    * fast. */
   if (run_mode == GIMP_RUN_INTERACTIVE)
     model = ns_model_load (NULL, &model_error);
-  gboolean chosen = choose_values (run_mode, image_id, drawable_id, params, n_params, &values, model,
+  gboolean chosen = choose_values (name, run_mode, image_id, drawable_id, params, n_params, &values, model,
                                    model_error, &error);
 
   if (chosen && ns_plugin_job_prepare (&job, image_id, drawable_id, &values, &error)

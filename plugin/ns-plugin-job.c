@@ -1,11 +1,14 @@
 /* ns-plugin-job.c: checks, engine run and result layer of one stylisation. */
 #include "ns-plugin-job.h"
 
+#include "ns-masks.h"
+
 #include <glib/gi18n-lib.h>
+#include <string.h>
 
 
 static gboolean
-check_drawables (gint32 image_id, gint32 drawable_id, gint32 style_id, GError **error)
+check_content (gint32 image_id, gint32 drawable_id, GError **error)
 {
   if (!gimp_image_is_valid (image_id))
     {
@@ -32,11 +35,31 @@ check_drawables (gint32 image_id, gint32 drawable_id, gint32 style_id, GError **
                      "Image > Mode first"));
       return FALSE;
     }
-  if (!gimp_item_is_valid (style_id) || !gimp_item_is_drawable (style_id))
+  return TRUE;
+}
+
+/* Style number (1-based) i: its drawable, its region in the content's image
+ * and its area in its own image. */
+static gboolean
+check_style (gint32 image_id, const NsStyleValues *style, int i, GError **error)
+{
+  if (!gimp_item_is_valid (style->drawable) || !gimp_item_is_drawable (style->drawable))
     {
       g_set_error (error, NS_ERROR, NS_ERROR_IMAGE,
-                   _("The style layer (ID %d) no longer exists; choose another style"), style_id);
+                   _("The style layer (ID %d) no longer exists; choose another style"), style->drawable);
       return FALSE;
+    }
+  if (style->region >= 0)
+    {
+      g_autofree gchar *what = g_strdup_printf (_("The region of style %d"), i);
+      if (!ns_masks_check (style->region, image_id, what, error))
+        return FALSE;
+    }
+  if (style->area >= 0)
+    {
+      g_autofree gchar *what = g_strdup_printf (_("The area of style %d"), i);
+      if (!ns_masks_check (style->area, gimp_item_get_image (style->drawable), what, error))
+        return FALSE;
     }
   return TRUE;
 }
@@ -48,38 +71,52 @@ ns_plugin_job_prepare (NsPluginJob    *job,
                        const NsValues *values,
                        GError        **error)
 {
-  if (!check_drawables (image_id, drawable_id, values->style_drawable, error))
+  if (!check_content (image_id, drawable_id, error))
     return FALSE;
+  if (values->n_styles < 1 || values->n_styles > NS_MAX_STYLES)
+    {
+      g_set_error (error, NS_ERROR, NS_ERROR_PARAMS, _("Neural Style takes 1 to %d styles, not %d"),
+                   NS_MAX_STYLES, values->n_styles);
+      return FALSE;
+    }
+  for (int i = 0; i < values->n_styles; i++)
+    if (!check_style (image_id, &values->styles[i], i + 1, error))
+      return FALSE;
 
   job->image_id = image_id;
   job->drawable_id = drawable_id;
-  job->style_id = values->style_drawable;
+  job->n_styles = values->n_styles;
+  memcpy (job->styles, values->styles, sizeof job->styles);
+  job->by_selection = !ns_values_use_selection (values);
 
   NsRegion *r = &job->region;
-  if (!gimp_drawable_mask_intersect (drawable_id, &r->x, &r->y, &r->width, &r->height))
+  if (!job->by_selection)
+    *r = (NsRegion) { 0, 0, gimp_drawable_width (drawable_id), gimp_drawable_height (drawable_id) };
+  else if (!gimp_drawable_mask_intersect (drawable_id, &r->x, &r->y, &r->width, &r->height))
     {
       g_set_error (error, NS_ERROR, NS_ERROR_IMAGE, _("The selection does not touch the layer; nothing to do"));
       return FALSE;
     }
 
   /* The engine checks the ranges (finite weights >= 0, iterations >= 1,
-   * size, init) with messages naming the parameters. */
+   * size, init, scale, colours, blends) with messages naming them. */
   ns_values_to_params (values, &job->params);
   return ns_params_validate (&job->params, error);
 }
 
 /* Memory the engine may use, in MB: what the system has now, before the
  * plug-in reads anything, minus the content and style images the plug-in
- * holds while the engine runs (3 floats a pixel each). The engine's check
+ * holds while the engine runs (3 floats a pixel each, masks 1). The engine's check
  * (ns_stylize() refuses when its estimated peak is larger) is the memory
  * guard; the write-back's buffers come after the engine has freed its own
  * and are allocated so that a shortage is an error. */
 static double
 engine_memory_limit_mb (const NsPluginJob *job)
 {
-  double pixels = (double) job->region.width * job->region.height
-                  + (double) gimp_drawable_width (job->style_id) * gimp_drawable_height (job->style_id);
-  double held_mb = pixels * 3 * sizeof (float) / NS_BYTES_PER_MB;
+  double pixels = (double) job->region.width * job->region.height;
+  for (int i = 0; i < job->n_styles; i++)
+    pixels += (double) gimp_drawable_width (job->styles[i].drawable) * gimp_drawable_height (job->styles[i].drawable);
+  double held_mb = pixels * 3 * sizeof (float) / NS_BYTES_PER_MB;   /* masks: a third of that at most */
   return MAX (ns_available_memory_mb () - held_mb, 1.0);   /* 0 would mean "no limit" */
 }
 
@@ -91,23 +128,88 @@ report_progress (const NsProgress *progress, gpointer user_data)
   return TRUE;
 }
 
+/* What the plug-in reads for the engine: the content, the styles with
+ * their masks, and how much the regions cover each pixel. */
+typedef struct
+{
+  NsImage *content;
+  NsImage *images[NS_MAX_STYLES];
+  NsMask  *regions[NS_MAX_STYLES], *areas[NS_MAX_STYLES];
+  NsStyle  styles[NS_MAX_STYLES];
+  NsMask  *coverage;   /* NULL: some style covers everything */
+} JobInputs;
+
+static void
+job_inputs_clear (JobInputs *in)
+{
+  g_clear_pointer (&in->content, ns_image_free);
+  g_clear_pointer (&in->coverage, ns_mask_free);
+  for (int i = 0; i < NS_MAX_STYLES; i++)
+    {
+      g_clear_pointer (&in->images[i], ns_image_free);
+      g_clear_pointer (&in->regions[i], ns_mask_free);
+      g_clear_pointer (&in->areas[i], ns_mask_free);
+    }
+}
+
+/* The largest region value of each pixel: where the engine keeps the
+ * content, the new layer keeps the drawable's pixels exactly. */
+static gboolean
+add_coverage (JobInputs *in, const NsMask *region, GError **error)
+{
+  gsize n = (gsize) region->width * region->height;
+  if (in->coverage == NULL && (in->coverage = ns_mask_new (region->width, region->height)) == NULL)
+    {
+      g_set_error (error, NS_ERROR, NS_ERROR_MEMORY, _("Not enough memory for a mask of %d x %d"),
+                   region->width, region->height);
+      return FALSE;
+    }
+  for (gsize p = 0; p < n; p++)
+    in->coverage->values[p] = MAX (in->coverage->values[p], region->values[p]);
+  return TRUE;
+}
+
+static gboolean
+read_inputs (const NsPluginJob *job, JobInputs *in, GError **error)
+{
+  const NsRegion *r = &job->region;
+  gboolean everywhere = FALSE;
+  if ((in->content = ns_pixels_read (job->drawable_id, r, error)) == NULL)
+    return FALSE;
+  for (int i = 0; i < job->n_styles; i++)
+    {
+      const NsStyleValues *s = &job->styles[i];
+      if ((in->images[i] = ns_pixels_read (s->drawable, NULL, error)) == NULL)
+        return FALSE;
+      if (s->region != NS_WHERE_EVERYWHERE
+          && (in->regions[i] = ns_masks_read (s->region, job->drawable_id, r->x, r->y, r->width, r->height,
+                                              error)) == NULL)
+        return FALSE;
+      if (s->area != NS_WHERE_EVERYWHERE
+          && (in->areas[i] = ns_masks_read (s->area, s->drawable, 0, 0, in->images[i]->width,
+                                            in->images[i]->height, error)) == NULL)
+        return FALSE;
+      in->styles[i] = (NsStyle) { in->images[i], s->blend, in->regions[i], in->areas[i] };
+      everywhere |= in->regions[i] == NULL;
+    }
+  for (int i = 0; !everywhere && i < job->n_styles; i++)
+    if (!add_coverage (in, in->regions[i], error))
+      return FALSE;
+  if (everywhere)
+    g_clear_pointer (&in->coverage, ns_mask_free);
+  return TRUE;
+}
+
 /* Runs the engine on the job's region; the result has the region's size. */
 static NsImage *
-stylize_region (const NsPluginJob *job, const NsModel *model, GError **error)
+stylize_region (const NsPluginJob *job, const NsModel *model, const JobInputs *in, GError **error)
 {
   NsParams params = job->params;
   params.memory_limit_mb = engine_memory_limit_mb (job);
 
-  g_autoptr (NsImage) content = ns_pixels_read (job->drawable_id, &job->region, error);
-  if (content == NULL)
-    return NULL;
-  g_autoptr (NsImage) style = ns_pixels_read (job->style_id, NULL, error);
-  if (style == NULL)
-    return NULL;
-
   gimp_progress_init (_("Neural Style"));
-  g_autoptr (NsImage) styled = ns_stylize (model, content, style, &params, NULL, report_progress, NULL,
-                                           NULL, error);
+  g_autoptr (NsImage) styled = ns_stylize_blend (model, in->content, in->styles, job->n_styles, &params, NULL,
+                                                 report_progress, NULL, NULL, error);
   if (styled == NULL)
     return NULL;
   gimp_progress_update (1.0);
@@ -145,7 +247,12 @@ insert_above (const NsPluginJob *job, gint32 layer_id, GError **error)
 gint32
 ns_plugin_job_run (const NsPluginJob *job, const NsModel *model, GError **error)
 {
-  g_autoptr (NsImage) styled = stylize_region (job, model, error);
+  JobInputs in = { 0 };
+  g_autoptr (NsImage) styled = read_inputs (job, &in, error) ? stylize_region (job, model, &in, error) : NULL;
+  /* Only the coverage is needed from here on: the rest goes before the
+   * write-back allocates its buffers. */
+  g_autoptr (NsMask) coverage = g_steal_pointer (&in.coverage);
+  job_inputs_clear (&in);
   if (styled == NULL)
     return -1;
 
@@ -153,7 +260,7 @@ ns_plugin_job_run (const NsPluginJob *job, const NsModel *model, GError **error)
   /* Not translated: scripts find the result by this name. */
   g_autofree gchar *name = g_strdup_printf ("%s (Neural Style)", drawable_name != NULL ? drawable_name : "");
   gint32 layer_id = ns_pixels_new_styled_layer (job->image_id, job->drawable_id, &job->region, styled,
-                                                name, error);
+                                                coverage, job->by_selection, name, error);
   if (layer_id == -1 || !insert_above (job, layer_id, error))
     return -1;
   return layer_id;

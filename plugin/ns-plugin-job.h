@@ -8,11 +8,13 @@
 
 typedef struct
 {
-  gint32   image_id;
-  gint32   drawable_id;
-  gint32   style_id;
-  NsRegion region;      /* selection bounding box within the drawable */
-  NsParams params;
+  gint32        image_id;
+  gint32        drawable_id;
+  int           n_styles;
+  NsStyleValues styles[NS_MAX_STYLES];   /* drawables, blends, regions, areas */
+  gboolean      by_selection;   /* the selection limits the change (else it guides the regions) */
+  NsRegion      region;         /* the part of the drawable that is worked on */
+  NsParams      params;
 } NsPluginJob;
 
 /* Checks the inputs (cheap, no model needed) and fills job. */

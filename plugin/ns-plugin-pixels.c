@@ -85,18 +85,27 @@ read_selection (gint32 image_id, gint32 drawable_id, const NsRegion *region, gfl
 }
 
 /* The region's new pixels in format (alpha as in original), blended by the
- * selection; nothing in GIMP changes. */
+ * selection (if by_selection) and the coverage; nothing in GIMP changes. */
 static gfloat *
 composite_region (gint32 image_id, gint32 drawable_id, const NsRegion *region, const NsImage *styled,
-                  GeglBuffer *source, const Babl *format, gint channels, GError **error)
+                  const NsMask *coverage, gboolean by_selection, GeglBuffer *source, const Babl *format,
+                  gint channels, GError **error)
 {
   gsize n = (gsize) region->width * region->height;
   gsize rowstride = (gsize) region->width * channels * sizeof (gfloat);
   g_autofree gfloat *pixels = try_floats (n * channels, error);
   g_autofree gfloat *colour = pixels != NULL ? try_floats (n * channels, error) : NULL;
   g_autofree gfloat *sel = colour != NULL ? try_floats (n, error) : NULL;
-  if (sel == NULL || !read_selection (image_id, drawable_id, region, sel, error))
+  if (sel == NULL)
     return NULL;
+  if (!by_selection)
+    for (gsize i = 0; i < n; i++)
+      sel[i] = 1.0f;
+  else if (!read_selection (image_id, drawable_id, region, sel, error))
+    return NULL;
+  if (coverage != NULL)
+    for (gsize i = 0; i < n; i++)
+      sel[i] *= coverage->values[i];
 
   gegl_buffer_get (source, GEGL_RECTANGLE (region->x, region->y, region->width, region->height), 1.0,
                    format, pixels, rowstride, GEGL_ABYSS_NONE);
@@ -124,10 +133,14 @@ ns_pixels_new_styled_layer (gint32          image_id,
                             gint32          drawable_id,
                             const NsRegion *region,
                             const NsImage  *styled,
+                            const NsMask   *coverage,
+                            gboolean        by_selection,
                             const gchar    *name,
                             GError        **error)
 {
   g_return_val_if_fail (styled->width == region->width && styled->height == region->height, -1);
+  g_return_val_if_fail (coverage == NULL || (coverage->width == region->width
+                                             && coverage->height == region->height), -1);
 
   gint channels;
   const Babl *format = float_format (drawable_id, &channels);
@@ -139,8 +152,8 @@ ns_pixels_new_styled_layer (gint32          image_id,
       set_no_pixels (error, drawable_id);
       return -1;
     }
-  g_autofree gfloat *pixels = composite_region (image_id, drawable_id, region, styled, source, format,
-                                                channels, error);
+  g_autofree gfloat *pixels = composite_region (image_id, drawable_id, region, styled, coverage,
+                                                by_selection, source, format, channels, error);
   if (pixels == NULL)
     {
       g_object_unref (source);

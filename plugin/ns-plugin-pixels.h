@@ -22,9 +22,11 @@ NsImage *ns_pixels_read (gint32 drawable_id, const NsRegion *region, GError **er
 
 /* Creates a layer of the drawable's type, size and offsets holding a copy of
  * the drawable, with the region replaced by
- *   sel * styled + (1 - sel) * original        (per pixel, colour only)
- * where sel is the image's selection (1 everywhere when nothing is
- * selected). styled must have the region's size. The alpha channel is the
+ *   m * styled + (1 - m) * original        (per pixel, colour only)
+ * where m is the image's selection (if by_selection; 1 everywhere when
+ * nothing is selected) times coverage (the region's size; NULL = 1: how
+ * much the styles' regions cover each pixel). styled must have the region's
+ * size. The alpha channel is the
  * drawable's; grey drawables get the styled picture's luma. The layer is not
  * inserted into the image; returns its ID, or -1 with an error and nothing
  * left behind. */
@@ -32,5 +34,7 @@ gint32 ns_pixels_new_styled_layer (gint32          image_id,
                                    gint32          drawable_id,
                                    const NsRegion *region,
                                    const NsImage  *styled,
+                                   const NsMask   *coverage,
+                                   gboolean        by_selection,
                                    const gchar    *name,
                                    GError        **error);

@@ -9,7 +9,7 @@ on small generated images is the control that shows the failures come from
 the bad input alone. Then the output rules: an output that is an input, the
 same file as --stats, read-only, a FIFO or a device node is refused and left
 as it was; a replaced file keeps its mode; a symbolic link is written
-through. Then the memory guard and --stats as strict JSON. Uses the real
+through. Then the memory guard (--memory-limit) and --stats as strict JSON. Uses the real
 weights; skips (77) when they are absent. Images are generated here (PIL).
 
 Usage: test-cli.py PATH-TO-neural-style      Output: TAP.
@@ -17,6 +17,7 @@ Usage: test-cli.py PATH-TO-neural-style      Output: TAP.
 import json
 import os
 import random
+import re
 import shutil
 import stat
 import struct
@@ -191,6 +192,16 @@ def run_cases(tap, tool, weights, weights_dir, tmp):
         f.write(data)
     has_sums = os.path.exists(os.path.join(weights_dir, "SHA256SUMS"))
 
+    # The artist's controls: a second style, a region (white left half) and an all-black one.
+    style2 = os.path.join(inputs, "style-2.ppm")
+    write_ppm(style2, 64, 96)
+    region = os.path.join(inputs, "left-half.png")
+    left = Image.new("L", (96, 64))
+    left.paste(255, (0, 0, 48, 64))
+    left.save(region)
+    black = os.path.join(inputs, "black.png")
+    Image.new("L", (96, 64)).save(black)
+
     good = ["--content", content, "--style", style, "--weights", weights, "--quiet"]
 
     def with_option(option, value):
@@ -226,6 +237,28 @@ def run_cases(tap, tool, weights, weights_dir, tmp):
         ("iterations 0", with_option("--iterations", "0"), ["iterations"]),
         ("unknown init", with_option("--init", "zeros"), ["init"]),
         ("missing --output", None, ["--output"]),
+        # The artist's controls.
+        ("--style-blend with two weights for one style", good + ["--style-blend", "1,1"], ["--style-blend"]),
+        ("--style-blend with one weight for two styles", good + ["--style", style2, "--style-blend", "1"],
+         ["--style-blend"]),
+        ("negative --style-blend weight", good + ["--style", style2, "--style-blend", "1,-0.5"], ["-0.5"]),
+        ("non-numeric --style-blend weight", good + ["--style", style2, "--style-blend", "1,lots"], ["lots"]),
+        ("--style-blend 0,0", good + ["--style", style2, "--style-blend", "0,0"], ["all be 0"]),
+        ("more styles than the engine blends", good + ["--style", style2] * 8, ["at most"]),
+        ("--style-scale 0.01", with_option("--style-scale", "0.01"), ["style scale", "style-scale"]),
+        ("--style-scale 100", with_option("--style-scale", "100"), ["style scale", "style-scale"]),
+        ("unknown --preserve-colors", with_option("--preserve-colors", "sepia"), ["preserve-colors"]),
+        ("--region before any --style", ["--content", content, "--region", region, "--style", style,
+                                         "--weights", weights, "--quiet"], ["--region", "before"]),
+        ("--style-area before any --style", ["--content", content, "--style-area", region, "--style", style,
+                                             "--weights", weights, "--quiet"], ["--style-area", "before"]),
+        ("two --region for one --style", good + ["--region", region, "--region", region], ["twice"]),
+        ("missing --region file", good + ["--region", missing], [missing]),
+        ("--style-area that is not an image", good + ["--style-area", text_png], [text_png]),
+        ("all-black --region", good + ["--region", black], ["region is empty"]),
+        ("all-black --style-area", good + ["--style-area", black], ["area of a style image is empty"]),
+        ("--memory-limit 0", with_option("--memory-limit", "0"), ["--memory-limit"]),
+        ("--memory-limit of no number", with_option("--memory-limit", "plenty"), ["--memory-limit"]),
     ]
 
     previous = b"\x89PNG\r\n\x1a\n an earlier result that must survive \x00\xff"
@@ -305,6 +338,14 @@ def run_cases(tap, tool, weights, weights_dir, tmp):
     tap.result(proc.returncode == 0 and png_size(output) == (32, 24),
                "the whole JPEG and PNG of the cut copies load", "stderr:\n" + proc.stderr)
 
+    # --help names every option, the artist's controls with the engine's ranges.
+    proc = run_tool(tool, ["--help"])
+    missing = [o for o in ("--style=", "--region=", "--style-area=", "--style-blend=", "--style-scale=",
+                           "--preserve-colors=", "--memory-limit=", "up to 8 styles", "0.1 to 8")
+               if o not in proc.stdout]
+    tap.result(proc.returncode == 0 and not missing, "--help lists the artist's options and their ranges",
+               "missing %r\n%s" % (missing, proc.stdout))
+
     run_output_cases(tap, tool, good, tmp)
     run_memory_guard(tap, tool, weights, style, tmp)
     run_non_finite_stats(tap, tool, weights, weights_dir, content, style, tmp)
@@ -367,6 +408,20 @@ def run_output_cases(tap, tool, good, tmp):
 
     case("--output equal to --content is refused, the content untouched",
          lambda folder, output: None, ["--output", content], True, [content, "same file"])
+
+    # The other inputs: a second style, a region, a style's area.
+    def mask_at(name):
+        def prepare(folder, output):
+            path = os.path.join(folder, name)
+            Image.new("L", (96, 64), 255).save(path, "PNG")
+            return {"mask": path}
+        return prepare
+    case("--output equal to a --region file is refused", mask_at("result.png"), ["--region", "{mask}"], True,
+         ["same file", "--region"])
+    case("--output equal to the second --style is refused", mask_at("result.png"), ["--style", "{mask}"], True,
+         ["same file", "--style"])
+    case("--stats equal to a --style-area file is refused", mask_at("area.png"),
+         ["--style-area", "{mask}", "--stats", "{mask}"], True, ["--stats", "same file", "--style-area"])
 
     def content_link(folder, output):
         os.symlink(content, output)
@@ -446,30 +501,41 @@ def snapshot(path):
 
 def run_memory_guard(tap, tool, weights, style, tmp):
     """A 16384x16384 result needs tens of GB (L-BFGS alone keeps several
-    vectors of 805 million doubles): refused at once with the memory message,
-    as the plug-in does, not left to run."""
-    with open("/proc/meminfo") as f:
-        total_gb = next(int(l.split()[1]) for l in f if l.startswith("MemTotal:")) / 1048576
-    name = "--size 16384 is refused at once for want of memory"
-    if total_gb > 30:
-        tap.result(True, name + " # SKIP this machine has %.0f GB" % total_gb)
-        return
+    vectors of 805 million doubles): with --memory-limit 16000 it is refused
+    at once with the memory message, not left to run. Then the limit is the
+    threshold: a small run is refused just below its estimate (which the
+    message gives) and runs just above it."""
     square = os.path.join(tmp, "inputs", "square.ppm")
     write_ppm(square, 64, 64)
-    out_dir = tempfile.mkdtemp(dir=tmp, prefix="out-")
-    output = os.path.join(out_dir, "result.png")
-    start = time.monotonic()
-    try:
-        proc = run_tool(tool, ["--content", square, "--style", style, "--weights", weights, "--quiet",
-                               "--output", output, "--size", "16384"], timeout=60)
-    except subprocess.TimeoutExpired:
-        tap.result(False, name, "still running after 60 s")
+    base = ["--content", square, "--style", style, "--weights", weights, "--quiet"]
+
+    def refused(extra, name):
+        out_dir = tempfile.mkdtemp(dir=tmp, prefix="out-")
+        start = time.monotonic()
+        try:
+            proc = run_tool(tool, base + ["--output", os.path.join(out_dir, "result.png")] + extra, timeout=60)
+        except subprocess.TimeoutExpired:
+            tap.result(False, name, "still running after 60 s")
+            return None
+        seconds = time.monotonic() - start
+        found = re.search(r"needs about (\d+) MB", proc.stderr)
+        ok = proc.returncode == 1 and found is not None and "--memory-limit" in proc.stderr and seconds < 30 \
+            and os.listdir(out_dir) == []
+        tap.result(ok, name, "exit %d after %.1f s\nstderr:\n%s" % (proc.returncode, seconds, proc.stderr))
+        return int(found.group(1)) if ok else None
+
+    refused(["--size", "16384", "--memory-limit", "16000"], "--size 16384 --memory-limit 16000 is refused at once")
+    small = ["--size", "64", "--iterations", "1"]
+    estimate = refused(small + ["--memory-limit", "1"], "a small run is refused under --memory-limit 1")
+    if estimate is None:
         return
-    seconds = time.monotonic() - start
-    message = proc.stderr.lower()
-    ok = proc.returncode == 1 and "memory" in message and " mb" in message and seconds < 30 \
-        and os.listdir(out_dir) == []
-    tap.result(ok, name, "exit %d after %.1f s\nstderr:\n%s" % (proc.returncode, seconds, proc.stderr))
+    if estimate > 2:
+        refused(small + ["--memory-limit", str(estimate - 1)], "... and 1 MB under its estimate")
+    out_dir = tempfile.mkdtemp(dir=tmp, prefix="out-")
+    proc = run_tool(tool, base + small + ["--output", os.path.join(out_dir, "result.png"),
+                                          "--memory-limit", str(estimate + 1)])
+    tap.result(proc.returncode == 0 and os.listdir(out_dir) == ["result.png"],
+               "... and runs 1 MB over it (%d MB)" % (estimate + 1), "stderr:\n" + proc.stderr)
 
 
 def run_non_finite_stats(tap, tool, weights, weights_dir, content, style, tmp):

@@ -282,6 +282,93 @@ test_finish_and_cancel (void)
   recorder_clear (&r);
 }
 
+/* The latest frame of a job, kept for a closer look. */
+typedef struct
+{
+  GMainLoop *loop;
+  NsImage   *image;
+  gboolean   finished;
+} LastFrame;
+
+static void
+on_last_frame (const NsPreviewFrame *frame, gpointer data)
+{
+  LastFrame *last = data;
+  ns_image_free (last->image);
+  last->image = ns_image_copy (frame->image);
+  if (frame->finished)
+    {
+      last->finished = TRUE;
+      g_main_loop_quit (last->loop);
+    }
+}
+
+/* Mean |a - b| over columns [x0, x1), in luma or in chroma (Cb, Cr). */
+static double
+half_difference (const NsImage *a, const NsImage *b, int x0, int x1, gboolean chroma)
+{
+  double sum = 0;
+  int n = 0;
+  for (int y = 0; y < a->height; y++)
+    for (int x = x0; x < x1; x++, n++)
+      {
+        const float *p = &a->pixels[(y * a->width + x) * 3], *q = &b->pixels[(y * b->width + x) * 3];
+        double d[3] = { p[0] - q[0], p[1] - q[1], p[2] - q[2] };
+        if (chroma)
+          sum += fabs (-0.1687 * d[0] - 0.3313 * d[1] + 0.5 * d[2]) + fabs (0.5 * d[0] - 0.4187 * d[1] - 0.0813 * d[2]);
+        else
+          sum += fabs (0.299 * d[0] + 0.587 * d[1] + 0.114 * d[2]);
+      }
+  return sum / MAX (n, 1);
+}
+
+/* The preview runs the styles as the final run will: a style confined to the
+ * left half changes only that half, and "keep the picture's colours"
+ * changes its lightness, not its colours. */
+static void
+test_styles_regions_colours (void)
+{
+  if (model == NULL)
+    {
+      g_test_skip ("no network weights");
+      return;
+    }
+  LastFrame last = { g_main_loop_new (NULL, FALSE), NULL, FALSE };
+  g_autoptr (NsPreview) preview = ns_preview_new (model, NULL, on_last_frame, on_error, &last);
+  g_autoptr (NsMask) left = ns_mask_new (content->width, content->height);
+  int half = content->width / 2;
+  for (int y = 0; y < left->height; y++)
+    for (int x = 0; x < half; x++)
+      left->values[y * left->width + x] = 1.0f;
+  NsStyle styles[] = { { style, 1.0, left, NULL } };
+  ns_preview_set_content (preview, content);
+  g_assert_true (ns_preview_set_styles (preview, styles, 1));
+
+  NsValues values;
+  NsParams params;
+  ns_values_init (&values);
+  values.preserve_colors = NS_COLORS_LUMINANCE;
+  ns_preview_params (&values, NS_PREVIEW_SIZE, &params);
+  g_assert_cmpint (params.preserve_colors, ==, NS_COLORS_LUMINANCE);
+  ns_preview_set_debounce (preview, 0);
+  ns_preview_restart (preview, &params, FALSE);
+  guint timeout = g_timeout_add_seconds (300, on_timeout, last.loop);
+  g_main_loop_run (last.loop);
+  g_assert_true (last.finished);
+  g_source_remove (timeout);
+
+  /* A margin of 16 px each side of the border, where soft edges may reach. */
+  double inside = half_difference (last.image, content, 0, half - 16, FALSE);
+  double outside = half_difference (last.image, content, half + 16, content->width, FALSE);
+  double colours = half_difference (last.image, content, 0, half - 16, TRUE);
+  g_test_message ("mean change: luma inside %.4f, outside %.4f; chroma inside %.4f", inside, outside, colours);
+  g_assert_cmpfloat (inside, >, 0.02);
+  g_assert_cmpfloat (outside, <, 0.2 * inside);
+  g_assert_cmpfloat (colours, <, 0.25 * inside);
+  ns_image_free (last.image);
+  g_main_loop_unref (last.loop);
+}
+
 /* A test photograph scaled as the dialog scales the drawable for its preview. */
 static NsImage *
 load_at_preview_size (const char *name)
@@ -310,6 +397,7 @@ main (int argc, char **argv)
   g_test_add_func ("/preview/warm-restart", test_warm_restart);
   g_test_add_func ("/preview/debounce", test_debounce);
   g_test_add_func ("/preview/finish-and-cancel", test_finish_and_cancel);
+  g_test_add_func ("/preview/styles-regions-colours", test_styles_regions_colours);
   int status = g_test_run ();
 
   ns_image_free (content);

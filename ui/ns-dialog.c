@@ -1,15 +1,16 @@
-/* ns-dialog.c: the plug-in's GTK 3 dialog (ns-dialog.h): style picker,
+/* ns-dialog.c: the plug-in's GTK 3 dialog (ns-dialog.h): style rows,
  * controls and a live preview.
  *
  * Layout follows GIMP's filter dialogs: preview on the left, settings on the
  * right, Reset / Cancel / OK below. All libgimp (PDB) calls happen here on
  * the main thread; the preview's worker only ever sees NsImage copies. */
 #include "ns-dialog.h"
+#include "ns-masks.h"
 #include "ns-preview.h"
 #include "ns-preview-area.h"
 #include "ns-size-control.h"
 #include "ns-slider.h"
-#include "ns-style-picker.h"
+#include "ns-style-rows.h"
 #include "ns-thumbnail.h"
 
 #include <glib/gi18n-lib.h>
@@ -26,12 +27,17 @@ typedef struct
   const NsModel *model;
   const GError  *model_error;  /* why model is NULL */
   NsValues       values;       /* working copy; the caller's only on OK */
+  NsImage       *content;      /* the drawable at preview size; NULL without one */
   gboolean       updating;     /* set while Reset moves the controls */
 
-  GtkWidget     *dialog, *picker, *preview_area, *size, *init, *seed_spin, *seed_button;
-  GtkAdjustment *content_weight, *style_weight, *tv_weight, *iterations, *seed;
+  GtkWidget     *dialog, *rows, *preview_area, *size, *init, *seed_spin, *seed_button, *colors;
+  GtkAdjustment *content_weight, *style_weight, *tv_weight, *iterations, *seed, *style_scale;
 
   NsPreview     *preview;      /* NULL without a model or a style */
+  /* The styles at preview size, as last read from GIMP (blends aside). */
+  int            n_styles;
+  NsImage       *style_images[NS_MAX_STYLES];
+  NsMask        *regions[NS_MAX_STYLES], *areas[NS_MAX_STYLES];
 } Dialog;
 
 /* ---- values <-> controls --------------------------------------------------- */
@@ -41,7 +47,7 @@ read_controls (Dialog *d)
 {
   NsValues *v = &d->values;
 
-  v->style_drawable = ns_style_picker_get_active (d->picker);
+  ns_style_rows_get (d->rows, v);
   v->content_weight = gtk_adjustment_get_value (d->content_weight);
   v->style_weight = gtk_adjustment_get_value (d->style_weight);
   v->tv_weight = gtk_adjustment_get_value (d->tv_weight);
@@ -49,6 +55,8 @@ read_controls (Dialog *d)
   v->size = ns_size_control_get_size (d->size);
   v->seed = (gint32) gtk_adjustment_get_value (d->seed);
   v->init = gtk_combo_box_get_active (GTK_COMBO_BOX (d->init));
+  v->style_scale = gtk_adjustment_get_value (d->style_scale);
+  v->preserve_colors = gtk_combo_box_get_active (GTK_COMBO_BOX (d->colors));
 }
 
 /* ---- live preview ----------------------------------------------------------- */
@@ -92,20 +100,59 @@ restart_preview (Dialog *d, gboolean warm)
   ns_preview_restart (d->preview, &params, warm);
 }
 
-/* Reads the style layer at preview size and hands it to the preview, with
- * content when this is the start; FALSE if GIMP gave nothing. */
-static gboolean
-load_preview_style (Dialog *d, const NsImage *content)
+static void
+clear_preview_styles (Dialog *d)
 {
-  gint32 style_id = ns_style_picker_get_active (d->picker);
-  g_autoptr (NsImage) style = style_id != -1 ? ns_thumbnail_read (style_id, NS_PREVIEW_SIZE) : NULL;
+  for (int i = 0; i < NS_MAX_STYLES; i++)
+    {
+      g_clear_pointer (&d->style_images[i], ns_image_free);
+      g_clear_pointer (&d->regions[i], ns_mask_free);
+      g_clear_pointer (&d->areas[i], ns_mask_free);
+    }
+  d->n_styles = 0;
+}
 
-  if (style == NULL)
-    return FALSE;
-  if (content != NULL)
-    ns_preview_set_images (d->preview, content, style);
-  else
-    ns_preview_set_style (d->preview, style);
+/* A region or area at the preview size of its drawable (NULL: everywhere,
+ * or GIMP gave nothing, which the preview can live with). */
+static NsMask *
+read_preview_mask (gint32 where, gint32 drawable_id, const NsImage *size)
+{
+  if (where == NS_WHERE_EVERYWHERE || size == NULL)
+    return NULL;
+  g_autoptr (NsMask) mask = ns_masks_read (where, drawable_id, 0, 0, gimp_drawable_width (drawable_id),
+                                           gimp_drawable_height (drawable_id), NULL);
+  return mask != NULL ? ns_mask_resize (mask, size->width, size->height) : NULL;
+}
+
+/* Hands the styles with the current blends to the preview. */
+static void
+send_preview_styles (Dialog *d)
+{
+  NsStyle styles[NS_MAX_STYLES];
+  read_controls (d);
+  for (int i = 0; i < d->n_styles; i++)
+    styles[i] = (NsStyle) { d->style_images[i], d->values.styles[i].blend, d->regions[i], d->areas[i] };
+  ns_preview_set_styles (d->preview, styles, d->n_styles);
+}
+
+/* Reads the styles (layers at preview size, their regions over the content
+ * and areas of their images) and hands them to the preview; FALSE if GIMP
+ * gave nothing. */
+static gboolean
+load_preview_styles (Dialog *d, const NsImage *content)
+{
+  clear_preview_styles (d);
+  read_controls (d);
+  for (int i = 0; i < d->values.n_styles; i++)
+    {
+      const NsStyleValues *s = &d->values.styles[i];
+      if (s->drawable == -1 || (d->style_images[i] = ns_thumbnail_read (s->drawable, NS_PREVIEW_SIZE)) == NULL)
+        return FALSE;
+      d->n_styles = i + 1;
+      d->regions[i] = read_preview_mask (s->region, d->drawable_id, content);
+      d->areas[i] = read_preview_mask (s->area, s->drawable, d->style_images[i]);
+    }
+  send_preview_styles (d);
   return TRUE;
 }
 
@@ -126,14 +173,17 @@ start_preview (Dialog *d)
       ns_preview_area_set_status (d->preview_area, text);
       return;
     }
-  if (ns_style_picker_count (d->picker) == 0)
+  if (ns_style_rows_layer_count (d->rows) == 0)
     {
       ns_preview_area_set_status (d->preview_area,
                                   _("Open the picture whose style you want in GIMP; it will be listed here."));
       return;
     }
   d->preview = ns_preview_new (d->model, NULL, on_preview_frame, on_preview_error, d);
-  if (content == NULL || !load_preview_style (d, content))
+  d->content = content != NULL ? ns_image_copy (content) : NULL;
+  if (content != NULL)
+    ns_preview_set_content (d->preview, content);
+  if (content == NULL || !load_preview_styles (d, content))
     {
       g_clear_pointer (&d->preview, ns_preview_free);
       ns_preview_area_set_status (d->preview_area, _("No preview: GIMP gave no thumbnail of these layers."));
@@ -152,10 +202,22 @@ on_weight_changed (GtkAdjustment *adjustment, Dialog *d)
 }
 
 static void
-on_style_changed (GtkComboBox *combo, Dialog *d)
+update_estimate (Dialog *d);
+
+/* A style row changed: its blend only (the images stay), or more. */
+static void
+on_styles_changed (NsStyleRowsChange change, gpointer data)
 {
-  if (d->preview != NULL && !d->updating && load_preview_style (d, NULL))
-    restart_preview (d, TRUE);
+  Dialog *d = data;
+  gboolean have_style = ns_style_rows_layer_count (d->rows) > 0;
+  update_estimate (d);
+  if (d->preview == NULL || d->updating || !have_style)
+    return;
+  if (change == NS_STYLE_ROWS_BLENDS)
+    send_preview_styles (d);
+  else if (!load_preview_styles (d, d->content))
+    return;
+  restart_preview (d, TRUE);
 }
 
 static void
@@ -201,6 +263,14 @@ on_cost_changed (gpointer instance, Dialog *d)
   update_estimate (d);
 }
 
+/* Style scale and colours: the look and the cost change. */
+static void
+on_look_changed (gpointer instance, Dialog *d)
+{
+  update_estimate (d);
+  restart_preview (d, TRUE);
+}
+
 static void
 on_size_changed (gpointer data)
 {
@@ -210,7 +280,7 @@ on_size_changed (gpointer data)
 static void
 reset_controls (Dialog *d)
 {
-  NsValues defaults;   /* the style layer stays as chosen */
+  NsValues defaults;   /* the styles stay as chosen */
 
   ns_values_init (&defaults);
   d->updating = TRUE;
@@ -221,6 +291,8 @@ reset_controls (Dialog *d)
   ns_size_control_set_size (d->size, defaults.size);
   gtk_adjustment_set_value (d->seed, defaults.seed);
   gtk_combo_box_set_active (GTK_COMBO_BOX (d->init), defaults.init);
+  gtk_adjustment_set_value (d->style_scale, defaults.style_scale);
+  gtk_combo_box_set_active (GTK_COMBO_BOX (d->colors), defaults.preserve_colors);
   d->updating = FALSE;
   update_seed_sensitivity (d);
   update_estimate (d);
@@ -268,6 +340,12 @@ static const NsSliderSpec smooth_spec = {
   N_("S_moothness"),
   N_("Evens out speckles and grain. A little gives cleaner strokes; too much looks soft and blurry."),
   0.0, 5.0, NS_MAX_RELATIVE_WEIGHT, 0.05, 2, FALSE };
+static const NsSliderSpec scale_spec = {
+  N_("_Brush size"),
+  N_("How big the style's brush strokes and patterns are painted on your picture. 1 paints them at "
+     "the size they have in the style image (seen at your picture's size); smaller gives finer strokes, "
+     "larger bolder ones."),
+  NS_MIN_STYLE_SCALE, NS_MAX_STYLE_SCALE, NS_MAX_STYLE_SCALE, 0.05, 2, TRUE };
 static const NsSliderSpec iterations_spec = {
   N_("_Iterations"),
   N_("How long the painting is worked on. More passes give a more finished look but take "
@@ -284,12 +362,25 @@ build_settings (Dialog *d)
   gtk_grid_set_row_spacing (grid, 6);
   gtk_grid_set_column_spacing (grid, 12);
 
-  d->picker = ns_style_picker_new (d->drawable_id, v->style_drawable);
-  gtk_widget_set_hexpand (d->picker, TRUE);
-  row_label (grid, row, _("_Style from"), d->picker,
-             _("The picture whose brushwork, colours and texture are borrowed: "
-               "any layer of any image open in GIMP."));
-  gtk_grid_attach (grid, d->picker, 1, row++, 2, 1);
+  GtkSizeGroup *labels = gtk_size_group_new (GTK_SIZE_GROUP_HORIZONTAL);
+  GtkSizeGroup *spins = gtk_size_group_new (GTK_SIZE_GROUP_HORIZONTAL);
+  gtk_grid_attach (grid, heading (_("Styles")), 0, row++, 3, 1);
+  d->rows = ns_style_rows_new (d->drawable_id, v, labels, spins, on_styles_changed, d);
+  gtk_grid_attach (grid, d->rows, 0, row++, 3, 1);
+
+  d->colors = gtk_combo_box_text_new ();
+  /* In NsPreserveColors order. */
+  gtk_combo_box_text_append_text (GTK_COMBO_BOX_TEXT (d->colors), _("The style's own colours"));
+  gtk_combo_box_text_append_text (GTK_COMBO_BOX_TEXT (d->colors), _("Keep your picture's colours (texture only)"));
+  gtk_combo_box_text_append_text (GTK_COMBO_BOX_TEXT (d->colors), _("The style, recoloured to your picture's colours"));
+  gtk_combo_box_set_active (GTK_COMBO_BOX (d->colors), CLAMP (v->preserve_colors, 0, 2));
+  gtk_widget_set_hexpand (d->colors, TRUE);
+  row_label (grid, row, _("Colo_urs"), d->colors,
+             _("Whose colours the result has: the style's own; your picture's, with only the style's "
+               "brushwork and texture in its light and dark; or the style's, shifted to your picture's "
+               "palette first."));
+  gtk_grid_attach (grid, d->colors, 1, row++, 2, 1);
+  d->style_scale = ns_slider_attach (grid, row++, &scale_spec, v->style_scale);
 
   gtk_grid_attach (grid, heading (_("Balance")), 0, row++, 3, 1);
   d->content_weight = ns_slider_attach (grid, row++, &content_spec, v->content_weight);
@@ -326,7 +417,8 @@ build_settings (Dialog *d)
   gtk_grid_attach (grid, d->seed_button, 2, row++, 1, 1);
   update_seed_sensitivity (d);
 
-  g_signal_connect (d->picker, "changed", G_CALLBACK (on_style_changed), d);
+  g_signal_connect (d->colors, "changed", G_CALLBACK (on_look_changed), d);
+  g_signal_connect (d->style_scale, "value-changed", G_CALLBACK (on_look_changed), d);
   g_signal_connect (d->content_weight, "value-changed", G_CALLBACK (on_weight_changed), d);
   g_signal_connect (d->style_weight, "value-changed", G_CALLBACK (on_weight_changed), d);
   g_signal_connect (d->tv_weight, "value-changed", G_CALLBACK (on_weight_changed), d);
@@ -334,6 +426,18 @@ build_settings (Dialog *d)
   g_signal_connect (d->seed, "value-changed", G_CALLBACK (on_seed_changed), d);
   g_signal_connect (d->seed_button, "clicked", G_CALLBACK (on_new_seed), d);
   g_signal_connect (d->iterations, "value-changed", G_CALLBACK (on_cost_changed), d);
+
+  /* The rows' columns line up with these. */
+  for (int r = 0; r < row; r++)
+    {
+      GtkWidget *label = gtk_grid_get_child_at (grid, 0, r), *spin = gtk_grid_get_child_at (grid, 2, r);
+      if (label != NULL && GTK_IS_LABEL (label) && gtk_grid_get_child_at (grid, 1, r) != label)
+        gtk_size_group_add_widget (labels, label);
+      if (spin != NULL && GTK_IS_SPIN_BUTTON (spin))
+        gtk_size_group_add_widget (spins, spin);
+    }
+  g_object_unref (labels);
+  g_object_unref (spins);
   return GTK_WIDGET (grid);
 }
 
@@ -384,7 +488,7 @@ build_dialog (Dialog *d)
   gtk_box_pack_start (GTK_BOX (hbox), build_settings (d), TRUE, TRUE, 0);
   gtk_box_pack_start (GTK_BOX (gtk_dialog_get_content_area (GTK_DIALOG (d->dialog))), hbox, TRUE, TRUE, 0);
 
-  gboolean have_style = ns_style_picker_count (d->picker) > 0;
+  gboolean have_style = ns_style_rows_layer_count (d->rows) > 0;
   gtk_dialog_set_response_sensitive (GTK_DIALOG (d->dialog), GTK_RESPONSE_OK, have_style);
   update_estimate (d);
   gtk_widget_show_all (hbox);
@@ -423,6 +527,8 @@ ns_dialog_run (gint32 image_id, gint32 drawable_id, NsValues *values, const NsMo
   gtk_widget_hide (d.dialog);
   g_clear_pointer (&d.preview, ns_preview_free);
   gtk_widget_destroy (d.dialog);
+  clear_preview_styles (&d);
+  g_clear_pointer (&d.content, ns_image_free);
   while (gtk_events_pending ())
     gtk_main_iteration ();
   return ok;

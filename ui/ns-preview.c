@@ -6,6 +6,17 @@
  * everything else they share is under one mutex. */
 #include "ns-preview.h"
 
+#include <string.h>
+
+/* The styles a job runs with: owned copies of the images and masks. */
+typedef struct
+{
+  int      n;
+  NsImage *images[NS_MAX_STYLES];
+  NsMask  *regions[NS_MAX_STYLES], *areas[NS_MAX_STYLES];
+  double   blends[NS_MAX_STYLES];
+} StyleSet;
+
 struct _NsPreview
 {
   const NsModel      *model;
@@ -33,8 +44,9 @@ struct _NsPreview
   guint     pending_generation;
   gint64    pending_requested_at;
   gboolean  busy;                      /* the worker runs a job */
-  NsImage  *content, *style;
-  guint     images_serial;             /* bumped by every set_images */
+  NsImage  *content;
+  StyleSet  styles;                    /* n == 0 until set */
+  guint     images_serial;             /* bumped by every new content */
   NsImage  *last;                      /* latest iterate of any job */
   guint     last_serial;               /* images_serial that last belongs to */
   int       frame_every;
@@ -54,6 +66,58 @@ typedef struct
   int        frame_every;
   guint      serial;
 } Job;
+
+static NsMask *
+mask_copy (const NsMask *mask)
+{
+  NsMask *copy = mask != NULL ? ns_mask_new (mask->width, mask->height) : NULL;
+  if (copy != NULL)
+    memcpy (copy->values, mask->values, sizeof (float) * mask->width * mask->height);
+  return copy;
+}
+
+static void
+style_set_clear (StyleSet *set)
+{
+  for (int i = 0; i < set->n; i++)
+    {
+      g_clear_pointer (&set->images[i], ns_image_free);
+      g_clear_pointer (&set->regions[i], ns_mask_free);
+      g_clear_pointer (&set->areas[i], ns_mask_free);
+    }
+  set->n = 0;
+}
+
+/* Copies; FALSE (set empty) if memory ran out. */
+static gboolean
+style_set_copy (StyleSet *set, const NsStyle *styles, int n_styles)
+{
+  style_set_clear (set);
+  for (int i = 0; i < MIN (n_styles, NS_MAX_STYLES); i++, set->n++)
+    {
+      set->images[i] = ns_image_copy (styles[i].image);
+      set->regions[i] = mask_copy (styles[i].region);
+      set->areas[i] = mask_copy (styles[i].area);
+      set->blends[i] = styles[i].blend;
+      if (set->images[i] == NULL || (styles[i].region != NULL) != (set->regions[i] != NULL)
+          || (styles[i].area != NULL) != (set->areas[i] != NULL))
+        {
+          set->n++;
+          style_set_clear (set);
+          return FALSE;
+        }
+    }
+  return TRUE;
+}
+
+/* The engine's view of a set (borrowing its images and masks). */
+static int
+style_set_view (const StyleSet *set, NsStyle *styles)
+{
+  for (int i = 0; i < set->n; i++)
+    styles[i] = (NsStyle) { set->images[i], set->blends[i], set->regions[i], set->areas[i] };
+  return set->n;
+}
 
 static gboolean
 deliver_frame (gpointer data)
@@ -150,12 +214,14 @@ on_progress (const NsProgress *progress, gpointer user_data)
 
 static void
 run_job (NsPreview *preview, Job *job, const NsParams *params,
-         NsImage *content, NsImage *style, NsImage *warm_start)
+         NsImage *content, const StyleSet *style_set, NsImage *warm_start)
 {
   g_autoptr (GError) error = NULL;
   NsStats stats = { 0 };
-  g_autoptr (NsImage) result = ns_stylize (preview->model, content, style, params, warm_start,
-                                           on_progress, job, &stats, &error);
+  NsStyle styles[NS_MAX_STYLES];
+  int n_styles = style_set_view (style_set, styles);
+  g_autoptr (NsImage) result = ns_stylize_blend (preview->model, content, styles, n_styles, params, warm_start,
+                                                 on_progress, job, &stats, &error);
   if (result != NULL)
     {
       g_mutex_lock (&preview->lock);
@@ -201,12 +267,14 @@ worker_main (gpointer data)
         .serial = preview->images_serial,
       };
       preview->pending = FALSE;
-      if (preview->content == NULL || preview->style == NULL
+      if (preview->content == NULL || preview->styles.n == 0
           || job.generation != (guint) g_atomic_int_get (&preview->generation))
         continue;
 
       g_autoptr (NsImage) content = ns_image_copy (preview->content);
-      g_autoptr (NsImage) style = ns_image_copy (preview->style);
+      StyleSet styles = { 0 };
+      NsStyle view[NS_MAX_STYLES];
+      gboolean copied = style_set_copy (&styles, view, style_set_view (&preview->styles, view));
       g_autoptr (NsImage) warm_start = NULL;
       if (preview->pending_warm && preview->last != NULL && preview->last_serial == job.serial)
         warm_start = ns_image_copy (preview->last);
@@ -214,7 +282,9 @@ worker_main (gpointer data)
       preview->busy = TRUE;
       g_mutex_unlock (&preview->lock);
 
-      run_job (preview, &job, &params, content, style, warm_start);
+      if (content != NULL && copied)
+        run_job (preview, &job, &params, content, &styles, warm_start);
+      style_set_clear (&styles);
 
       g_mutex_lock (&preview->lock);
       preview->busy = FALSE;
@@ -264,7 +334,7 @@ ns_preview_free (NsPreview *preview)
   ns_image_free (preview->frame_image);
   g_clear_error (&preview->frame_error);
   ns_image_free (preview->content);
-  ns_image_free (preview->style);
+  style_set_clear (&preview->styles);
   ns_image_free (preview->last);
   g_mutex_clear (&preview->lock);
   g_cond_clear (&preview->wake);
@@ -273,25 +343,37 @@ ns_preview_free (NsPreview *preview)
 }
 
 void
-ns_preview_set_images (NsPreview *preview, const NsImage *content, const NsImage *style)
+ns_preview_set_content (NsPreview *preview, const NsImage *content)
 {
   g_mutex_lock (&preview->lock);
   ns_image_free (preview->content);
-  ns_image_free (preview->style);
   preview->content = ns_image_copy (content);
-  preview->style = ns_image_copy (style);
   preview->images_serial++;
   g_clear_pointer (&preview->last, ns_image_free);
   g_mutex_unlock (&preview->lock);
 }
 
+gboolean
+ns_preview_set_styles (NsPreview *preview, const NsStyle *styles, int n_styles)
+{
+  g_mutex_lock (&preview->lock);
+  gboolean copied = style_set_copy (&preview->styles, styles, n_styles);
+  g_mutex_unlock (&preview->lock);
+  return copied;
+}
+
+void
+ns_preview_set_images (NsPreview *preview, const NsImage *content, const NsImage *style)
+{
+  ns_preview_set_content (preview, content);
+  ns_preview_set_style (preview, style);
+}
+
 void
 ns_preview_set_style (NsPreview *preview, const NsImage *style)
 {
-  g_mutex_lock (&preview->lock);
-  ns_image_free (preview->style);
-  preview->style = ns_image_copy (style);
-  g_mutex_unlock (&preview->lock);
+  NsStyle one = { .image = style, .blend = 1.0 };
+  ns_preview_set_styles (preview, &one, 1);
 }
 
 void

@@ -1,7 +1,7 @@
 /* ns-preview.h: the dialog's live preview, without GTK.
  *
- * One worker thread runs ns_stylize() on small copies of the content and
- * style images and hands frames to a GMainContext as it paints. Changing a
+ * One worker thread runs ns_stylize_blend() on small copies of the content
+ * and the styles (images and masks) and hands frames to a GMainContext as it paints. Changing a
  * setting cancels the running job and (after a short debounce) starts a new
  * one from the last frame shown, so the picture evolves instead of starting
  * over. All functions must be called from the thread that owns the context;
@@ -43,11 +43,17 @@ NsPreview *ns_preview_new (const NsModel      *model,
 void       ns_preview_free (NsPreview *preview);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (NsPreview, ns_preview_free)
 
-/* Copies the images the preview works on (already at preview size). The next
- * job starts from params->init, not from an earlier frame. */
+/* Copies the content the preview works on (already at preview size). The
+ * next job starts from params->init, not from an earlier frame. */
+void  ns_preview_set_content  (NsPreview *preview, const NsImage *content);
+/* Copies the styles (1 to NS_MAX_STYLES: images, blends, and the regions
+ * over the content and areas of the style images at any size); the next
+ * warm job still continues from the last frame (the picture morphs toward
+ * the new styles). FALSE if memory ran out (no styles then). */
+gboolean ns_preview_set_styles (NsPreview *preview, const NsStyle *styles, int n_styles);
+/* Content and one style over the whole picture (set_content, then set_style). */
 void  ns_preview_set_images   (NsPreview *preview, const NsImage *content, const NsImage *style);
-/* Replaces only the style; the next warm job still continues from the last
- * frame (the picture morphs toward the new style). */
+/* One style over the whole picture. */
 void  ns_preview_set_style    (NsPreview *preview, const NsImage *style);
 /* Delay between the last ns_preview_restart() and the job start (default 250 ms). */
 void  ns_preview_set_debounce (NsPreview *preview, guint milliseconds);

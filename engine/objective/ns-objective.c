@@ -12,8 +12,11 @@
  * styles sharing a region M_g has its own Gram and target,
  *   G_g^l(x)    = (M_g^l F^l)^T (M_g^l F^l) / (c sum M_g^l)
  * with M_g^l the region averaged over each feature position of layer l,
- * and L_style^l = sum_g W_g mean (G_g^l(x) - A_g^l)^2, W_g = n_groups times
- * its styles' share of the blend (1 for a single group). A style's area
+ * and L_style^l = sum_g W_g a_g^l mean (G_g^l(x) - A_g^l)^2, W_g = n_groups
+ * times its styles' share of the blend (1 for a single group) and a_g^l the
+ * region's share of the image (sum M_g^l / n): normalised by its own mass,
+ * a region's Gram would otherwise pull each of its pixels 1/a_g^l times
+ * harder than a whole-image style does, against the same content loss. A style's area
  * restricts its own Gram the same way over the style image.
  *   L_tv        = mean over pixels of sqrt(dx^2 + dy^2 + eps)      (ns_tv_loss)
  *
@@ -247,6 +250,8 @@ set_content_targets (NsObjective *o, const NsImage *content, GError **error)
     {
       if (!(ok = run_tile (o, o->plan, t, resized->pixels, error)))
         break;
+      for (int l = 0; l < n_style; l++)
+        o->style_positions[l] += ns_rect_area (layer_core (o, o->plan, t, l));
       for (int g = 0; g < o->n_groups; g++)
         for (int l = 0; l < n_style; l++)
           {
@@ -397,6 +402,7 @@ ns_objective_create (const NsModel *model, const NsObjectiveSetup *setup, int wi
   o->content_targets = g_new0 (float *, recipe->n_content);
   o->content_counts = g_new0 (gsize, recipe->n_content);
   o->content_offsets = g_new0 (gsize, (gsize) o->plan->n_tiles * recipe->n_content);
+  o->style_positions = g_new0 (gsize, recipe->n_style);
 
   g_autofree int *nodes = g_new (int, n_layers (o));
   for (int l = 0; l < n_layers (o); l++)
@@ -458,6 +464,7 @@ ns_objective_free (NsObjective *o)
       g_free (group->mass), g_free (group->mask_widths);
     }
   g_free (o->groups);
+  g_free (o->style_positions);
   for (int i = 0; i < o->model->recipe->n_content; i++)
     g_free (o->content_targets[i]);
   g_free (o->content_targets);
@@ -578,9 +585,13 @@ ns_objective_evaluate (NsObjective *o, const double *x, double *grad)
     }
   for (int g = 0; g < o->n_groups && with_style; g++)
     for (int l = 0; l < recipe->n_style; l++)
-      o->style_loss += ns_style_loss (o->groups[g].grams[l], o->groups[g].targets[l], layer_shape (o, l).c,
-                                      o->style_weight * o->groups[g].weight * recipe->style[l].weight,
-                                      o->groups[g].grams[l]);
+      {
+        NsStyleGroup *group = &o->groups[g];
+        double share = group->mass[l] / MAX ((double) o->style_positions[l], 1.0);
+        o->style_loss += ns_style_loss (group->grams[l], group->targets[l], layer_shape (o, l).c,
+                                        o->style_weight * group->weight * share * recipe->style[l].weight,
+                                        group->grams[l]);
+      }
 
   /* Sweep 2, in reverse so that the last tile of sweep 1 need not run again:
    * the content loss, and every term's gradient back to the pixels. */

@@ -48,6 +48,7 @@ typedef struct
   float        **content_targets;   /* per content layer: features of the tile cores, one after another */
   gsize         *content_offsets;   /* [tile * n_content + i]: start of the tile's core in content_targets[i] */
   gsize         *content_counts;    /* values per content layer (whole image) */
+  gsize         *style_positions;   /* feature positions per style layer (whole image) */
   /* per evaluation */
   float         *rgb, *grad_rgb;    /* whole image */
   float         *input, *dinput;    /* one window, network layout */

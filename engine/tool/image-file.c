@@ -1,4 +1,4 @@
-/* image-file.c: NsImage <-> image files via gdk-pixbuf. */
+/* image-file.c: NsImage and NsMask <-> image files via gdk-pixbuf. */
 #include "image-file.h"
 
 #include <errno.h>
@@ -123,8 +123,10 @@ decode (const char *path, const guchar *data, gsize size, GError **error)
   return g_object_ref (pixbuf);
 }
 
-NsImage *
-image_file_load (const char *path, GError **error)
+/* The file's pixels, upright (photos often store their rotation as EXIF
+ * data rather than in the pixels), 8-bit RGB(A). */
+static GdkPixbuf *
+load_pixbuf (const char *path, GError **error)
 {
   g_autoptr (GError) local_error = NULL;
   g_autofree char *data = NULL;
@@ -140,19 +142,42 @@ image_file_load (const char *path, GError **error)
   g_autoptr (GdkPixbuf) raw = decode (path, (const guchar *) data, size, error);
   if (raw == NULL)
     return NULL;
-  /* Photos often store their rotation as EXIF data rather than in the pixels. */
-  g_autoptr (GdkPixbuf) pixbuf = gdk_pixbuf_apply_embedded_orientation (raw);
+  GdkPixbuf *pixbuf = gdk_pixbuf_apply_embedded_orientation (raw);
   if (gdk_pixbuf_get_colorspace (pixbuf) != GDK_COLORSPACE_RGB || gdk_pixbuf_get_bits_per_sample (pixbuf) != 8)
     {
       g_set_error (error, NS_ERROR, NS_ERROR_IMAGE, "%s: unsupported pixel format", path);
+      g_object_unref (pixbuf);
       return NULL;
     }
+  return pixbuf;
+}
+
+NsImage *
+image_file_load (const char *path, GError **error)
+{
+  g_autoptr (GdkPixbuf) pixbuf = load_pixbuf (path, error);
+  if (pixbuf == NULL)
+    return NULL;
   NsImage *image = ns_image_from_pixels (gdk_pixbuf_read_pixels (pixbuf), gdk_pixbuf_get_width (pixbuf),
                                          gdk_pixbuf_get_height (pixbuf), gdk_pixbuf_get_rowstride (pixbuf),
                                          gdk_pixbuf_get_n_channels (pixbuf), NS_SAMPLES_U8, error);
   if (image == NULL)
     g_prefix_error (error, "%s: ", path);
   return image;
+}
+
+NsMask *
+image_file_load_mask (const char *path, GError **error)
+{
+  g_autoptr (GdkPixbuf) pixbuf = load_pixbuf (path, error);
+  if (pixbuf == NULL)
+    return NULL;
+  NsMask *mask = ns_mask_from_pixels (gdk_pixbuf_read_pixels (pixbuf), gdk_pixbuf_get_width (pixbuf),
+                                      gdk_pixbuf_get_height (pixbuf), gdk_pixbuf_get_rowstride (pixbuf),
+                                      gdk_pixbuf_get_n_channels (pixbuf), NS_SAMPLES_U8, error);
+  if (mask == NULL)
+    g_prefix_error (error, "%s: ", path);
+  return mask;
 }
 
 gboolean

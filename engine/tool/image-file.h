@@ -12,6 +12,9 @@ G_BEGIN_DECLS
 /* Errors are NS_ERROR_IMAGE and name the file (missing, empty, not a regular
  * file, not an image, truncated or otherwise incomplete). */
 NsImage *image_file_load       (const char *path, GError **error);
+/* A greyscale mask (white = 1), read as image_file_load() reads an image:
+ * grey as it is, the luma of colour (ns_mask_from_pixels). */
+NsMask  *image_file_load_mask  (const char *path, GError **error);
 
 /* The image as an 8-bit RGB PNG in memory (ns_image_to_pixels rounding). */
 gboolean image_file_encode_png (const NsImage *image, char **png, gsize *png_size, GError **error);

@@ -1,12 +1,14 @@
 /* ns-tool.c: the neural-style command, front end of the engine.
  *
- *   neural-style --content FILE --style FILE --output FILE [options]
+ *   neural-style --content FILE --style FILE [--region FILE] [--style-area FILE]
+ *                [--style FILE ...] --output FILE [options]
  *
  * Every failure prints one "neural-style: ..." line and exits 1 without
  * touching the output file; success exits 0. */
 #include "neural-style.h"
 #include "image-file.h"
 #include "output-file.h"
+#include "style-options.h"
 
 #include <math.h>
 #include <stdio.h>
@@ -17,10 +19,12 @@
 
 typedef struct
 {
-  char   *content, *style, *output, *weights, *stats;
-  char   *init, *schedule;
+  char   *content, *output, *weights, *stats;
+  char   *init, *schedule, *preserve_colors, *memory_limit;
+  StyleOptions styles;
   gint64  seed;
   gboolean quiet;
+  double  memory_limit_mb;   /* 0 = what is available when the run starts */
 } Options;
 
 typedef struct
@@ -43,6 +47,20 @@ parse_choice (const char *name, const char *value, const char *const *choices, i
   return FALSE;
 }
 
+static gboolean
+parse_memory_limit (const char *text, double *mb, GError **error)
+{
+  char *end = NULL;
+  *mb = g_ascii_strtod (text, &end);
+  if (end == text || *end != '\0' || !isfinite (*mb) || *mb <= 0)
+    {
+      g_set_error (error, NS_ERROR, NS_ERROR_PARAMS, "--memory-limit must be a positive number of MB, not “%s”",
+                   text);
+      return FALSE;
+    }
+  return TRUE;
+}
+
 /* Parses the command line into params; FALSE with a message on bad usage. */
 static gboolean
 parse_arguments (int *argc, char ***argv, Options *opt, NsParams *params, GError **error)
@@ -51,9 +69,26 @@ parse_arguments (int *argc, char ***argv, Options *opt, NsParams *params, GError
   params->size = 0;                     /* the CLI keeps the content's size unless told */
   opt->seed = params->seed;
 
+  /* Help texts with the engine's limits. */
+  g_autofree char *style_help = g_strdup_printf ("Style image; repeat to blend up to %d styles", NS_MAX_STYLES);
+  g_autofree char *scale_help = g_strdup_printf ("Size of the style image relative to the result's, %g to %g "
+                                                 "(default %g): smaller makes the painting's motifs the "
+                                                 "texture, larger enlarges its brush strokes",
+                                                 NS_MIN_STYLE_SCALE, NS_MAX_STYLE_SCALE, params->style_scale);
   const GOptionEntry entries[] = {
     { "content", 'c', 0, G_OPTION_ARG_FILENAME, &opt->content, "Content image (any format gdk-pixbuf reads)", "FILE" },
-    { "style", 's', 0, G_OPTION_ARG_FILENAME, &opt->style, "Style image", "FILE" },
+    { "style", 's', G_OPTION_FLAG_FILENAME, G_OPTION_ARG_CALLBACK, style_options_add_style, style_help, "FILE" },
+    { "region", 0, G_OPTION_FLAG_FILENAME, G_OPTION_ARG_CALLBACK, style_options_add_region,
+      "After a --style: where in the content it goes (a greyscale image, white = this style; resized to the "
+      "content). Pixels no region covers keep the content", "FILE" },
+    { "style-area", 0, G_OPTION_FLAG_FILENAME, G_OPTION_ARG_CALLBACK, style_options_add_area,
+      "After a --style: the part of the style image to use (a greyscale image, white = use)", "FILE" },
+    { "style-blend", 0, 0, G_OPTION_ARG_STRING, &opt->styles.blend_text,
+      "Blend weights, one per --style, 0 or more (default: equal)", "W1,W2,..." },
+    { "style-scale", 0, 0, G_OPTION_ARG_DOUBLE, &params->style_scale, scale_help, "X" },
+    { "preserve-colors", 0, 0, G_OPTION_ARG_STRING, &opt->preserve_colors,
+      "Colours of the result: none (the style's), luminance (style in the luminance only; the content's "
+      "colours), match (the style's colours matched to the content's first)", "MODE" },
     { "output", 'o', 0, G_OPTION_ARG_FILENAME, &opt->output, "Result, written as PNG", "FILE" },
     { "size", 0, 0, G_OPTION_ARG_INT, &params->size, "Long side of the result in pixels (default: the content's own)", "N" },
     { "iterations", 'i', 0, G_OPTION_ARG_INT, &params->iterations, "L-BFGS iterations over the whole schedule", "N" },
@@ -66,12 +101,17 @@ parse_arguments (int *argc, char ***argv, Options *opt, NsParams *params, GError
     { "weights", 'w', 0, G_OPTION_ARG_FILENAME, &opt->weights, "model.json, or a folder holding one", "PATH" },
     { "schedule", 0, 0, G_OPTION_ARG_STRING, &opt->schedule, "multiscale (coarse to fine) or single", "KIND" },
     { "stats", 0, 0, G_OPTION_ARG_FILENAME, &opt->stats, "Write timing and loss statistics as JSON", "FILE" },
+    { "memory-limit", 0, 0, G_OPTION_ARG_STRING, &opt->memory_limit,
+      "Refuse a run whose estimated memory exceeds this (default: the memory available now)", "MB" },
     { "quiet", 'q', 0, G_OPTION_ARG_NONE, &opt->quiet, "No progress output", NULL },
     { NULL }
   };
 
   g_autoptr (GOptionContext) context = g_option_context_new ("- paint a content image in the style of another");
-  g_option_context_add_main_entries (context, entries, NULL);
+  /* The main group's data is what the --style callbacks fill. */
+  GOptionGroup *group = g_option_group_new (NULL, NULL, NULL, &opt->styles, NULL);
+  g_option_group_add_entries (group, entries);
+  g_option_context_set_main_group (context, group);
   g_autofree char *description = g_strdup_printf (
       "Defaults: --iterations %d --content-weight %g --style-weight %g --tv-weight %g --seed %u\n"
       "Weights: --weights, else $NEURAL_STYLE_WEIGHTS, else\n"
@@ -87,7 +127,7 @@ parse_arguments (int *argc, char ***argv, Options *opt, NsParams *params, GError
       return FALSE;
     }
   const struct { const char *name; const char *value; } required[] = {
-    { "content", opt->content }, { "style", opt->style }, { "output", opt->output },
+    { "content", opt->content }, { "output", opt->output },
   };
   for (gsize i = 0; i < G_N_ELEMENTS (required); i++)
     if (required[i].value == NULL)
@@ -95,6 +135,9 @@ parse_arguments (int *argc, char ***argv, Options *opt, NsParams *params, GError
         g_set_error (error, NS_ERROR, NS_ERROR_PARAMS, "--%s FILE is required (see --help)", required[i].name);
         return FALSE;
       }
+
+  if (!style_options_finish (&opt->styles, error))
+    return FALSE;
 
   static const char *const inits[] = { "content", "noise", "blend", NULL };
   static const char *const schedules[] = { "multiscale", "single", NULL };
@@ -111,6 +154,16 @@ parse_arguments (int *argc, char ***argv, Options *opt, NsParams *params, GError
         return FALSE;
       params->schedule = (NsSchedule) choice;
     }
+  /* In NsPreserveColors order. */
+  static const char *const colors[] = { "none", "luminance", "match", NULL };
+  if (opt->preserve_colors != NULL)
+    {
+      if (!parse_choice ("preserve-colors", opt->preserve_colors, colors, &choice, error))
+        return FALSE;
+      params->preserve_colors = (NsPreserveColors) choice;
+    }
+  if (opt->memory_limit != NULL && !parse_memory_limit (opt->memory_limit, &opt->memory_limit_mb, error))
+    return FALSE;
   if (opt->seed < 0 || opt->seed > G_MAXUINT32)
     {
       g_set_error (error, NS_ERROR, NS_ERROR_PARAMS, "--seed must be between 0 and %u", G_MAXUINT32);
@@ -120,21 +173,33 @@ parse_arguments (int *argc, char ***argv, Options *opt, NsParams *params, GError
   return ns_params_validate (params, error);
 }
 
+static gboolean
+check_not_same (const char *option, const char *path, const char *input_option, const char *input,
+                GError **error)
+{
+  if (input == NULL || !output_file_same (path, input))
+    return TRUE;
+  g_set_error (error, NS_ERROR, NS_ERROR_PARAMS, "--%s %s is the same file as --%s %s",
+               option, path, input_option, input);
+  return FALSE;
+}
+
 /* A result must never overwrite an input or the other result. */
 static gboolean
 check_not_an_input (const char *option, const char *path, const Options *opt, const char *weights,
                     GError **error)
 {
-  const struct { const char *option; const char *path; } inputs[] = {
-    { "content", opt->content }, { "style", opt->style }, { "weights", weights },
-  };
-  for (gsize i = 0; i < G_N_ELEMENTS (inputs); i++)
-    if (output_file_same (path, inputs[i].path))
-      {
-        g_set_error (error, NS_ERROR, NS_ERROR_PARAMS, "--%s %s is the same file as --%s %s",
-                     option, path, inputs[i].option, inputs[i].path);
+  if (!check_not_same (option, path, "content", opt->content, error)
+      || !check_not_same (option, path, "weights", weights, error))
+    return FALSE;
+  for (int r = 0; r < opt->styles.n; r++)
+    {
+      const StyleFiles *files = &opt->styles.files[r];
+      if (!check_not_same (option, path, "style", files->image, error)
+          || !check_not_same (option, path, "region", files->region, error)
+          || !check_not_same (option, path, "style-area", files->area, error))
         return FALSE;
-      }
+    }
 
   g_autofree char *folder = g_file_test (weights, G_FILE_TEST_IS_DIR) ? g_strdup (weights)
                                                                       : g_path_get_dirname (weights);
@@ -234,19 +299,9 @@ write_stats (const char *path, const NsStats *stats, const NsImage *result, cons
 }
 
 static gboolean
-run (Options *opt, const NsParams *params, GError **error)
+stylize_and_save (const Options *opt, const NsParams *params, const char *weights, const NsImage *content,
+                  const LoadedStyles *styles, GError **error)
 {
-  g_autofree char *weights = opt->weights ? g_strdup (opt->weights) : ns_weights_default_path ();
-  if (!check_outputs (opt, weights, error))
-    return FALSE;
-
-  g_autoptr (NsImage) content = image_file_load (opt->content, error);
-  if (content == NULL)
-    return FALSE;
-  g_autoptr (NsImage) style = image_file_load (opt->style, error);
-  if (style == NULL)
-    return FALSE;
-
   g_autoptr (NsModel) model = ns_model_load (weights, error);
   if (model == NULL)
     {
@@ -262,16 +317,21 @@ run (Options *opt, const NsParams *params, GError **error)
 
   ProgressState state = { .tty = isatty (fileno (stderr)), .drew = FALSE };
   NsStats stats = { 0 };
-  /* As the plug-in: a size whose estimate exceeds the free memory is refused
-   * up front rather than left to swap or fail after minutes. */
+  /* As the plug-in: a size whose estimate exceeds the free memory (or the
+   * user's --memory-limit) is refused up front rather than left to swap or
+   * fail after minutes. */
   NsParams guarded = *params;
-  guarded.memory_limit_mb = ns_available_memory_mb ();
-  g_autoptr (NsImage) result = ns_stylize (model, content, style, &guarded, NULL,
-                                           opt->quiet ? NULL : print_progress, &state, &stats, error);
+  guarded.memory_limit_mb = opt->memory_limit_mb > 0 ? opt->memory_limit_mb : ns_available_memory_mb ();
+  g_autoptr (NsImage) result = ns_stylize_blend (model, content, styles->styles, styles->n, &guarded, NULL,
+                                                 opt->quiet ? NULL : print_progress, &state, &stats, error);
   if (state.drew)
     fputc ('\n', stderr);
   if (result == NULL)
-    return FALSE;
+    {
+      if (opt->memory_limit_mb > 0 && g_error_matches (*error, NS_ERROR, NS_ERROR_MEMORY))
+        g_prefix_error (error, "--memory-limit %g: ", opt->memory_limit_mb);
+      return FALSE;
+    }
 
   g_autofree char *png = NULL;
   gsize png_size = 0;
@@ -290,6 +350,23 @@ run (Options *opt, const NsParams *params, GError **error)
   return TRUE;
 }
 
+static gboolean
+run (Options *opt, const NsParams *params, GError **error)
+{
+  g_autofree char *weights = opt->weights ? g_strdup (opt->weights) : ns_weights_default_path ();
+  if (!check_outputs (opt, weights, error))
+    return FALSE;
+
+  g_autoptr (NsImage) content = image_file_load (opt->content, error);
+  if (content == NULL)
+    return FALSE;
+  LoadedStyles styles;
+  gboolean loaded = style_options_load (&opt->styles, &styles, error);
+  gboolean ok = loaded && stylize_and_save (opt, params, weights, content, &styles, error);
+  loaded_styles_clear (&styles);
+  return ok;
+}
+
 int
 main (int argc, char **argv)
 {
@@ -301,7 +378,9 @@ main (int argc, char **argv)
   if (!ok)
     fprintf (stderr, "neural-style: %s\n", error->message);
 
-  g_free (opt.content); g_free (opt.style); g_free (opt.output); g_free (opt.weights);
+  g_free (opt.content); g_free (opt.output); g_free (opt.weights);
   g_free (opt.stats); g_free (opt.init); g_free (opt.schedule);
+  g_free (opt.preserve_colors); g_free (opt.memory_limit);
+  style_options_clear (&opt.styles);
   return ok ? 0 : 1;
 }

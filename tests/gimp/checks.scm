@@ -102,5 +102,66 @@
 (save-composite img "wrong-image-content-after")
 (emit "wrong-image-content" (list 'before wrong-before) (list 'after (layers-facts img)))
 
+; ---- plug-in-neural-style-full ------------------------------------------
+
+(define warm-img (car (gimp-image-new 64 64 RGB)))
+(define warm (warm-stripes warm-img 64 64))
+
+; Two styles blended, luminance only: the content's colours, new texture.
+(define f1 (run-full-case "full-luminance" img content RUN-NONINTERACTIVE
+                          (list warm grey-style) '(1.0 1.0) '(-1 -1) '(-1 -1) 1.0 1 10 64 7))
+(remove-result img f1)
+; WITH-LAST-VALS repeats it (these arguments would fail: colours 9).
+(define f2 (run-full-case "full-last-vals" img content RUN-WITH-LAST-VALS
+                          (list grey-style) '(1.0) '(-1) '(-1) 1.0 9 0 64 1))
+(remove-result img f2)
+
+; A grey picture, the colourful style inside a selection (saved as a
+; channel) and the grey style outside it (the inverted selection). With
+; the regions swapped the chroma swaps sides (about 100 and 12); without
+; regions both sides get about 60.
+(define reg-img (car (gimp-image-new 64 48 RGB)))
+(define reg-layer (new-layer reg-img RGB-IMAGE 64 48 "regions" 0 0 0))
+(gimp-context-set-foreground '(40 40 40))
+(gimp-context-set-background '(210 210 210))
+(gimp-drawable-edit-gradient-fill reg-layer GRADIENT-LINEAR 0 FALSE 1 0 TRUE 0 0 0 48)
+(gimp-image-select-rectangle reg-img CHANNEL-OP-REPLACE 0 0 32 48)
+(define inside (car (gimp-selection-save reg-img)))
+(gimp-selection-invert reg-img)
+(define outside (car (gimp-selection-save reg-img)))
+(gimp-selection-none reg-img)
+(define f3 (run-full-case "full-regions" reg-img reg-layer RUN-NONINTERACTIVE
+                          (list warm grey-style) '(1.0 1.0) (list inside outside) '(-1 -1) 1.0 0 10 64 7))
+(remove-result reg-img f3)
+
+; A feathered selection, active, as the one region; the style taken from
+; the part of its image selected there.
+(gimp-image-select-ellipse reg-img CHANNEL-OP-REPLACE 8 4 48 40)
+(gimp-selection-feather reg-img 12)
+(define feathered (car (gimp-selection-save reg-img)))
+(gimp-image-select-rectangle warm-img CHANNEL-OP-REPLACE 0 0 40 40)
+(define style-area (car (gimp-selection-save warm-img)))
+(gimp-selection-none warm-img)
+(define f4 (run-full-case "full-feather" reg-img reg-layer RUN-NONINTERACTIVE
+                          (list warm) '(1.0) (list feathered) (list style-area) 1.0 0 10 64 7))
+(remove-result reg-img f4)
+(gimp-selection-none reg-img)
+
+; Bad calls: refused, the image as it was.
+(define (bad name styles blends regions areas scale colors)
+  (run-full-case name reg-img reg-layer RUN-NONINTERACTIVE styles blends regions areas scale colors 10 64 7))
+(bad "full-region-layer" (list style) '(1.0) (list reg-layer) '(-1) 1.0 0)
+(bad "full-region-other-image" (list style) '(1.0) (list style-area) '(-1) 1.0 0)
+(bad "full-area-other-image" (list warm) '(1.0) '(-1) (list inside) 1.0 0)
+(bad "full-region-negative" (list style) '(1.0) '(-5) '(-1) 1.0 0)
+(bad "full-blends-count" (list style grey-style) (counted 1 '(1.0)) '(-1 -1) '(-1 -1) 1.0 0)
+(bad "full-regions-count" (list style grey-style) '(1.0 1.0) (counted 1 '(-1)) '(-1 -1) 1.0 0)
+(bad "full-areas-count" (list style grey-style) '(1.0 1.0) '(-1 -1) (counted 1 '(-1)) 1.0 0)
+(bad "full-no-styles" '() '() '() '() 1.0 0)
+(bad "full-bad-style" (list style 987654) '(1.0 1.0) '(-1 -1) '(-1 -1) 1.0 0)
+(bad "full-blends-zero" (list style grey-style) '(0.0 0.0) '(-1 -1) '(-1 -1) 1.0 0)
+(bad "full-colors" (list style) '(1.0) '(-1) '(-1) 1.0 3)
+(bad "full-scale" (list style) '(1.0) '(-1) '(-1) 20.0 0)
+
 (emit "done")
 (close-output-port ns-out)

@@ -50,6 +50,22 @@
          (car (plug-in-neural-style mode image drawable style cw sw tw
                                     iters size seed init)))))
 
+; plug-in-neural-style-full with lists for the arrays; each count is its
+; list's length unless given as (counted n list), for a wrong count.
+(define (counted n lst) (list 'counted n lst))
+(define (array-arg x) (if (and (pair? x) (eq? (car x) 'counted))
+                          (cons (cadr x) (caddr x))
+                          (cons (length x) x)))
+(define (full-call mode image drawable styles blends regions areas scale colors iters size seed)
+  (let ((s (array-arg styles)) (b (array-arg blends)) (r (array-arg regions)) (a (array-arg areas)))
+    (try (lambda ()
+           (car (plug-in-neural-style-full mode image drawable
+                                           (car s) (list->vector (cdr s))
+                                           (car b) (list->vector (cdr b))
+                                           (car r) (list->vector (cdr r))
+                                           (car a) (list->vector (cdr a))
+                                           scale colors 1.0 1.0 1.0 iters size seed 0))))))
+
 ; The item's position in image; -1 if it is not in image (a case may
 ; pass a drawable of another image on purpose).
 (define (item-position image item)
@@ -59,9 +75,18 @@
 ; Runs one call; records the outcome, the layers and the pixels before and
 ; after (name-before.png, name-after.png composites, name-layer.png result).
 (define (run-case name image drawable style cw sw tw iters size seed init mode)
+  (run-case-with name image drawable
+                 (lambda () (style-call mode image drawable style cw sw tw iters size seed init))))
+
+(define (run-full-case name image drawable mode styles blends regions areas scale colors iters size seed)
+  (run-case-with name image drawable
+                 (lambda () (full-call mode image drawable styles blends regions areas scale colors
+                                       iters size seed))))
+
+(define (run-case-with name image drawable call)
   (save-composite image (string-append name "-before"))
   (let ((before (layers-facts image))
-        (outcome (style-call mode image drawable style cw sw tw iters size seed init)))
+        (outcome (call)))
     (if (eq? (car outcome) 'ok)
         (save-drawable image (cadr outcome) (string-append name "-layer")))
     (save-composite image (string-append name "-after"))
@@ -90,9 +115,26 @@
   (gimp-drawable-edit-gradient-fill layer GRADIENT-LINEAR 0 FALSE 1 0 TRUE
                                     0 0 w h))
 
+; Note: plug-in-checkerboard draws in grey under gimp-console (each
+; colour's red value), so this style has no colour; warm-stripes has.
 (define (checkerboard image w h type)
   (let ((layer (new-layer image type w h "style" 0 0 0)))
     (gimp-context-set-foreground '(250 220 30))
     (gimp-context-set-background '(10 10 90))
     (plug-in-checkerboard RUN-NONINTERACTIVE image layer 0 8)
+    layer))
+
+; A colourful style: red with orange bars, 4 px wide every 8 px.
+(define (warm-stripes image w h)
+  (let ((layer (new-layer image RGB-IMAGE w h "warm" 0 0 0)))
+    (gimp-context-set-foreground '(240 30 20))
+    (gimp-drawable-fill layer FILL-FOREGROUND)
+    (gimp-image-select-rectangle image CHANNEL-OP-REPLACE 0 0 4 h)
+    (let loop ((x 8))
+      (if (< x w)
+          (begin (gimp-image-select-rectangle image CHANNEL-OP-ADD x 0 4 h)
+                 (loop (+ x 8)))))
+    (gimp-context-set-foreground '(250 170 0))
+    (gimp-drawable-edit-fill layer FILL-FOREGROUND)
+    (gimp-selection-none image)
     layer))

@@ -13,7 +13,10 @@ pixels changed inside the (selected) region and bit-identical outside,
 errors for bad inputs with the image unchanged, the weights hint when
 the weights are missing, and a German message under LANGUAGE=de. Then undo.scm runs in GUI GIMP under Xvfb, where
 this script presses Ctrl+Z (GIMP 2.10's PDB cannot undo) and checks that one
-undo restores the layers and pixels. TAP output; exit 77 (skip) without
+undo restores the layers and pixels. plug-in-neural-style-full: two styles
+in luminance (the content's chroma kept), its last values, two styles on
+the two sides of a saved selection (colourful and grey), a feathered
+selection with a style area, and each kind of bad argument. TAP output; exit 77 (skip) without
 weights.
 """
 import os
@@ -126,8 +129,9 @@ class Tap:
         sys.stdout.flush()
 
 
-def check_success(tap, tmp, case, expect_grey=False, ellipse=None):
-    """A successful case: the layer, where it is, and its pixels."""
+def check_success(tap, tmp, case, expect_grey=False, ellipse=None, source=None):
+    """A successful case: the layer, where it is, and its pixels. source:
+    the drawable's name if it is the only layer of its image (at 0,0)."""
     name, outcome, position, before, after = case[0], case[1], case[2], case[3][1], case[4][1]
     tap.ok(outcome[0] == "ok", name + ": succeeds", outcome)
     if outcome[0] != "ok":
@@ -135,7 +139,8 @@ def check_success(tap, tmp, case, expect_grey=False, ellipse=None):
     layer_id = outcome[1]
     new = [l for l in after if l[0] == layer_id]
     tap.ok(len(after) == len(before) + 1 and len(new) == 1, name + ": adds exactly one layer")
-    src = [l for l in after if l[1] == ("grey" if expect_grey else "content")][0]
+    alone = source or ("grey" if expect_grey else None)
+    src = [l for l in after if l[1] == (alone or "content")][0]
     tap.ok(position[1] >= 0 and position[1] == position[2] - 1,
            name + ": new layer directly above the drawable", position)
     tap.ok(new[0][1] == src[1] + " (Neural Style)", name + ": named after the drawable", new[0][1])
@@ -145,7 +150,7 @@ def check_success(tap, tmp, case, expect_grey=False, ellipse=None):
 
     result = pixels(tmp, name + "-layer")
     # The grey image is one layer at 0,0: its composite is the drawable.
-    original = pixels(tmp, name + "-before" if expect_grey else "content")
+    original = pixels(tmp, name + "-before" if alone else "content")
     if expect_grey:
         tap.ok(np.array_equal(result[..., 0], result[..., 1]) and
                np.array_equal(result[..., 0], result[..., 2]), name + ": result is grey")
@@ -169,6 +174,69 @@ def check_success(tap, tmp, case, expect_grey=False, ellipse=None):
         tap.ok(diff[outside].max() == 0, name + ": pixels outside the selection unchanged "
                "(also inside its bounding box)", diff[outside].max())
     return result
+
+
+def chroma_planes(rgb):
+    """Cb and Cr (ITU-R BT.601) of 0..255 RGB: where a pixel's colour lies
+    apart from its lightness."""
+    r, g, b = (rgb[..., c].astype(np.float64) for c in range(3))
+    return -0.1687 * r - 0.3313 * g + 0.5 * b, 0.5 * r - 0.4187 * g - 0.0813 * b
+
+
+def chroma(rgb):
+    cb, cr = chroma_planes(rgb)
+    return np.hypot(cb, cr)
+
+
+def chroma_shift(result, original):
+    """Mean distance of the colours from the original's (opaque pixels)."""
+    opaque = original[..., 3] > 0
+    (cb, cr), (cb0, cr0) = chroma_planes(result), chroma_planes(original)
+    return np.hypot(cb - cb0, cr - cr0)[opaque].mean()
+
+
+def check_full(tap, tmp, case, basic):
+    """plug-in-neural-style-full: luminance, last values, regions, feather."""
+    luminance = check_success(tap, tmp, case("full-luminance"))
+    last = check_success(tap, tmp, case("full-last-vals"))
+    content = pixels(tmp, "content")
+    if luminance is not None and basic is not None:
+        kept, moved = chroma_shift(luminance, content), chroma_shift(basic, content)
+        tap.ok(kept < 4.0 and kept < moved / 3,
+               "full-luminance: keeps the content's colours (chroma shift %.2f; the style's colours: %.2f)"
+               % (kept, moved))
+    if luminance is not None and last is not None:
+        d = np.abs(luminance - last).mean()
+        tap.ok(d < 1.0, "full-last-vals: repeats the last run (mean |diff| %.3f)" % d)
+
+    # Grey picture; colourful style in the left half (the saved selection),
+    # grey style in the right half (the inverted one).
+    regions = check_success(tap, tmp, case("full-regions"), source="regions")
+    if regions is not None:
+        c = chroma(regions)
+        left, right = c[:, :26].mean(), c[:, 38:].mean()
+        tap.ok(left > 50 and left > 3 * right,
+               "full-regions: colourful inside the selection (chroma %.1f), grey outside (%.1f)" % (left, right))
+    feather = check_success(tap, tmp, case("full-feather"), source="regions")
+    if feather is not None:
+        original = pixels(tmp, "full-feather-before")
+        diff = np.abs(feather[..., :3] - original[..., :3]).max(axis=2)
+        tap.ok(diff[:2].max() == 0 and diff[:, :6].max() == 0,
+               "full-feather: nothing changes outside the feathered selection", diff[:2].max())
+
+    for name, pattern in [("full-region-layer", r"region of style 1.*not a channel"),
+                          ("full-region-other-image", r"region of style 1.*another image"),
+                          ("full-area-other-image", r"area of style 1.*another image"),
+                          ("full-region-negative", r"style-regions\[0\]"),
+                          ("full-blends-count", r"num-blends is 1 but num-styles is 2"),
+                          ("full-regions-count", r"num-regions is 1 but num-styles is 2"),
+                          ("full-areas-count", r"num-areas is 1 but num-styles is 2"),
+                          ("full-no-styles", r"num-styles is 0"),
+                          ("full-bad-style", r"987654.*no longer exists"),
+                          ("full-blends-zero", r"blend weights must not all be 0"),
+                          ("full-colors", r"colour mode"),
+                          ("full-scale", r"style scale")]:
+        check_failure(tap, tmp, case(name), pattern)
 
 
 def check_failure(tap, tmp, case, pattern):
@@ -353,6 +421,8 @@ def main():
                "wrong-image: the drawable's own image keeps its layers", other)
         tap.ok(np.array_equal(pixels(tmp, "wrong-image-content-before"), pixels(tmp, "wrong-image-content-after")),
                "wrong-image: the drawable's own image keeps its pixels")
+
+        check_full(tap, tmp, case, basic)
 
         # Missing weights: the error carries the engine's fetch hint.
         missing = os.path.join(root, "missing", "model.json")

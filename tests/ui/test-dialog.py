@@ -9,7 +9,9 @@ Script-Fu batch command. Then, like a person at the screen: waits for the
 "Neural Style" window, watches its preview until it shows a stylised picture
 (different from the unstyled one it first showed, and not blank), saves a
 screenshot to OUTDIR, lowers the iterations and nudges the style weight with
-the keyboard, and presses Return (ok) or Escape (cancel). The batch command
+the keyboard, adds a second style row (the dialog grows), switches the
+colour mode (the settings change), saves a second screenshot, and presses
+Return (ok) or Escape (cancel). The batch command
 writes the content image's layer count once the plug-in returns: ok must
 have added a layer, cancel must not. Exit 77 (skip) without GIMP or weights.
 """
@@ -205,6 +207,39 @@ def main():
                 shutil.copy(os.path.join(tmp, "keys.png"), os.path.join(outdir, f"keys-{mode}-{attempt}.png"))
             assert moved is not None, "the keyboard did not move any slider"
             print(f"controls changed by keyboard in {moved} (right of the preview), try {attempt + 1}")
+
+            # A second style row (Add a style) makes the dialog taller; then
+            # the colour mode: the next entry of Colours (your picture's).
+            height = after.shape[0]
+            for attempt in range(3):
+                xdotool("windowfocus", "--sync", window)
+                time.sleep(0.3)
+                xdotool("key", "--clearmodifiers", "alt+a")
+                time.sleep(1.5)
+                grown = screenshot(window, os.path.join(tmp, "rows.png"))
+                if grown.shape[0] > height + 40:
+                    break
+            assert grown.shape[0] > height + 40, \
+                f"Add a style did not add a row (height {height} -> {grown.shape[0]})"
+            print(f"second style row: dialog height {height} -> {grown.shape[0]}")
+            for attempt in range(3):
+                xdotool("windowfocus", "--sync", window)
+                time.sleep(0.3)
+                xdotool("key", "--clearmodifiers", "alt+u", "Down")
+                time.sleep(1.5)
+                coloured = screenshot(window, os.path.join(tmp, "colours.png"))
+                colours_moved = changed_box(grown[settings], coloured[settings]) \
+                    if coloured.shape == grown.shape else (0, 0, 0, 0)
+                if colours_moved is not None:
+                    break
+            assert colours_moved is not None, "the keyboard did not change the colour mode"
+            print(f"colour mode changed in {colours_moved}")
+            # Focus back on a slider: Return in the combo box would open it.
+            xdotool("key", "--clearmodifiers", "alt+y")
+            time.sleep(4)   # the preview repaints with two styles, the picture's colours
+            name = "dialog-styles.png" if mode == "ok" else "dialog-styles-cancel.png"
+            screenshot(window, os.path.join(outdir, name))
+            print(f"screenshot with two styles: {os.path.join(outdir, name)}")
 
             for attempt in range(5):
                 xdotool("windowfocus", "--sync", window)
