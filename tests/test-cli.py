@@ -179,6 +179,19 @@ def run_cases(tap, tool, weights, weights_dir, tmp):
     with open(os.path.join(lstm_dir, "model.json"), "w") as f:
         json.dump(model, f)
 
+    # A shard with two floats swapped: finite, the right size, so only SHA256SUMS can tell.
+    swapped_dir = os.path.join(tmp, "swapped")
+    os.mkdir(swapped_dir)
+    for name in os.listdir(weights_dir):
+        if name != shard:
+            os.symlink(os.path.join(weights_dir, name), os.path.join(swapped_dir, name))
+    with open(os.path.join(weights_dir, shard), "rb") as f:
+        data = bytearray(f.read())
+    data[0:4], data[4:8] = data[4:8], data[0:4]
+    with open(os.path.join(swapped_dir, shard), "wb") as f:
+        f.write(data)
+    has_sums = os.path.exists(os.path.join(weights_dir, "SHA256SUMS"))
+
     # The artist's controls: a second style, a region (white left half) and an all-black one.
     style2 = os.path.join(inputs, "style-2.ppm")
     write_ppm(style2, 64, 96)
@@ -213,6 +226,9 @@ def run_cases(tap, tool, weights, weights_dir, tmp):
         ("truncated weight shard", with_option("--weights", truncated_dir), [shard, "truncated"]),
         ("model.json that is not JSON", with_option("--weights", corrupt_dir), ["model.json"]),
         ("unsupported layer class", with_option("--weights", lstm_dir), ["LSTM"]),
+    ] + ([
+        ("shard with swapped bytes", with_option("--weights", swapped_dir), [shard + " is corrupt"]),
+    ] if has_sums else []) + [
         ("size -5", with_option("--size", "-5"), ["size"]),
         ("size 100000", with_option("--size", "100000"), ["size"]),
         ("negative content weight", with_option("--content-weight", "-1"), ["content-weight", "content_weight", "content weight"]),

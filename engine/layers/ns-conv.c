@@ -30,23 +30,22 @@
 int
 ns_window_output (int in, int k, int stride, NsPadding padding, int *pad_before)
 {
-  int out, pad = 0;
+  gint64 out = 0, pad = 0;
 
-  if (padding == NS_PADDING_SAME)
+  /* The loader refuses such windows; an empty output is refused downstream. */
+  if (k >= 1 && stride >= 1 && in >= 0)
     {
-      int total;
-
-      out = (in + stride - 1) / stride;
-      total = MAX ((out - 1) * stride + k - in, 0);
-      pad = total / 2;
-    }
-  else
-    {
-      out = in >= k ? (in - k) / stride + 1 : 0;
+      if (padding == NS_PADDING_SAME)
+        {
+          out = ((gint64) in + stride - 1) / stride;
+          pad = MAX ((out - 1) * stride + k - in, 0) / 2;
+        }
+      else
+        out = in >= k ? (in - k) / stride + 1 : 0;
     }
   if (pad_before)
-    *pad_before = pad;
-  return out;
+    *pad_before = (int) pad;
+  return (int) out;
 }
 
 static gboolean
@@ -141,12 +140,17 @@ im2col_rows (const NsConv *conv, const float *in, NsShape is, NsShape os, int oy
         {
           int iy = iy0 + ky;
           float *row = dst + ky * krow;
-          const float *src = in + ((gsize) iy * is.w + ix0) * tap;
 
           if (iy < 0 || iy >= is.h)
-            memset (row, 0, krow * sizeof (float));
-          else if (inside_x)
-            memcpy (row, src, krow * sizeof (float));
+            {
+              memset (row, 0, krow * sizeof (float));
+              continue;
+            }
+          /* Only pixels inside the image are addressed: a pointer before
+           * the input (padding on the left or top) is undefined in C. */
+          const float *in_row = in + (gsize) iy * is.w * tap;
+          if (inside_x)
+            memcpy (row, in_row + (gsize) ix0 * tap, krow * sizeof (float));
           else
             for (int kx = 0; kx < conv->kw; kx++)
               {
@@ -155,7 +159,7 @@ im2col_rows (const NsConv *conv, const float *in, NsShape is, NsShape os, int oy
                 if (ix < 0 || ix >= is.w)
                   memset (row + kx * tap, 0, tap * sizeof (float));
                 else
-                  memcpy (row + kx * tap, src + kx * tap, tap * sizeof (float));
+                  memcpy (row + kx * tap, in_row + (gsize) ix * tap, tap * sizeof (float));
               }
         }
     }

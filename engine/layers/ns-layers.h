@@ -26,7 +26,8 @@ ns_shape_size (NsShape s)
  * max((out-1)*stride + k - in, 0), the smaller half on top/left). */
 typedef enum { NS_PADDING_VALID, NS_PADDING_SAME } NsPadding;
 
-/* Output size along one axis, and the padding before the first element. */
+/* Output size along one axis, and the padding before the first element;
+ * 0 for a window or stride below 1. */
 int ns_window_output (int in, int k, int stride, NsPadding padding, int *pad_before);
 
 typedef struct

@@ -3,43 +3,45 @@
  * Batch norm is folded into the conv before it and a ReLU that is the only
  * consumer of a conv is fused into it, so the graph that runs has one node
  * per GEMM-sized operation. */
+#include "ns-json-fields.h"
 #include "ns-tfjs-layers.h"
 
 #include <math.h>
 #include <string.h>
-static int
-int_pair (JsonObject *config, const char *member, int index, int fallback)
-{
-  if (!json_object_has_member (config, member))
-    return fallback;
-  JsonNode *node = json_object_get_member (config, member);
-  if (JSON_NODE_HOLDS_VALUE (node))
-    return json_node_get_int (node);
-  JsonArray *array = json_node_get_array (node);
-  if (index < (int) json_array_get_length (array))
-    return json_array_get_int_element (array, index);
-  return fallback;
-}
-
-static const char *
-string_member (JsonObject *config, const char *member, const char *fallback)
-{
-  return json_object_has_member (config, member)
-           ? json_object_get_string_member (config, member) : fallback;
-}
+/* Largest kernel, stride, pool or padding accepted: far beyond any real
+ * network, small enough that shape arithmetic cannot overflow an int. */
+#define MAX_WINDOW 65536
 
 static gboolean
 parse_padding (KerasLayer *layer, NsPadding *padding, GError **error)
 {
-  const char *p = string_member (layer->config, "padding", "valid");
+  const char *p;
+  if (!ns_json_string (layer->config, "padding", "valid", layer->owner, &p, error))
+    return FALSE;
   if (strcmp (p, "same") == 0)
     *padding = NS_PADDING_SAME;
   else if (strcmp (p, "valid") == 0)
     *padding = NS_PADDING_VALID;
   else
     {
-      g_set_error (error, NS_ERROR, NS_ERROR_MODEL, "layer “%s” has padding “%s”; only “same” and "
-                   "“valid” are supported", layer->name, p);
+      g_set_error (error, NS_ERROR, NS_ERROR_MODEL, "%s has padding “%s”; only “same” and "
+                   "“valid” are supported", layer->owner, p);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+/* A positive window parameter ("kernel_size", "strides", "pool_size"). */
+static gboolean
+window_pair (KerasLayer *layer, const char *member, int fallback_h, int fallback_w, int value[2], GError **error)
+{
+  const int fallback[2] = { fallback_h, fallback_w };
+  if (!ns_json_int_pair (layer->config, member, fallback, G_MININT, G_MAXINT, layer->owner, value, error))
+    return FALSE;
+  if (value[0] < 1 || value[1] < 1 || value[0] > MAX_WINDOW || value[1] > MAX_WINDOW)
+    {
+      g_set_error (error, NS_ERROR, NS_ERROR_MODEL, "%s: %s must be between 1 and %d, not [%d,%d]",
+                   layer->owner, member, MAX_WINDOW, value[0], value[1]);
       return FALSE;
     }
   return TRUE;
@@ -48,22 +50,38 @@ parse_padding (KerasLayer *layer, NsPadding *padding, GError **error)
 static gboolean
 check_channels_last (KerasLayer *layer, GError **error)
 {
-  const char *format = string_member (layer->config, "data_format", "channels_last");
+  const char *format;
+  int dilation[2];
+  if (!ns_json_string (layer->config, "data_format", "channels_last", layer->owner, &format, error)
+      || !window_pair (layer, "dilation_rate", 1, 1, dilation, error))
+    return FALSE;
   if (strcmp (format, "channels_last") != 0)
     {
-      g_set_error (error, NS_ERROR, NS_ERROR_MODEL, "layer “%s” is %s; only channels_last is supported",
-                   layer->name, format);
+      g_set_error (error, NS_ERROR, NS_ERROR_MODEL, "%s is %s; only channels_last is supported",
+                   layer->owner, format);
       return FALSE;
     }
-  if (int_pair (layer->config, "dilation_rate", 0, 1) != 1 || int_pair (layer->config, "dilation_rate", 1, 1) != 1)
+  if (dilation[0] != 1 || dilation[1] != 1)
     {
-      g_set_error (error, NS_ERROR, NS_ERROR_MODEL, "layer “%s” is dilated, which is not supported", layer->name);
+      g_set_error (error, NS_ERROR, NS_ERROR_MODEL, "%s is dilated, which is not supported", layer->owner);
       return FALSE;
     }
   return TRUE;
 }
 
-
+/* "relu" or "linear" (or "softmax" when allowed); anything else is refused. */
+static gboolean
+parse_activation (KerasLayer *layer, gboolean softmax_allowed, const char **activation, GError **error)
+{
+  if (!ns_json_string (layer->config, "activation", "linear", layer->owner, activation, error))
+    return FALSE;
+  if (strcmp (*activation, "relu") == 0 || strcmp (*activation, "linear") == 0
+      || (softmax_allowed && strcmp (*activation, "softmax") == 0))
+    return TRUE;
+  g_set_error (error, NS_ERROR, NS_ERROR_MODEL, "%s uses activation “%s”; only relu and linear are "
+               "supported", layer->owner, *activation);
+  return FALSE;
+}
 
 static int
 node_of (NsTfjsBuilder *b, const char *name)
@@ -96,13 +114,18 @@ static gboolean
 build_conv (NsTfjsBuilder *b, KerasLayer *layer, GError **error)
 {
   JsonObject *c = layer->config;
-  if (!check_channels_last (layer, error))
-    return FALSE;
   NsPadding padding;
-  if (!parse_padding (layer, &padding, error))
+  int kernel_size[2], strides[2], cout;
+  gboolean use_bias;
+  const char *activation;
+  if (!check_channels_last (layer, error) || !parse_padding (layer, &padding, error)
+      || !window_pair (layer, "kernel_size", 1, 1, kernel_size, error)
+      || !window_pair (layer, "strides", 1, 1, strides, error)
+      || !ns_json_int (c, "filters", NS_JSON_REQUIRED, 1, G_MAXINT, layer->owner, &cout, error)
+      || !ns_json_boolean (c, "use_bias", TRUE, layer->owner, &use_bias, error)
+      || !parse_activation (layer, FALSE, &activation, error))
     return FALSE;
-  int kh = int_pair (c, "kernel_size", 0, 1), kw = int_pair (c, "kernel_size", 1, kh);
-  int cout = json_object_get_int_member (c, "filters");
+  int kh = kernel_size[0], kw = kernel_size[1];
   g_autofree char *kname = g_strdup_printf ("%s/kernel", layer->name);
   int shape[4];
   float *kernel = ns_tfjs_weights_take (b->weights, kname, 4, shape, error);
@@ -117,7 +140,7 @@ build_conv (NsTfjsBuilder *b, KerasLayer *layer, GError **error)
       return FALSE;
     }
   float *bias = NULL;
-  if (!json_object_has_member (c, "use_bias") || json_object_get_boolean_member (c, "use_bias"))
+  if (use_bias)
     {
       g_autofree char *bname = g_strdup_printf ("%s/bias", layer->name);
       int bshape[1];
@@ -135,23 +158,13 @@ build_conv (NsTfjsBuilder *b, KerasLayer *layer, GError **error)
   else
     bias = g_new0 (float, cout);
 
-  const char *activation = string_member (c, "activation", "linear");
-  gboolean relu = strcmp (activation, "relu") == 0;
-  if (!relu && strcmp (activation, "linear") != 0)
-    {
-      g_set_error (error, NS_ERROR, NS_ERROR_MODEL, "layer “%s” uses activation “%s”; only relu and "
-                   "linear are supported", layer->name, activation);
-      g_free (kernel);
-      g_free (bias);
-      return FALSE;
-    }
   NsNode *node = add_node (b, layer, NS_OP_CONV);
   node->kh = kh, node->kw = kw;
-  node->stride_h = int_pair (c, "strides", 0, 1), node->stride_w = int_pair (c, "strides", 1, node->stride_h);
+  node->stride_h = strides[0], node->stride_w = strides[1];
   node->padding = padding;
   node->cin = shape[2], node->cout = cout;
   node->kernel = kernel, node->bias = bias;
-  node->relu = relu;
+  node->relu = strcmp (activation, "relu") == 0;
   return TRUE;
 }
 
@@ -168,9 +181,17 @@ fold_batch_norm (NsTfjsBuilder *b, KerasLayer *layer, KerasLayer *input, GError 
       return FALSE;
     }
   const char *parts[] = { "gamma", "beta", "moving_mean", "moving_variance" };
-  gboolean has[] = { !json_object_has_member (layer->config, "scale") || json_object_get_boolean_member (layer->config, "scale"),
-                     !json_object_has_member (layer->config, "center") || json_object_get_boolean_member (layer->config, "center"),
-                     TRUE, TRUE };
+  gboolean has[] = { TRUE, TRUE, TRUE, TRUE };
+  double eps;
+  if (!ns_json_boolean (layer->config, "scale", TRUE, layer->owner, &has[0], error)
+      || !ns_json_boolean (layer->config, "center", TRUE, layer->owner, &has[1], error)
+      || !ns_json_double (layer->config, "epsilon", 1e-3, layer->owner, &eps, error))
+    return FALSE;
+  if (!(eps >= 0))
+    {
+      g_set_error (error, NS_ERROR, NS_ERROR_MODEL, "%s: epsilon must not be negative, not %g", layer->owner, eps);
+      return FALSE;
+    }
   float *v[4] = { 0 };
   gboolean ok = TRUE;
   for (int i = 0; i < 4 && ok; i++)
@@ -188,10 +209,15 @@ fold_batch_norm (NsTfjsBuilder *b, KerasLayer *layer, KerasLayer *input, GError 
         }
       ok = ok && v[i];
     }
+  for (int o = 0; ok && o < conv->cout; o++)
+    if (!((double) v[3][o] + eps > 0))
+      {
+        g_set_error (error, NS_ERROR, NS_ERROR_WEIGHTS, "weight “%s/moving_variance” holds %g: a variance "
+                     "plus epsilon must be positive", layer->name, v[3][o]);
+        ok = FALSE;
+      }
   if (ok)
     {
-      double eps = json_object_has_member (layer->config, "epsilon")
-                     ? json_object_get_double_member (layer->config, "epsilon") : 1e-3;
       gsize taps = (gsize) conv->kh * conv->kw * conv->cin;
       for (int o = 0; o < conv->cout; o++)
         {
@@ -211,17 +237,13 @@ fold_batch_norm (NsTfjsBuilder *b, KerasLayer *layer, KerasLayer *input, GError 
 static gboolean
 build_activation (NsTfjsBuilder *b, KerasLayer *layer, KerasLayer *input, GError **error)
 {
-  const char *activation = string_member (layer->config, "activation", "linear");
+  const char *activation;
+  if (!parse_activation (layer, FALSE, &activation, error))
+    return FALSE;
   if (strcmp (activation, "linear") == 0)
     {
       alias_node (b, layer);
       return TRUE;
-    }
-  if (strcmp (activation, "relu") != 0)
-    {
-      g_set_error (error, NS_ERROR, NS_ERROR_MODEL, "Activation “%s” is “%s”; only relu and linear are "
-                   "supported", layer->name, activation);
-      return FALSE;
     }
   NsNode *in = &g_array_index (b->nodes, NsNode, node_of (b, layer->inputs[0]));
   /* Fuse into the conv or add if nothing else reads its pre-ReLU output.
@@ -243,41 +265,79 @@ static gboolean
 build_pool (NsTfjsBuilder *b, KerasLayer *layer, NsOp op, GError **error)
 {
   NsPadding padding;
-  if (!check_channels_last (layer, error) || !parse_padding (layer, &padding, error))
+  int size[2], strides[2];
+  if (!check_channels_last (layer, error) || !parse_padding (layer, &padding, error)
+      || !window_pair (layer, "pool_size", 2, 2, size, error)
+      || !window_pair (layer, "strides", size[0], size[1], strides, error))
     return FALSE;
   NsNode *node = add_node (b, layer, op);
-  JsonObject *c = layer->config;
-  node->kh = int_pair (c, "pool_size", 0, 2), node->kw = int_pair (c, "pool_size", 1, node->kh);
-  node->stride_h = int_pair (c, "strides", 0, node->kh), node->stride_w = int_pair (c, "strides", 1, node->kw);
+  node->kh = size[0], node->kw = size[1];
+  node->stride_h = strides[0], node->stride_w = strides[1];
   node->padding = padding;
   return TRUE;
+}
+
+/* Keras' "padding": n, [rows, cols] or [[top, bottom], [left, right]]. */
+static gboolean
+zeropad_amounts (KerasLayer *layer, int pad[4], GError **error)
+{
+  JsonNode *p = json_object_get_member (layer->config, "padding");
+  gint64 v[4] = { 1, 1, 1, 1 };   /* Keras' default */
+  gboolean ok = TRUE;
+  if (p && JSON_NODE_HOLDS_VALUE (p))
+    {
+      ok = ns_json_int_value (p, 0, MAX_WINDOW, layer->owner, "padding", &v[0], error);
+      v[1] = v[2] = v[3] = v[0];
+    }
+  else if (p)
+    {
+      JsonArray *axes = JSON_NODE_HOLDS_ARRAY (p) ? json_node_get_array (p) : NULL;
+      if (!axes || json_array_get_length (axes) != 2)
+        {
+          g_set_error (error, NS_ERROR, NS_ERROR_MODEL, "%s: “padding” must be an integer or a list of two",
+                       layer->owner);
+          return FALSE;
+        }
+      for (int axis = 0; axis < 2 && ok; axis++)
+        {
+          JsonNode *a = json_array_get_element (axes, axis);
+          JsonArray *sides = JSON_NODE_HOLDS_ARRAY (a) ? json_node_get_array (a) : NULL;
+          if (!sides)
+            {
+              ok = ns_json_int_value (a, 0, MAX_WINDOW, layer->owner, "padding", &v[axis * 2], error);
+              v[axis * 2 + 1] = v[axis * 2];
+              continue;
+            }
+          for (int side = 0; side < 2 && ok; side++)
+            ok = ns_json_int_value (side < (int) json_array_get_length (sides)
+                                      ? json_array_get_element (sides, side) : NULL,
+                                    0, MAX_WINDOW, layer->owner, "padding", &v[axis * 2 + side], error);
+        }
+    }
+  for (int i = 0; i < 4; i++)
+    pad[i] = (int) v[i];
+  return ok;
 }
 
 static gboolean
 build_zeropad (NsTfjsBuilder *b, KerasLayer *layer, GError **error)
 {
-  if (!check_channels_last (layer, error))
+  int pad[4];
+  if (!check_channels_last (layer, error) || !zeropad_amounts (layer, pad, error))
     return FALSE;
   NsNode *node = add_node (b, layer, NS_OP_ZEROPAD);
-  JsonNode *p = json_object_get_member (layer->config, "padding");
-  if (JSON_NODE_HOLDS_VALUE (p))
-    for (int i = 0; i < 4; i++)
-      node->pad[i] = json_node_get_int (p);
-  else
-    for (int axis = 0; axis < 2; axis++)
-      {
-        JsonNode *a = json_array_get_element (json_node_get_array (p), axis);
-        for (int side = 0; side < 2; side++)
-          node->pad[axis * 2 + side] = JSON_NODE_HOLDS_VALUE (a)
-            ? json_node_get_int (a) : json_array_get_int_element (json_node_get_array (a), side);
-      }
+  memcpy (node->pad, pad, sizeof pad);
   return TRUE;
 }
 
 static gboolean
 build_dense (NsTfjsBuilder *b, KerasLayer *layer, GError **error)
 {
-  int units = json_object_get_int_member (layer->config, "units");
+  int units;
+  const char *activation;
+  if (!ns_json_int (layer->config, "units", NS_JSON_REQUIRED, 1, G_MAXINT, layer->owner, &units, error)
+      || !parse_activation (layer, TRUE, &activation, error))
+    return FALSE;
   g_autofree char *kname = g_strdup_printf ("%s/kernel", layer->name);
   g_autofree char *bname = g_strdup_printf ("%s/bias", layer->name);
   int kshape[2], bshape[1];
@@ -295,7 +355,7 @@ build_dense (NsTfjsBuilder *b, KerasLayer *layer, GError **error)
   NsNode *node = add_node (b, layer, NS_OP_DENSE);
   node->cin = kshape[0], node->cout = units;
   node->kernel = kernel, node->bias = bias;
-  node->softmax = g_strcmp0 (string_member (layer->config, "activation", "linear"), "softmax") == 0;
+  node->softmax = strcmp (activation, "softmax") == 0;
   return TRUE;
 }
 

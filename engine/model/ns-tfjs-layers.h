@@ -10,6 +10,7 @@
 typedef struct
 {
   const char *name;
+  char       *owner;        /* "layer “name”", for errors */
   const char *class_name;
   JsonObject *config;
   const char *inputs[2];

@@ -2,6 +2,8 @@
  *
  * A manifest group's tensors are stored back to back across its shards, as
  * if the shards were one file, so a tensor may straddle two shards. */
+#include "ns-json-fields.h"
+#include "ns-shard-sums.h"
 #include "ns-tfjs-weights.h"
 
 #include <math.h>
@@ -13,7 +15,7 @@ typedef struct
   gsize   offset;      /* bytes from the start of the group's data */
   int     rank;
   int     shape[4];
-  gsize   count;
+  gsize   count;       /* elements; count * 4 fits a gsize (checked) */
 } Tensor;
 
 typedef struct
@@ -31,65 +33,115 @@ struct _NsTfjsWeights
   char       *folder;
 };
 
+/* Reads one manifest weight entry; offset is where its bytes start in the
+ * group and advances past them. Every dimension and the byte count are
+ * checked, so a crafted shape cannot wrap the size. */
 static gboolean
-open_group (NsTfjsWeights *w, int index, JsonObject *entry, GError **error)
+read_tensor (NsTfjsWeights *w, int group, JsonArray *list, guint i, gsize *offset, GError **error)
 {
-  Group *group = &w->groups[index];
-  JsonArray *paths = json_object_get_array_member (entry, "paths");
-  JsonArray *list = json_object_get_array_member (entry, "weights");
-  if (!paths || !list)
+  g_autofree char *what = g_strdup_printf ("weightsManifest[%d].weights[%u]", group, i);
+  JsonObject *entry = ns_json_object_element (list, i, what, error);
+  const char *name, *dtype;
+  gint64 dims[4];
+  int rank;
+  if (!entry || !ns_json_string (entry, "name", NULL, what, &name, error))
+    return FALSE;
+  g_free (what);
+  what = g_strdup_printf ("weight “%s”", name);
+  if (!ns_json_string (entry, "dtype", "float32", what, &dtype, error)
+      || !ns_json_int_array (entry, "shape", 4, 0, G_MAXINT, what, dims, &rank, error))
+    return FALSE;
+  if (strcmp (dtype, "float32") != 0 || json_object_has_member (entry, "quantization"))
     {
-      g_set_error (error, NS_ERROR, NS_ERROR_MODEL, "weightsManifest entry %d has no paths or weights", index);
+      g_set_error (error, NS_ERROR, NS_ERROR_WEIGHTS, "weight “%s” is stored as %s%s; only unquantised "
+                   "float32 weights are supported", name, dtype,
+                   json_object_has_member (entry, "quantization") ? " (quantised)" : "");
       return FALSE;
     }
+  if (g_hash_table_contains (w->tensors, name))
+    {
+      g_set_error (error, NS_ERROR, NS_ERROR_MODEL, "weight “%s” is listed twice in weightsManifest", name);
+      return FALSE;
+    }
+  Tensor *tensor = g_new0 (Tensor, 1);
+  tensor->group = group;
+  tensor->offset = *offset;
+  tensor->rank = rank;
+  tensor->count = 1;
+  gsize bytes = 0;
+  gboolean fits = TRUE;
+  for (int d = 0; d < rank; d++)
+    {
+      tensor->shape[d] = (int) dims[d];
+      fits = fits && g_size_checked_mul (&tensor->count, tensor->count, (gsize) dims[d]);
+    }
+  fits = fits && g_size_checked_mul (&bytes, tensor->count, sizeof (float))
+         && g_size_checked_add (offset, *offset, bytes);
+  g_hash_table_insert (w->tensors, g_strdup (name), tensor);
+  if (!fits)
+    g_set_error (error, NS_ERROR, NS_ERROR_MODEL, "%s: “shape” is too large", what);
+  return fits;
+}
+
+/* A shard must be a plain file name in the model's folder. */
+static gboolean
+is_plain_name (const char *name)
+{
+  return *name && strcmp (name, ".") != 0 && strcmp (name, "..") != 0 && !strchr (name, '/')
+         && !strchr (name, G_DIR_SEPARATOR);
+}
+
+static gboolean
+open_shard (NsTfjsWeights *w, Group *group, JsonArray *paths, int index, int s, NsShardSums *sums,
+            GError **error)
+{
+  g_autofree char *what = g_strdup_printf ("weightsManifest[%d].paths[%d]", index, s);
+  const char *name = ns_json_string_element (paths, s, what, error);
+  if (!name)
+    return FALSE;
+  g_autofree char *path = g_build_filename (w->folder, name, NULL);
+  if (!is_plain_name (name) || !g_file_test (path, G_FILE_TEST_IS_REGULAR))
+    {
+      g_set_error (error, NS_ERROR, NS_ERROR_WEIGHTS, "weight shard %s is missing or not a regular file%s",
+                   path, is_plain_name (name) ? "" : " (shards must be file names beside model.json)");
+      return FALSE;
+    }
+  GError *local = NULL;
+  group->shards[s] = g_mapped_file_new (path, FALSE, &local);
+  if (!group->shards[s])
+    {
+      g_set_error (error, NS_ERROR, NS_ERROR_WEIGHTS, "weight shard %s is unreadable (%s)", path,
+                   local->message);
+      g_error_free (local);
+      return FALSE;
+    }
+  gsize length = g_mapped_file_get_length (group->shards[s]);
+  group->starts[s + 1] = group->starts[s] + length;
+  return !sums || ns_shard_sums_verify (sums, name, g_mapped_file_get_contents (group->shards[s]), length,
+                                        error);
+}
+
+static gboolean
+open_group (NsTfjsWeights *w, JsonArray *manifest, int index, NsShardSums *sums, GError **error)
+{
+  Group *group = &w->groups[index];
+  g_autofree char *what = g_strdup_printf ("weightsManifest[%d]", index);
+  JsonObject *entry = ns_json_object_element (manifest, index, what, error);
+  JsonArray *paths, *list;
+  if (!entry || !ns_json_array (entry, "paths", TRUE, what, &paths, error)
+      || !ns_json_array (entry, "weights", TRUE, what, &list, error))
+    return FALSE;
   gsize expected = 0;
   for (guint i = 0; i < json_array_get_length (list); i++)
-    {
-      JsonObject *t = json_array_get_object_element (list, i);
-      const char *name = json_object_get_string_member (t, "name");
-      const char *dtype = json_object_has_member (t, "dtype") ? json_object_get_string_member (t, "dtype") : "float32";
-      if (strcmp (dtype, "float32") != 0 || json_object_has_member (t, "quantization"))
-        {
-          g_set_error (error, NS_ERROR, NS_ERROR_WEIGHTS, "weight “%s” is stored as %s%s; only unquantised "
-                       "float32 weights are supported", name, dtype,
-                       json_object_has_member (t, "quantization") ? " (quantised)" : "");
-          return FALSE;
-        }
-      JsonArray *shape = json_object_get_array_member (t, "shape");
-      Tensor *tensor = g_new0 (Tensor, 1);
-      tensor->group = index;
-      tensor->offset = expected;
-      tensor->rank = json_array_get_length (shape);
-      tensor->count = 1;
-      for (int d = 0; d < tensor->rank; d++)
-        {
-          gint64 dim = json_array_get_int_element (shape, d);
-          if (d < 4)
-            tensor->shape[d] = (int) dim;
-          tensor->count *= dim;
-        }
-      expected += tensor->count * sizeof (float);
-      g_hash_table_insert (w->tensors, g_strdup (name), tensor);
-    }
+    if (!read_tensor (w, index, list, i, &expected, error))
+      return FALSE;
 
   group->n_shards = json_array_get_length (paths);
   group->shards = g_new0 (GMappedFile *, group->n_shards);
   group->starts = g_new0 (gsize, group->n_shards + 1);
   for (int s = 0; s < group->n_shards; s++)
-    {
-      const char *name = json_array_get_string_element (paths, s);
-      g_autofree char *path = g_build_filename (w->folder, name, NULL);
-      GError *local = NULL;
-      group->shards[s] = g_mapped_file_new (path, FALSE, &local);
-      if (!group->shards[s])
-        {
-          g_set_error (error, NS_ERROR, NS_ERROR_WEIGHTS, "weight shard %s is missing or unreadable (%s)",
-                       path, local->message);
-          g_error_free (local);
-          return FALSE;
-        }
-      group->starts[s + 1] = group->starts[s] + g_mapped_file_get_length (group->shards[s]);
-    }
+    if (!open_shard (w, group, paths, index, s, sums, error))
+      return FALSE;
   if (group->starts[group->n_shards] != expected)
     {
       g_set_error (error, NS_ERROR, NS_ERROR_WEIGHTS, "the weight shards in %s hold %" G_GSIZE_FORMAT
@@ -103,12 +155,19 @@ open_group (NsTfjsWeights *w, int index, JsonObject *entry, GError **error)
 NsTfjsWeights *
 ns_tfjs_weights_open (JsonNode *model_json, const char *folder, GError **error)
 {
-  JsonObject *top = json_node_get_object (model_json);
-  JsonArray *manifest = json_object_has_member (top, "weightsManifest")
-                          ? json_object_get_array_member (top, "weightsManifest") : NULL;
-  if (!manifest)
+  JsonObject *top = JSON_NODE_HOLDS_OBJECT (model_json) ? json_node_get_object (model_json) : NULL;
+  JsonArray *manifest = NULL;
+  if (!top || !ns_json_array (top, "weightsManifest", TRUE, NULL, &manifest, error))
     {
-      g_set_error (error, NS_ERROR, NS_ERROR_MODEL, "model.json has no weightsManifest");
+      if (!top)
+        g_set_error (error, NS_ERROR, NS_ERROR_MODEL, "it is not a JSON object");
+      return NULL;
+    }
+  GError *local = NULL;
+  NsShardSums *sums = ns_shard_sums_load (folder, &local);
+  if (local)
+    {
+      g_propagate_error (error, local);
       return NULL;
     }
   NsTfjsWeights *w = g_new0 (NsTfjsWeights, 1);
@@ -116,12 +175,15 @@ ns_tfjs_weights_open (JsonNode *model_json, const char *folder, GError **error)
   w->tensors = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
   w->n_groups = json_array_get_length (manifest);
   w->groups = g_new0 (Group, w->n_groups);
-  for (int g = 0; g < w->n_groups; g++)
-    if (!open_group (w, g, json_array_get_object_element (manifest, g), error))
-      {
-        ns_tfjs_weights_close (w);
-        return NULL;
-      }
+  gboolean ok = TRUE;
+  for (int g = 0; g < w->n_groups && ok; g++)
+    ok = open_group (w, manifest, g, sums, error);
+  ns_shard_sums_free (sums);
+  if (!ok)
+    {
+      ns_tfjs_weights_close (w);
+      return NULL;
+    }
   return w;
 }
 
@@ -172,7 +234,7 @@ ns_tfjs_weights_take (NsTfjsWeights *w, const char *name, int rank, int *shape, 
       g_set_error (error, NS_ERROR, NS_ERROR_WEIGHTS, "weight “%s” has rank %d, expected %d", name, t->rank, rank);
       return NULL;
     }
-  float *data = g_try_malloc (t->count * sizeof (float));
+  float *data = g_try_malloc (MAX (t->count, 1) * sizeof (float));
   if (!data)
     {
       g_set_error (error, NS_ERROR, NS_ERROR_MEMORY, "not enough memory for weight “%s”", name);

@@ -2,6 +2,7 @@
  * (model.json + binary weight shards) into an NsNetwork: the layer list,
  * their connections, and pruning to the layers the requested outputs need.
  * ns-tfjs-layers.c turns each layer into nodes. */
+#include "ns-json-fields.h"
 #include "ns-tfjs-layers.h"
 
 #include <string.h>
@@ -9,8 +10,9 @@
 static gboolean
 parse_inbound (JsonObject *layer, KerasLayer *out, const KerasLayer *previous, GError **error)
 {
-  JsonArray *nodes = json_object_has_member (layer, "inbound_nodes")
-                       ? json_object_get_array_member (layer, "inbound_nodes") : NULL;
+  JsonArray *nodes;
+  if (!ns_json_array (layer, "inbound_nodes", FALSE, out->owner, &nodes, error))
+    return FALSE;
   if (!nodes || json_array_get_length (nodes) == 0)
     {
       /* Sequential models list no inbound nodes: each layer follows the last. */
@@ -20,44 +22,60 @@ parse_inbound (JsonObject *layer, KerasLayer *out, const KerasLayer *previous, G
     }
   if (json_array_get_length (nodes) > 1)
     {
-      g_set_error (error, NS_ERROR, NS_ERROR_MODEL, "layer “%s” is shared (called more than once), "
-                   "which is not supported", out->name);
+      g_set_error (error, NS_ERROR, NS_ERROR_MODEL, "%s is shared (called more than once), "
+                   "which is not supported", out->owner);
       return FALSE;
     }
-  JsonArray *inbound = json_array_get_array_element (nodes, 0);
+  g_autofree char *what = g_strdup_printf ("%s: “inbound_nodes”[0]", out->owner);
+  JsonArray *inbound = ns_json_array_element (nodes, 0, what, error);
+  if (!inbound)
+    return FALSE;
   guint n = json_array_get_length (inbound);
   if (n > 2)
     {
-      g_set_error (error, NS_ERROR, NS_ERROR_MODEL, "layer “%s” has %u inputs; at most 2 are supported",
-                   out->name, n);
+      g_set_error (error, NS_ERROR, NS_ERROR_MODEL, "%s has %u inputs; at most 2 are supported",
+                   out->owner, n);
       return FALSE;
     }
   for (guint i = 0; i < n; i++)
-    out->inputs[out->n_inputs++] =
-      json_array_get_string_element (json_array_get_array_element (inbound, i), 0);
+    {
+      g_autofree char *entry = g_strdup_printf ("%s: inbound node %u", out->owner, i);
+      g_autofree char *name = g_strdup_printf ("%s: the name of inbound node %u", out->owner, i);
+      JsonArray *node = ns_json_array_element (inbound, i, entry, error);
+      const char *input = node ? ns_json_string_element (node, 0, name, error) : NULL;
+      if (!input)
+        return FALSE;
+      out->inputs[out->n_inputs++] = input;
+    }
   return TRUE;
 }
 
+/* The first layer of that name, or NULL. */
 static KerasLayer *
-find_layer (KerasLayer *layers, int n, const char *name)
+find_layer (GHashTable *by_name, const char *name)
 {
-  for (int i = 0; i < n; i++)
-    if (strcmp (layers[i].name, name) == 0)
-      return &layers[i];
-  return NULL;
+  return g_hash_table_lookup (by_name, name);
 }
 
+/* Marks layer and everything it reads, without recursion: a crafted chain of
+ * a million layers must not overflow the stack. */
 static void
-mark_needed (KerasLayer *layers, int n, KerasLayer *layer)
+mark_needed (GHashTable *by_name, KerasLayer *layer)
 {
-  if (layer->needed)
-    return;
-  layer->needed = TRUE;
-  for (int i = 0; i < layer->n_inputs; i++)
+  g_autoptr (GPtrArray) pending = g_ptr_array_new ();
+  g_ptr_array_add (pending, layer);
+  while (pending->len)
     {
-      KerasLayer *in = find_layer (layers, n, layer->inputs[i]);
-      if (in)
-        mark_needed (layers, n, in);
+      KerasLayer *next = g_ptr_array_steal_index_fast (pending, pending->len - 1);
+      if (next->needed)
+        continue;
+      next->needed = TRUE;
+      for (int i = 0; i < next->n_inputs; i++)
+        {
+          KerasLayer *in = find_layer (by_name, next->inputs[i]);
+          if (in && !in->needed)
+            g_ptr_array_add (pending, in);
+        }
     }
 }
 
@@ -65,17 +83,14 @@ static JsonArray *
 model_layers (JsonNode *root, GError **error)
 {
   JsonObject *top = JSON_NODE_HOLDS_OBJECT (root) ? json_node_get_object (root) : NULL;
-  JsonObject *topology = top && json_object_has_member (top, "modelTopology")
-                           ? json_object_get_object_member (top, "modelTopology") : NULL;
-  JsonObject *config = topology && json_object_has_member (topology, "model_config")
-                         ? json_object_get_object_member (topology, "model_config") : topology;
-  JsonObject *inner = config && json_object_has_member (config, "config")
-                        ? json_object_get_object_member (config, "config") : NULL;
-  JsonArray *layers = inner && json_object_has_member (inner, "layers")
-                        ? json_object_get_array_member (inner, "layers") : NULL;
-  if (!layers)
-    g_set_error (error, NS_ERROR, NS_ERROR_MODEL, "it is not a TensorFlow.js layers-model "
-                 "(no modelTopology.model_config.config.layers)");
+  JsonObject *topology = NULL, *config = NULL, *inner = NULL;
+  JsonArray *layers = NULL;
+  if (!top)
+    g_set_error (error, NS_ERROR, NS_ERROR_MODEL, "it is not a TensorFlow.js layers-model (not a JSON object)");
+  else if (ns_json_object (top, "modelTopology", TRUE, NULL, &topology, error)
+           && ns_json_object (topology, "model_config", FALSE, "modelTopology", &config, error)
+           && ns_json_object (config ? config : topology, "config", TRUE, "model_config", &inner, error))
+    ns_json_array (inner, "layers", TRUE, "model_config.config", &layers, error);
   return layers;
 }
 
@@ -87,14 +102,44 @@ ns_tfjs_layer_names (JsonNode *root, GError **error)
   if (!layers)
     return NULL;
   guint n = json_array_get_length (layers);
-  char **names = g_new0 (char *, n + 1);
+  GPtrArray *names = g_ptr_array_new_null_terminated (n, g_free, TRUE);
   for (guint i = 0; i < n; i++)
     {
-      JsonObject *layer = json_array_get_object_element (layers, i);
-      names[i] = g_strdup (layer && json_object_has_member (layer, "name")
-                             ? json_object_get_string_member (layer, "name") : "");
+      g_autofree char *what = g_strdup_printf ("layer %u", i);
+      JsonObject *layer = ns_json_object_element (layers, i, what, error);
+      const char *name;
+      if (!layer || !ns_json_string (layer, "name", NULL, what, &name, error))
+        {
+          g_ptr_array_unref (names);
+          return NULL;
+        }
+      g_ptr_array_add (names, g_strdup (name));
     }
-  return names;
+  return (char **) g_ptr_array_free (names, FALSE);
+}
+
+/* Class, name, config and inputs of layer i, checked. */
+static gboolean
+parse_layer (JsonArray *array, int i, KerasLayer *layers, GError **error)
+{
+  KerasLayer *layer = &layers[i];
+  layer->owner = g_strdup_printf ("layer %d", i);
+  JsonObject *obj = ns_json_object_element (array, i, layer->owner, error);
+  if (!obj || !ns_json_string (obj, "name", NULL, layer->owner, &layer->name, error))
+    return FALSE;
+  g_free (layer->owner);
+  layer->owner = g_strdup_printf ("layer “%s”", layer->name);
+  return ns_json_string (obj, "class_name", NULL, layer->owner, &layer->class_name, error)
+         && ns_json_object (obj, "config", TRUE, layer->owner, &layer->config, error)
+         && parse_inbound (obj, layer, i ? &layers[i - 1] : NULL, error);
+}
+
+static void
+free_layers (KerasLayer *layers, int n)
+{
+  for (int i = 0; i < n; i++)
+    g_free (layers[i].owner);
+  g_free (layers);
 }
 
 NsNetwork *
@@ -104,39 +149,33 @@ ns_network_from_tfjs (JsonNode *root, const char *folder, const char *const *out
   if (!array)
     return NULL;
   int n = json_array_get_length (array);
-  g_autofree KerasLayer *layers = g_new0 (KerasLayer, n);
+  KerasLayer *layers = g_new0 (KerasLayer, n);
+  NsNetwork *net = NULL;
+  g_autoptr (GHashTable) by_name = g_hash_table_new (g_str_hash, g_str_equal);
   for (int i = 0; i < n; i++)
     {
-      JsonObject *obj = json_array_get_object_element (array, i);
-      if (!obj || !json_object_has_member (obj, "class_name") || !json_object_has_member (obj, "config"))
-        {
-          g_set_error (error, NS_ERROR, NS_ERROR_MODEL, "layer %d of model.json has no class_name or config", i);
-          return NULL;
-        }
-      layers[i].config = json_object_get_object_member (obj, "config");
-      layers[i].class_name = json_object_get_string_member (obj, "class_name");
-      layers[i].name = json_object_has_member (obj, "name") ? json_object_get_string_member (obj, "name")
-                                                           : "?";
-      if (!parse_inbound (obj, &layers[i], i ? &layers[i - 1] : NULL, error))
-        return NULL;
+      if (!parse_layer (array, i, layers, error))
+        goto out;
+      if (!g_hash_table_contains (by_name, layers[i].name))
+        g_hash_table_insert (by_name, (gpointer) layers[i].name, &layers[i]);
     }
   for (int i = 0; i < n; i++)
     for (int k = 0; k < layers[i].n_inputs; k++)
       {
-        KerasLayer *in = find_layer (layers, n, layers[i].inputs[k]);
+        KerasLayer *in = find_layer (by_name, layers[i].inputs[k]);
         if (in)
           in->consumers++;
       }
   if (outputs)
     for (const char *const *o = outputs; *o; o++)
       {
-        KerasLayer *layer = find_layer (layers, n, *o);
+        KerasLayer *layer = find_layer (by_name, *o);
         if (!layer)
           {
             g_set_error (error, NS_ERROR, NS_ERROR_MODEL, "the model has no layer “%s”", *o);
-            return NULL;
+            goto out;
           }
-        mark_needed (layers, n, layer);
+        mark_needed (by_name, layer);
       }
   else
     for (int i = 0; i < n; i++)
@@ -145,14 +184,15 @@ ns_network_from_tfjs (JsonNode *root, const char *folder, const char *const *out
   NsTfjsBuilder b = { 0 };
   b.weights = ns_tfjs_weights_open (root, folder, error);
   if (!b.weights)
-    return NULL;
+    goto out;
   b.net = g_new0 (NsNetwork, 1);
   b.nodes = g_array_new (FALSE, TRUE, sizeof (NsNode));
   b.node_of = g_hash_table_new (g_str_hash, g_str_equal);
   gboolean ok = TRUE;
   for (int i = 0; i < n && ok; i++)
     if (layers[i].needed)
-      ok = ns_tfjs_build_layer (&b, &layers[i], layers[i].n_inputs ? find_layer (layers, n, layers[i].inputs[0]) : NULL, error);
+      ok = ns_tfjs_build_layer (&b, &layers[i], layers[i].n_inputs ? find_layer (by_name, layers[i].inputs[0]) : NULL,
+                                error);
 
   b.net->n_nodes = b.nodes->len;
   b.net->nodes = (NsNode *) g_array_free (b.nodes, FALSE);
@@ -170,11 +210,13 @@ ns_network_from_tfjs (JsonNode *root, const char *folder, const char *const *out
   g_hash_table_unref (b.node_of);
   ns_tfjs_weights_close (b.weights);
   if (ok)
-    ns_network_prepare_kernels (b.net);
-  if (!ok)
     {
-      ns_network_free (b.net);
-      return NULL;
+      ns_network_prepare_kernels (b.net);
+      net = b.net;
     }
-  return b.net;
+  else
+    ns_network_free (b.net);
+out:
+  free_layers (layers, n);
+  return net;
 }
