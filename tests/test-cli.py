@@ -152,6 +152,12 @@ def run_cases(tap, tool, weights, weights_dir, tmp):
     truncated_copy(whole_jpeg, cut_jpeg, 3000)
     truncated_copy(whole_jpeg, cut_jpeg_tail, os.path.getsize(whole_jpeg) - 300)
     truncated_copy(whole_png, cut_png, os.path.getsize(whole_png) // 2)
+    # 40 bytes of GIF that declare 65535 x 52224 pixels: gdk-pixbuf alone
+    # would allocate 13 GB for them before reading a pixel.
+    huge_gif = os.path.join(inputs, "huge.gif")
+    with open(huge_gif, "wb") as f:
+        f.write(b"GIF89a" + struct.pack("<HH", 65535, 52224) + b"\x80\x00\x00\x00\x00\x00\xff\xff\xff"
+                + b"," + struct.pack("<HHHH", 0, 0, 65535, 52224) + b"\x00\x02\x02\x44\x01\x00;")
 
     # Damaged copies of the real model, one defect each.
     truncated_dir = os.path.join(tmp, "truncated")
@@ -221,6 +227,7 @@ def run_cases(tap, tool, weights, weights_dir, tmp):
         ("JPEG cut to 3000 bytes", with_option("--content", cut_jpeg), [cut_jpeg]),
         ("JPEG without its last 300 bytes", with_option("--content", cut_jpeg_tail), [cut_jpeg_tail]),
         ("PNG cut in half", with_option("--style", cut_png), [cut_png]),
+        ("GIF declaring 65535x52224 pixels", with_option("--content", huge_gif), ["declares 65535x52224"]),
         ("missing weights path", with_option("--weights", os.path.join(tmp, "nowhere", "model.json")),
          [os.path.join(tmp, "nowhere")]),
         ("truncated weight shard", with_option("--weights", truncated_dir), [shard, "truncated"]),

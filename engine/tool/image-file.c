@@ -47,7 +47,21 @@ typedef struct
 {
   GByteArray *rows;      /* one flag per row */
   gboolean    stopped;   /* updates no longer count */
+  int         width, height;   /* as the file declares them */
 } Coverage;
+
+/* The most pixels a file may declare: a 16384 x 16384 picture (NS_MAX_SIZE
+ * square). A few bytes of header can declare far more, which gdk-pixbuf
+ * would allocate before reading a pixel. */
+#define MAX_DECLARED_PIXELS ((gint64) NS_MAX_SIZE * NS_MAX_SIZE)
+
+static void
+on_size_prepared (GdkPixbufLoader *loader, int width, int height, Coverage *coverage)
+{
+  coverage->width = width, coverage->height = height;
+  if ((gint64) width * height > MAX_DECLARED_PIXELS)
+    gdk_pixbuf_loader_set_size (loader, 1, 1);   /* decode nothing of size */
+}
 
 static void
 on_area_prepared (GdkPixbufLoader *loader, Coverage *coverage)
@@ -93,6 +107,7 @@ decode (const char *path, const guchar *data, gsize size, GError **error)
       g_set_error (error, NS_ERROR, NS_ERROR_IMAGE, "%s: no JPEG loader in gdk-pixbuf", path);
       return NULL;
     }
+  g_signal_connect (loader, "size-prepared", G_CALLBACK (on_size_prepared), &coverage);
   g_signal_connect (loader, "area-prepared", G_CALLBACK (on_area_prepared), &coverage);
   g_signal_connect (loader, "area-updated", G_CALLBACK (on_area_updated), &coverage);
   gboolean ok = gdk_pixbuf_loader_write (loader, data, size, &local_error);
@@ -107,6 +122,12 @@ decode (const char *path, const guchar *data, gsize size, GError **error)
   gboolean whole = coverage.stopped ? before_close : all_rows_decoded (&coverage);
   g_clear_pointer (&coverage.rows, g_byte_array_unref);
 
+  if ((gint64) coverage.width * coverage.height > MAX_DECLARED_PIXELS)
+    {
+      g_set_error (error, NS_ERROR, NS_ERROR_IMAGE, "%s: declares %dx%d pixels, more than the %d x %d this "
+                   "tool reads", path, coverage.width, coverage.height, NS_MAX_SIZE, NS_MAX_SIZE);
+      return NULL;
+    }
   if (!ok)
     {
       g_set_error (error, NS_ERROR, NS_ERROR_IMAGE, "%s: not an image that can be read (%s)",
