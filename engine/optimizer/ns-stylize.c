@@ -143,13 +143,17 @@ static gboolean
 prepare (const NsParams *params, const NsImage *content, const NsStyle *styles, int n_styles,
          const NsImage *warm_start, Prepared *p, GError **error)
 {
+  for (int r = 0; r < n_styles; r++)
+    p->styles[r] = styles[r];
+  if (params->preserve_colors == NS_COLORS_STYLE)
+    return TRUE;   /* the images as they are: no copies */
   const NsImage *originals[NS_MAX_STYLES];
   for (int r = 0; r < n_styles; r++)
     originals[r] = styles[r].image;
   if (!ns_colors_prepare (params->preserve_colors, content, originals, n_styles, &p->content, p->images, error))
     return FALSE;
   for (int r = 0; r < n_styles; r++)
-    p->styles[r] = styles[r], p->styles[r].image = p->images[r];
+    p->styles[r].image = p->images[r];
   /* A warm start in colour (the preview's last frame) goes grey too. */
   return !warm_start || params->preserve_colors != NS_COLORS_LUMINANCE
          || ns_colors_prepare (params->preserve_colors, warm_start, NULL, 0, &p->warm_start, NULL, error);
@@ -280,7 +284,8 @@ ns_stylize_blend (const NsModel *model, const NsImage *content, const NsStyle *s
       return NULL;
     }
   const NsImage *original = content;   /* the finish takes the content's colours from it */
-  content = prepared.content;
+  if (prepared.content)
+    content = prepared.content;
   styles = prepared.styles;
   if (prepared.warm_start)
     warm_start = prepared.warm_start;
