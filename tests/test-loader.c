@@ -3,6 +3,7 @@
  * the valid mini ResNet (tests/mini-resnet.c), edits one value of its
  * model.json with json-glib, and loads it. */
 #include "mini-resnet.h"
+#include "temp-folder.h"
 #include "ns-model.h"
 #include "ns-tfjs-weights.h"
 
@@ -20,23 +21,6 @@ typedef struct
 static char *cache_dir;   /* XDG_CACHE_HOME of this process: where the verified stamps go */
 
 static void
-remove_tree (const char *path)
-{
-  GDir *dir = g_dir_open (path, 0, NULL);
-  for (const char *name; dir && (name = g_dir_read_name (dir));)
-    {
-      g_autofree char *child = g_build_filename (path, name, NULL);
-      if (g_file_test (child, G_FILE_TEST_IS_DIR))
-        remove_tree (child);
-      else
-        g_remove (child);
-    }
-  if (dir)
-    g_dir_close (dir);
-  g_rmdir (path);
-}
-
-static void
 fixture_set_up (Fixture *f, gconstpointer data)
 {
   g_autoptr (GRand) rng = g_rand_new_with_seed (99);
@@ -50,7 +34,7 @@ fixture_set_up (Fixture *f, gconstpointer data)
 static void
 fixture_tear_down (Fixture *f, gconstpointer data)
 {
-  remove_tree (f->folder);
+  temp_folder_remove (f->folder);
   g_free (f->folder);
   g_free (f->model_json);
   mini_net_clear (&f->weights);
@@ -374,7 +358,7 @@ static void
 test_stamp_unwritable (Fixture *f, gconstpointer data)
 {
   g_autofree char *blocker = g_build_filename (cache_dir, "neural-style", NULL);
-  remove_tree (blocker);
+  temp_folder_remove (blocker);
   g_assert_true (g_file_set_contents (blocker, "in the way", -1, NULL));
   write_sums (f);
   ns_network_free (load_expecting (f, 0, 0, NULL));
@@ -411,7 +395,7 @@ main (int argc, char **argv)
   add ("/loader/sums/absent", NULL, test_sums_absent);
   add ("/loader/sums/stamp-unwritable", NULL, test_stamp_unwritable);
   int status = g_test_run ();
-  remove_tree (cache_dir);
+  temp_folder_remove (cache_dir);
   g_free (cache_dir);
   return status;
 }

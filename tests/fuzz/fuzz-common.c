@@ -1,5 +1,6 @@
 /* fuzz-common.c: see fuzz-common.h. */
 #include "fuzz-common.h"
+#include "temp-folder.h"
 
 #include <glib/gstdio.h>
 #include <stdlib.h>
@@ -7,26 +8,9 @@
 static char *folder;
 
 static void
-remove_tree (const char *path)
-{
-  GDir *dir = g_dir_open (path, 0, NULL);
-  for (const char *name; dir && (name = g_dir_read_name (dir));)
-    {
-      g_autofree char *child = g_build_filename (path, name, NULL);
-      if (g_file_test (child, G_FILE_TEST_IS_DIR) && !g_file_test (child, G_FILE_TEST_IS_SYMLINK))
-        remove_tree (child);
-      else
-        g_remove (child);
-    }
-  if (dir)
-    g_dir_close (dir);
-  g_rmdir (path);
-}
-
-static void
 clean_up (void)
 {
-  remove_tree (folder);
+  temp_folder_remove (folder);
 }
 
 const char *
