@@ -505,6 +505,30 @@ test_region_tiles (Fixture *f, gconstpointer data)
   ns_network_free (net);
 }
 
+/* Two styles sharing one region are blended within it: one group. */
+static void
+test_region_shared (Fixture *f, gconstpointer data)
+{
+  NsNetwork *net = load (f->model_json);
+  TinyModel m;
+  tiny_model_init (&m, net);
+  g_autoptr (NsImage) content = random_image (f->rng, IN_W, IN_H);
+  g_autoptr (NsImage) stripes = stripes_image (31, 26);
+  g_autoptr (NsImage) noise = random_image (f->rng, 25, 19);
+  g_autoptr (NsMask) left = ramp_mask (36, 42, TRUE);
+  NsStyle styles[] = { { .image = stripes, .blend = 1, .region = left }, { .image = noise, .blend = 3, .region = left } };
+  NsObjective *o = objective_of (&m.model, content, styles, 2, IN_W, IN_H, 0, 0);
+  g_assert_cmpint (o->n_groups, ==, 1);
+  g_assert_cmpfloat (o->groups[0].weight, ==, 1.0);
+  gsize n = (gsize) IN_W * IN_H * 3;
+  g_autofree double *x = g_new (double, n), *grad = g_new (double, n);
+  for (gsize i = 0; i < n; i++)
+    x[i] = g_rand_double (f->rng);
+  g_assert_true (isfinite (ns_objective_evaluate (o, x, grad)));
+  ns_objective_free (o);
+  ns_network_free (net);
+}
+
 /* An empty region is an error, not a silent no-op. */
 static void
 test_region_empty (Fixture *f, gconstpointer data)
@@ -703,6 +727,7 @@ main (int argc, char **argv)
   ADD ("/network/regions/all-ones", test_region_all_ones);
   ADD ("/network/regions/gradient", test_region_gradient);
   ADD ("/network/regions/tiles", test_region_tiles);
+  ADD ("/network/regions/shared", test_region_shared);
   ADD ("/network/regions/empty", test_region_empty);
   ADD ("/network/errors/not-finite-loss", test_not_finite_loss);
   ADD ("/network/errors/unsupported-layer", test_unsupported_layer);

@@ -303,6 +303,16 @@ set_group_masks (NsObjective *o, NsStyleGroup *g, GError **error)
   return TRUE;
 }
 
+/* The group of a style's region (NULL: everywhere), or NULL if none yet. */
+static NsStyleGroup *
+group_of (NsObjective *o, const NsStyle *style)
+{
+  for (int g = 0; g < o->n_groups; g++)
+    if (o->groups[g].region == style->region)
+      return &o->groups[g];
+  return NULL;
+}
+
 /* Groups: the styles without a region together, then one per region. */
 static gboolean
 set_groups (NsObjective *o, const NsObjectiveSetup *setup, GError **error)
@@ -324,8 +334,8 @@ set_groups (NsObjective *o, const NsObjectiveSetup *setup, GError **error)
   if (unguided)
     o->n_groups = 1;
   for (int r = 0; r < setup->n_styles; r++)
-    if (setup->styles[r].blend > 0 && setup->styles[r].region)
-      o->groups[o->n_groups++].region = setup->styles[r].region;
+    if (setup->styles[r].blend > 0 && setup->styles[r].region && !group_of (o, &setup->styles[r]))
+      o->groups[o->n_groups++].region = setup->styles[r].region;   /* styles may share one region */
   for (int g = 0; g < o->n_groups; g++)
     {
       NsStyleGroup *group = &o->groups[g];
@@ -338,15 +348,6 @@ set_groups (NsObjective *o, const NsObjectiveSetup *setup, GError **error)
         return FALSE;
     }
   return TRUE;
-}
-
-static NsStyleGroup *
-group_of (NsObjective *o, const NsStyle *style)
-{
-  for (int g = 0; g < o->n_groups; g++)
-    if (o->groups[g].region == style->region)
-      return &o->groups[g];
-  g_return_val_if_reached (NULL);
 }
 
 static gboolean

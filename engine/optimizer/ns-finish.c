@@ -22,7 +22,10 @@ coverage_of (const NsStyle *styles, int n_styles, int width, int height, gboolea
   NsMask *coverage = ns_mask_new (width, height);
   for (int r = 0; r < n_styles && coverage; r++)
     {
-      if (!(styles[r].blend > 0))
+      gboolean seen = FALSE;   /* styles may share a region: it covers once */
+      for (int q = 0; q < r; q++)
+        seen |= styles[q].blend > 0 && styles[q].region == styles[r].region;
+      if (!(styles[r].blend > 0) || seen)
         continue;
       g_autoptr (NsMask) region = ns_mask_resize (styles[r].region, width, height);
       if (!region)
