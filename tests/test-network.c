@@ -419,6 +419,27 @@ ramp_mask (int width, int height, gboolean left)
   return mask;
 }
 
+/* Evaluates a and b (of one size) at the same random x: their losses must
+ * agree within loss_tol relative, their gradients within grad_tol of the
+ * largest coordinate. Frees both. */
+static void
+assert_same_objective (NsObjective *a, NsObjective *b, GRand *rng, double loss_tol, double grad_tol,
+                       const char *what)
+{
+  gsize n = (gsize) a->width * a->height * 3;
+  g_autofree double *x = g_new (double, n), *ga = g_new (double, n), *gb = g_new (double, n);
+  for (gsize i = 0; i < n; i++)
+    x[i] = g_rand_double (rng);
+  double la = ns_objective_evaluate (a, x, ga), lb = ns_objective_evaluate (b, x, gb);
+  double worst = 0, size = 0;
+  for (gsize i = 0; i < n; i++)
+    worst = MAX (worst, fabs (ga[i] - gb[i])), size = MAX (size, fabs (ga[i]));
+  g_test_message ("%s: loss %.9g vs %.9g, gradient within %.3g of %.3g", what, la, lb, worst, size);
+  g_assert_cmpfloat (fabs (la - lb), <=, loss_tol * la);
+  g_assert_cmpfloat (worst, <=, grad_tol * size);
+  ns_objective_free (a), ns_objective_free (b);
+}
+
 /* A region of all ones is the unguided objective (within float rounding:
  * the guided Gram gathers its features). */
 static void
@@ -437,18 +458,7 @@ test_region_all_ones (Fixture *f, gconstpointer data)
   NsObjective *b = objective_of (&m.model, content, &guided, 1, IN_W, IN_H, 0, 0);
   g_assert_null (a->groups[0].region);
   g_assert_nonnull (b->groups[0].masks[0]);
-  gsize n = (gsize) IN_W * IN_H * 3;
-  g_autofree double *x = g_new (double, n), *ga = g_new (double, n), *gb = g_new (double, n);
-  for (gsize i = 0; i < n; i++)
-    x[i] = g_rand_double (f->rng);
-  double la = ns_objective_evaluate (a, x, ga), lb = ns_objective_evaluate (b, x, gb);
-  double worst = 0, size = 0;
-  for (gsize i = 0; i < n; i++)
-    worst = MAX (worst, fabs (ga[i] - gb[i])), size = MAX (size, fabs (ga[i]));
-  g_test_message ("all-ones region: loss %.9g vs %.9g, gradient within %.3g of %.3g", la, lb, worst, size);
-  g_assert_cmpfloat (fabs (la - lb), <=, 1e-6 * la);
-  g_assert_cmpfloat (worst, <=, 1e-5 * size);
-  ns_objective_free (a), ns_objective_free (b);
+  assert_same_objective (a, b, f->rng, 1e-6, 1e-5, "all-ones region");
   ns_network_free (net);
 }
 
@@ -489,19 +499,7 @@ test_region_tiles (Fixture *f, gconstpointer data)
   NsObjective *whole = objective_of (&m.model, content, styles, 2, w, h, 0, 0);
   NsObjective *tiled = objective_of (&m.model, content, styles, 2, w, h, 32, 32);
   g_assert_cmpint (tiled->plan->n_tiles, >, 4);
-  gsize n = (gsize) w * h * 3;
-  g_autofree double *x = g_new (double, n), *g1 = g_new (double, n), *g2 = g_new (double, n);
-  for (gsize i = 0; i < n; i++)
-    x[i] = g_rand_double (f->rng);
-  double l1 = ns_objective_evaluate (whole, x, g1), l2 = ns_objective_evaluate (tiled, x, g2);
-  double worst = 0, size = 0;
-  for (gsize i = 0; i < n; i++)
-    worst = MAX (worst, fabs (g1[i] - g2[i])), size = MAX (size, fabs (g1[i]));
-  g_test_message ("%d tiles: loss %.9g vs %.9g, gradient within %.3g of %.3g", tiled->plan->n_tiles, l1, l2,
-                  worst, size);
-  g_assert_cmpfloat (fabs (l1 - l2), <=, 1e-5 * l1);
-  g_assert_cmpfloat (worst, <=, 1e-4 * size);
-  ns_objective_free (whole), ns_objective_free (tiled);
+  assert_same_objective (whole, tiled, f->rng, 1e-5, 1e-4, "tiled against untiled");
   ns_network_free (net);
 }
 
