@@ -5,6 +5,7 @@
  * broken models must give the loader's documented error codes. */
 #include "fd-check.h"
 #include "mini-resnet.h"
+#include "temp-folder.h"
 
 #include <glib/gstdio.h>
 #include <math.h>
@@ -37,15 +38,7 @@ fixture_set_up (Fixture *f, gconstpointer data)
 static void
 fixture_tear_down (Fixture *f, gconstpointer data)
 {
-  GDir *dir = g_dir_open (f->folder, 0, NULL);
-  for (const char *name; dir && (name = g_dir_read_name (dir));)
-    {
-      g_autofree char *path = g_build_filename (f->folder, name, NULL);
-      g_remove (path);
-    }
-  if (dir)
-    g_dir_close (dir);
-  g_rmdir (f->folder);
+  temp_folder_remove (f->folder);
   g_free (f->folder);
   g_free (f->model_json);
   mini_net_clear (&f->weights);
@@ -262,6 +255,38 @@ tiny_model_init (TinyModel *m, NsNetwork *net)
   m->model = (NsModel) { net, &m->recipe, m->style_nodes, m->content_nodes };
 }
 
+/* The objective tests' scene: the mini network with a hand-made recipe, and
+ * two style images: stripes of a few colours (Gram statistics far from a
+ * noise image's) and noise. */
+typedef struct
+{
+  Fixture    base;
+  NsNetwork *net;
+  TinyModel  tiny;
+  NsImage   *stripes, *noise;
+} Scene;
+
+static void
+scene_set_up (Fixture *f, gconstpointer data)
+{
+  Scene *s = (Scene *) f;
+  fixture_set_up (f, data);
+  s->net = load (f->model_json);
+  tiny_model_init (&s->tiny, s->net);
+  s->stripes = stripes_image (31, 26);
+  s->noise = random_image (f->rng, 25, 19);
+}
+
+static void
+scene_tear_down (Fixture *f, gconstpointer data)
+{
+  Scene *s = (Scene *) f;
+  ns_image_free (s->stripes);
+  ns_image_free (s->noise);
+  ns_network_free (s->net);
+  fixture_tear_down (f, data);
+}
+
 /* The whole objective (Gram style loss on act1 and act2a, content on conv3,
  * total variation) through the network, with a recipe made by hand. Each
  * term is weighted to be 1 at x, so each carries a third of the gradient.
@@ -298,16 +323,12 @@ assert_objective_gradient (NsObjective *o, GRand *rng, const char *what)
 static void
 test_objective_gradient (Fixture *f, gconstpointer data)
 {
-  NsNetwork *net = load (f->model_json);
-  TinyModel m;
-  tiny_model_init (&m, net);
+  Scene *s = (Scene *) f;
   g_autoptr (NsImage) content_image = random_image (f->rng, IN_W, IN_H);
-  g_autoptr (NsImage) style_image = stripes_image (31, 26);
   GError *error = NULL;
-  NsObjective *o = ns_objective_new (&m.model, content_image, style_image, IN_W, IN_H, 1, 1, 1, 2, &error);
+  NsObjective *o = ns_objective_new (&s->tiny.model, content_image, s->stripes, IN_W, IN_H, 1, 1, 1, 2, &error);
   g_assert_no_error (error);
   assert_objective_gradient (o, f->rng, "objective gradient");
-  ns_network_free (net);
 }
 
 /* ---- several styles --------------------------------------------------------- */
@@ -334,19 +355,15 @@ blend_objective (const NsModel *model, const NsImage *content, const NsStyle *st
 static void
 test_blend_targets (Fixture *f, gconstpointer data)
 {
-  NsNetwork *net = load (f->model_json);
-  TinyModel m;
-  tiny_model_init (&m, net);
+  Scene *s = (Scene *) f;
   g_autoptr (NsImage) content = random_image (f->rng, IN_W, IN_H);
-  g_autoptr (NsImage) stripes = stripes_image (31, 26);
-  g_autoptr (NsImage) noise = random_image (f->rng, 20, 27);
-  NsStyle both[] = { { .image = stripes, .blend = 3 }, { .image = noise, .blend = 7 } };
-  NsStyle first[] = { { .image = stripes, .blend = 1 } }, second[] = { { .image = noise, .blend = 1 } };
-  NsObjective *blend = blend_objective (&m.model, content, both, 2);
-  NsObjective *a = blend_objective (&m.model, content, first, 1), *b = blend_objective (&m.model, content, second, 1);
+  NsStyle both[] = { { .image = s->stripes, .blend = 3 }, { .image = s->noise, .blend = 7 } };
+  NsStyle first[] = { { .image = s->stripes, .blend = 1 } }, second[] = { { .image = s->noise, .blend = 1 } };
+  NsObjective *blend = blend_objective (&s->tiny.model, content, both, 2);
+  NsObjective *a = blend_objective (&s->tiny.model, content, first, 1), *b = blend_objective (&s->tiny.model, content, second, 1);
   for (int l = 0; l < 2; l++)
     {
-      int c = blend->pass->shapes[m.style_nodes[l]].c;
+      int c = blend->pass->shapes[s->tiny.style_nodes[l]].c;
       double worst = 0, size = 0, from_first = 0;
       for (int k = 0; k < c * c; k++)
         {
@@ -362,22 +379,17 @@ test_blend_targets (Fixture *f, gconstpointer data)
       g_assert_cmpfloat (from_first, >, 1e-2 * size);
     }
   ns_objective_free (blend), ns_objective_free (a), ns_objective_free (b);
-  ns_network_free (net);
 }
 
 /* Blend weights 1,0 give the first style's objective bit for bit. */
 static void
 test_blend_one_zero (Fixture *f, gconstpointer data)
 {
-  NsNetwork *net = load (f->model_json);
-  TinyModel m;
-  tiny_model_init (&m, net);
+  Scene *s = (Scene *) f;
   g_autoptr (NsImage) content = random_image (f->rng, IN_W, IN_H);
-  g_autoptr (NsImage) stripes = stripes_image (31, 26);
-  g_autoptr (NsImage) noise = random_image (f->rng, 20, 27);
-  NsStyle pair[] = { { .image = stripes, .blend = 1 }, { .image = noise, .blend = 0 } };
-  NsStyle alone[] = { { .image = stripes, .blend = 1 } };
-  NsObjective *o2 = blend_objective (&m.model, content, pair, 2), *o1 = blend_objective (&m.model, content, alone, 1);
+  NsStyle pair[] = { { .image = s->stripes, .blend = 1 }, { .image = s->noise, .blend = 0 } };
+  NsStyle alone[] = { { .image = s->stripes, .blend = 1 } };
+  NsObjective *o2 = blend_objective (&s->tiny.model, content, pair, 2), *o1 = blend_objective (&s->tiny.model, content, alone, 1);
   gsize n = (gsize) IN_W * IN_H * 3;
   g_autofree double *x = g_new (double, n), *g1 = g_new (double, n), *g2 = g_new (double, n);
   for (gsize i = 0; i < n; i++)
@@ -386,22 +398,16 @@ test_blend_one_zero (Fixture *f, gconstpointer data)
   g_assert_cmpfloat (l1, ==, l2);
   g_assert_cmpmem (g1, n * sizeof (double), g2, n * sizeof (double));
   ns_objective_free (o1), ns_objective_free (o2);
-  ns_network_free (net);
 }
 
 /* The gradient with two blended styles against central differences. */
 static void
 test_blend_gradient (Fixture *f, gconstpointer data)
 {
-  NsNetwork *net = load (f->model_json);
-  TinyModel m;
-  tiny_model_init (&m, net);
+  Scene *s = (Scene *) f;
   g_autoptr (NsImage) content = random_image (f->rng, IN_W, IN_H);
-  g_autoptr (NsImage) stripes = stripes_image (31, 26);
-  g_autoptr (NsImage) noise = random_image (f->rng, 25, 19);
-  NsStyle both[] = { { .image = stripes, .blend = 0.5 }, { .image = noise, .blend = 0.5 } };
-  assert_objective_gradient (blend_objective (&m.model, content, both, 2), f->rng, "two styles");
-  ns_network_free (net);
+  NsStyle both[] = { { .image = s->stripes, .blend = 0.5 }, { .image = s->noise, .blend = 0.5 } };
+  assert_objective_gradient (blend_objective (&s->tiny.model, content, both, 2), f->rng, "two styles");
 }
 
 /* ---- regions ----------------------------------------------------------------- */
@@ -445,21 +451,17 @@ assert_same_objective (NsObjective *a, NsObjective *b, GRand *rng, double loss_t
 static void
 test_region_all_ones (Fixture *f, gconstpointer data)
 {
-  NsNetwork *net = load (f->model_json);
-  TinyModel m;
-  tiny_model_init (&m, net);
+  Scene *s = (Scene *) f;
   g_autoptr (NsImage) content = random_image (f->rng, IN_W, IN_H);
-  g_autoptr (NsImage) stripes = stripes_image (31, 26);
   g_autoptr (NsMask) ones = ns_mask_new (7, 9);
   for (int i = 0; i < 63; i++)
     ones->values[i] = 1;
-  NsStyle plain = { .image = stripes, .blend = 1 }, guided = { .image = stripes, .blend = 1, .region = ones };
-  NsObjective *a = objective_of (&m.model, content, &plain, 1, IN_W, IN_H, 0, 0);
-  NsObjective *b = objective_of (&m.model, content, &guided, 1, IN_W, IN_H, 0, 0);
+  NsStyle plain = { .image = s->stripes, .blend = 1 }, guided = { .image = s->stripes, .blend = 1, .region = ones };
+  NsObjective *a = objective_of (&s->tiny.model, content, &plain, 1, IN_W, IN_H, 0, 0);
+  NsObjective *b = objective_of (&s->tiny.model, content, &guided, 1, IN_W, IN_H, 0, 0);
   g_assert_null (a->groups[0].region);
   g_assert_nonnull (b->groups[0].masks[0]);
   assert_same_objective (a, b, f->rng, 1e-6, 1e-5, "all-ones region");
-  ns_network_free (net);
 }
 
 /* Two styles on two feathered halves: the gradient against central
@@ -467,19 +469,14 @@ test_region_all_ones (Fixture *f, gconstpointer data)
 static void
 test_region_gradient (Fixture *f, gconstpointer data)
 {
-  NsNetwork *net = load (f->model_json);
-  TinyModel m;
-  tiny_model_init (&m, net);
+  Scene *s = (Scene *) f;
   g_autoptr (NsImage) content = random_image (f->rng, IN_W, IN_H);
-  g_autoptr (NsImage) stripes = stripes_image (31, 26);
-  g_autoptr (NsImage) noise = random_image (f->rng, 25, 19);
   g_autoptr (NsMask) left = ramp_mask (36, 42, TRUE), right = ramp_mask (36, 42, FALSE);
-  NsStyle styles[] = { { .image = stripes, .blend = 1, .region = left }, { .image = noise, .blend = 1, .region = right } };
-  NsObjective *o = objective_of (&m.model, content, styles, 2, IN_W, IN_H, 0, 0);
+  NsStyle styles[] = { { .image = s->stripes, .blend = 1, .region = left }, { .image = s->noise, .blend = 1, .region = right } };
+  NsObjective *o = objective_of (&s->tiny.model, content, styles, 2, IN_W, IN_H, 0, 0);
   g_assert_cmpint (o->n_groups, ==, 2);
   g_assert_cmpfloat (o->groups[0].weight, ==, 1.0);
   assert_objective_gradient (o, f->rng, "two regions");
-  ns_network_free (net);
 }
 
 /* Regions resampled to the working size and cut per tile give the untiled
@@ -487,35 +484,26 @@ test_region_gradient (Fixture *f, gconstpointer data)
 static void
 test_region_tiles (Fixture *f, gconstpointer data)
 {
-  NsNetwork *net = load (f->model_json);
-  TinyModel m;
-  tiny_model_init (&m, net);
+  Scene *s = (Scene *) f;
   int w = 160, h = 128;
   g_autoptr (NsImage) content = stripes_image (w / 2, h / 2);
-  g_autoptr (NsImage) stripes = stripes_image (31, 26);
-  g_autoptr (NsImage) noise = random_image (f->rng, 25, 19);
   g_autoptr (NsMask) left = ramp_mask (50, 40, TRUE), right = ramp_mask (50, 40, FALSE);
-  NsStyle styles[] = { { .image = stripes, .blend = 1, .region = left }, { .image = noise, .blend = 2, .region = right } };
-  NsObjective *whole = objective_of (&m.model, content, styles, 2, w, h, 0, 0);
-  NsObjective *tiled = objective_of (&m.model, content, styles, 2, w, h, 32, 32);
+  NsStyle styles[] = { { .image = s->stripes, .blend = 1, .region = left }, { .image = s->noise, .blend = 2, .region = right } };
+  NsObjective *whole = objective_of (&s->tiny.model, content, styles, 2, w, h, 0, 0);
+  NsObjective *tiled = objective_of (&s->tiny.model, content, styles, 2, w, h, 32, 32);
   g_assert_cmpint (tiled->plan->n_tiles, >, 4);
   assert_same_objective (whole, tiled, f->rng, 1e-5, 1e-4, "tiled against untiled");
-  ns_network_free (net);
 }
 
 /* Two styles sharing one region are blended within it: one group. */
 static void
 test_region_shared (Fixture *f, gconstpointer data)
 {
-  NsNetwork *net = load (f->model_json);
-  TinyModel m;
-  tiny_model_init (&m, net);
+  Scene *s = (Scene *) f;
   g_autoptr (NsImage) content = random_image (f->rng, IN_W, IN_H);
-  g_autoptr (NsImage) stripes = stripes_image (31, 26);
-  g_autoptr (NsImage) noise = random_image (f->rng, 25, 19);
   g_autoptr (NsMask) left = ramp_mask (36, 42, TRUE);
-  NsStyle styles[] = { { .image = stripes, .blend = 1, .region = left }, { .image = noise, .blend = 3, .region = left } };
-  NsObjective *o = objective_of (&m.model, content, styles, 2, IN_W, IN_H, 0, 0);
+  NsStyle styles[] = { { .image = s->stripes, .blend = 1, .region = left }, { .image = s->noise, .blend = 3, .region = left } };
+  NsObjective *o = objective_of (&s->tiny.model, content, styles, 2, IN_W, IN_H, 0, 0);
   g_assert_cmpint (o->n_groups, ==, 1);
   g_assert_cmpfloat (o->groups[0].weight, ==, 1.0);
   gsize n = (gsize) IN_W * IN_H * 3;
@@ -524,28 +512,23 @@ test_region_shared (Fixture *f, gconstpointer data)
     x[i] = g_rand_double (f->rng);
   g_assert_true (isfinite (ns_objective_evaluate (o, x, grad)));
   ns_objective_free (o);
-  ns_network_free (net);
 }
 
 /* An empty region is an error, not a silent no-op. */
 static void
 test_region_empty (Fixture *f, gconstpointer data)
 {
-  NsNetwork *net = load (f->model_json);
-  TinyModel m;
-  tiny_model_init (&m, net);
+  Scene *s = (Scene *) f;
   g_autoptr (NsImage) content = random_image (f->rng, 40, 32);
-  g_autoptr (NsImage) style = stripes_image (31, 26);
   g_autoptr (NsMask) empty = ns_mask_new (10, 10);
-  NsStyle one = { .image = style, .blend = 1, .region = empty };
+  NsStyle one = { .image = s->stripes, .blend = 1, .region = empty };
   NsParams params;
   ns_params_init (&params);
   GError *error = NULL;
-  g_assert_null (ns_stylize_blend (&m.model, content, &one, 1, &params, NULL, NULL, NULL, NULL, &error));
+  g_assert_null (ns_stylize_blend (&s->tiny.model, content, &one, 1, &params, NULL, NULL, NULL, NULL, &error));
   g_assert_error (error, NS_ERROR, NS_ERROR_PARAMS);
   g_assert_nonnull (strstr (error->message, "region"));
   g_error_free (error);
-  ns_network_free (net);
 }
 
 /* Weights that are finite but absurd (as bytes flipped in a shard give)
@@ -554,48 +537,41 @@ test_region_empty (Fixture *f, gconstpointer data)
 static void
 test_not_finite_loss (Fixture *f, gconstpointer data)
 {
-  NsNetwork *net = load (f->model_json);
-  TinyModel m;
-  tiny_model_init (&m, net);
-  for (int i = 0; i < net->n_nodes; i++)
-    if (net->nodes[i].op == NS_OP_CONV && net->nodes[i].bias)
-      net->nodes[i].bias[0] = 3e38f;
+  Scene *s = (Scene *) f;
+  for (int i = 0; i < s->net->n_nodes; i++)
+    if (s->net->nodes[i].op == NS_OP_CONV && s->net->nodes[i].bias)
+      s->net->nodes[i].bias[0] = 3e38f;
   g_autoptr (NsImage) content = random_image (f->rng, 40, 32);
-  g_autoptr (NsImage) style = stripes_image (31, 26);
   NsParams params;
   ns_params_init (&params);
   params.iterations = 5;
   GError *error = NULL;
-  NsImage *result = ns_stylize (&m.model, content, style, &params, NULL, NULL, NULL, NULL, &error);
+  NsImage *result = ns_stylize (&s->tiny.model, content, s->stripes, &params, NULL, NULL, NULL, NULL, &error);
   g_assert_null (result);
   g_assert_error (error, NS_ERROR, NS_ERROR_WEIGHTS);
   g_test_message ("%s", error->message);
   g_assert_nonnull (strstr (error->message, "not a finite number"));
   g_error_free (error);
-  ns_network_free (net);
 }
 
 /* Blend weights are checked before any work. */
 static void
 test_blend_errors (Fixture *f, gconstpointer data)
 {
-  NsNetwork *net = load (f->model_json);
-  TinyModel m;
-  tiny_model_init (&m, net);
+  Scene *s = (Scene *) f;
   g_autoptr (NsImage) content = random_image (f->rng, 40, 32);
-  g_autoptr (NsImage) style = stripes_image (31, 26);
   NsParams params;
   ns_params_init (&params);
   struct { NsStyle styles[2]; int n; const char *mention; } cases[] = {
-    { { { .image = style, .blend = 0 }, { .image = style, .blend = 0 } }, 2, "must not all be 0" },
-    { { { .image = style, .blend = -1 }, { .image = style, .blend = 2 } }, 2, "0 or more" },
-    { { { .image = style, .blend = NAN }, { .image = style, .blend = 2 } }, 2, "0 or more" },
-    { { { .image = style, .blend = 1 } }, 0, "1 to 8" },
+    { { { .image = s->stripes, .blend = 0 }, { .image = s->stripes, .blend = 0 } }, 2, "must not all be 0" },
+    { { { .image = s->stripes, .blend = -1 }, { .image = s->stripes, .blend = 2 } }, 2, "0 or more" },
+    { { { .image = s->stripes, .blend = NAN }, { .image = s->stripes, .blend = 2 } }, 2, "0 or more" },
+    { { { .image = s->stripes, .blend = 1 } }, 0, "1 to 8" },
   };
   for (gsize i = 0; i < G_N_ELEMENTS (cases); i++)
     {
       GError *error = NULL;
-      g_assert_null (ns_stylize_blend (&m.model, content, cases[i].styles, cases[i].n, &params, NULL, NULL, NULL,
+      g_assert_null (ns_stylize_blend (&s->tiny.model, content, cases[i].styles, cases[i].n, &params, NULL, NULL, NULL,
                                        NULL, &error));
       g_assert_error (error, NS_ERROR, NS_ERROR_PARAMS);
       g_assert_nonnull (strstr (error->message, cases[i].mention));
@@ -603,12 +579,11 @@ test_blend_errors (Fixture *f, gconstpointer data)
     }
   params.style_scale = 9;
   GError *error = NULL;
-  NsStyle one = { .image = style, .blend = 1 };
-  g_assert_null (ns_stylize_blend (&m.model, content, &one, 1, &params, NULL, NULL, NULL, NULL, &error));
+  NsStyle one = { .image = s->stripes, .blend = 1 };
+  g_assert_null (ns_stylize_blend (&s->tiny.model, content, &one, 1, &params, NULL, NULL, NULL, NULL, &error));
   g_assert_error (error, NS_ERROR, NS_ERROR_PARAMS);
   g_assert_nonnull (strstr (error->message, "style scale"));
   g_error_free (error);
-  ns_network_free (net);
 }
 
 /* ---- loader errors -------------------------------------------------------- */
@@ -714,20 +689,22 @@ main (int argc, char **argv)
 {
   g_test_init (&argc, &argv, NULL);
 #define ADD(path, func) g_test_add (path, Fixture, NULL, fixture_set_up, func, fixture_tear_down)
+#define ADD_SCENE(path, func) g_test_add_vtable (path, sizeof (Scene), NULL, (GTestFixtureFunc) scene_set_up, \
+                                                 (GTestFixtureFunc) func, (GTestFixtureFunc) scene_tear_down)
   ADD ("/network/forward-matches-reference", test_forward);
   ADD ("/network/pruned-to-outputs", test_pruned);
   ADD ("/network/input-gradient", test_input_gradient);
-  ADD ("/network/objective-gradient", test_objective_gradient);
-  ADD ("/network/styles/blend-targets", test_blend_targets);
-  ADD ("/network/styles/one-zero", test_blend_one_zero);
-  ADD ("/network/styles/gradient", test_blend_gradient);
-  ADD ("/network/styles/errors", test_blend_errors);
-  ADD ("/network/regions/all-ones", test_region_all_ones);
-  ADD ("/network/regions/gradient", test_region_gradient);
-  ADD ("/network/regions/tiles", test_region_tiles);
-  ADD ("/network/regions/shared", test_region_shared);
-  ADD ("/network/regions/empty", test_region_empty);
-  ADD ("/network/errors/not-finite-loss", test_not_finite_loss);
+  ADD_SCENE ("/network/objective-gradient", test_objective_gradient);
+  ADD_SCENE ("/network/styles/blend-targets", test_blend_targets);
+  ADD_SCENE ("/network/styles/one-zero", test_blend_one_zero);
+  ADD_SCENE ("/network/styles/gradient", test_blend_gradient);
+  ADD_SCENE ("/network/styles/errors", test_blend_errors);
+  ADD_SCENE ("/network/regions/all-ones", test_region_all_ones);
+  ADD_SCENE ("/network/regions/gradient", test_region_gradient);
+  ADD_SCENE ("/network/regions/tiles", test_region_tiles);
+  ADD_SCENE ("/network/regions/shared", test_region_shared);
+  ADD_SCENE ("/network/regions/empty", test_region_empty);
+  ADD_SCENE ("/network/errors/not-finite-loss", test_not_finite_loss);
   ADD ("/network/errors/unsupported-layer", test_unsupported_layer);
   ADD ("/network/errors/missing-shard", test_missing_shard);
   ADD ("/network/errors/truncated-shard", test_truncated_shard);
@@ -738,5 +715,6 @@ main (int argc, char **argv)
   ADD ("/network/errors/no-recipe", test_no_recipe);
   ADD ("/network/errors/empty-json", test_empty_json);
 #undef ADD
+#undef ADD_SCENE
   return g_test_run ();
 }
