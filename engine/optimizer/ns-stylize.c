@@ -176,6 +176,33 @@ median (GArray *values)
   return values->len % 2 ? v[values->len / 2] : 0.5 * (v[values->len / 2 - 1] + v[values->len / 2]);
 }
 
+/* A stage's objective, finish and current image (FALSE with error set,
+ * nothing held), and their end. */
+static void
+stage_end (Run *run)
+{
+  g_clear_pointer (&run->current, ns_image_free);
+  g_clear_pointer (&run->objective, ns_objective_free);
+  g_clear_pointer (&run->finish, ns_finish_free);
+}
+
+static gboolean
+stage_begin (Run *run, const NsModel *model, const NsObjectiveSetup *setup, const NsImage *original, int w, int h,
+             GError **error)
+{
+  run->objective = ns_objective_create (model, setup, w, h, error);
+  run->finish = run->objective ? ns_finish_new (run->params->preserve_colors, original, setup->styles,
+                                                setup->n_styles, w, h, error)
+                               : NULL;
+  run->current = run->finish ? ns_image_new (w, h) : NULL;
+  if (run->current)
+    return TRUE;
+  if (run->finish)
+    g_set_error (error, NS_ERROR, NS_ERROR_MEMORY, "not enough memory for a %dx%d image", w, h);
+  stage_end (run);
+  return FALSE;
+}
+
 /* The styles' check, and the aspect of the one whose pass is largest. */
 static gboolean
 check_styles (const NsStyle *styles, int n_styles, double *aspect, GError **error)
@@ -314,29 +341,18 @@ ns_stylize_blend (const NsModel *model, const NsImage *content, const NsStyle *s
         recipe->content_weight * params->content_weight, recipe->style_weight * params->style_weight,
         recipe->tv_weight * params->tv_weight, memory->tile, memory->halo, params->threads,
       };
-      run.objective = ns_objective_create (model, &setup, w, h, error);
-      run.finish = run.objective ? ns_finish_new (params->preserve_colors, original, styles, n_styles, w, h, error)
-                                 : NULL;
-      double *next = run.finish ? g_try_malloc (n * sizeof (double)) : NULL;
-      run.current = next ? ns_image_new (w, h) : NULL;
-      if (!run.current)
+      if (!stage_begin (&run, model, &setup, original, w, h, error))
         {
-          if (run.objective && error && !*error)
-            g_set_error (error, NS_ERROR, NS_ERROR_MEMORY, "not enough memory for a %dx%d image", w, h);
-          ns_objective_free (run.objective);
-          ns_finish_free (run.finish);
-          g_free (next);
           ok = FALSE;
           break;
         }
-      if (k == 0)
+      double *next = g_try_malloc (n * sizeof (double));
+      if (next && k == 0)
         initial_image (params, content, warm_start, w, h, next);
-      else if (!upsample_stage (content, x, plan->width[k - 1], plan->height[k - 1], next, w, h))
+      if (!next || (k > 0 && !upsample_stage (content, x, plan->width[k - 1], plan->height[k - 1], next, w, h)))
         {
           g_set_error (error, NS_ERROR, NS_ERROR_MEMORY, "not enough memory for a %dx%d image", w, h);
-          ns_image_free (run.current);
-          ns_objective_free (run.objective);
-          ns_finish_free (run.finish);
+          stage_end (&run);
           g_free (next);
           ok = FALSE;
           break;
@@ -378,9 +394,7 @@ ns_stylize_blend (const NsModel *model, const NsImage *content, const NsStyle *s
           stats->style_loss = run.objective->style_loss;
           stats->tv_loss = run.objective->tv_loss;
         }
-      ns_image_free (run.current);
-      ns_objective_free (run.objective);
-      ns_finish_free (run.finish);
+      stage_end (&run);
     }
   if (ok && last < final)
     result = detail_stage (params, original, content, styles, n_styles, x, plan->width[last],
