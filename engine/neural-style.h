@@ -184,6 +184,15 @@ typedef struct
   const NsMask  *area;    /* which part of the style image (resized to it); NULL = all of it */
 } NsStyle;
 
+/* How much the styles' regions (of blend > 0) cover each pixel of a width x
+ * height picture: min (1, the sum of the regions), a region shared by
+ * several styles counting once. *coverage is NULL when some style applies
+ * everywhere. Where a run's result is not covered it keeps the content; a
+ * host may use this to keep its own pixels exactly there. FALSE (and
+ * NS_ERROR_MEMORY) if the mask cannot be made. */
+gboolean ns_styles_coverage (const NsStyle *styles, int n_styles, int width, int height, NsMask **coverage,
+                             GError **error);
+
 /* Stylises content with the look of style. The result has the working size
  * (params->size on the long side, or the content's size). warm_start, if not
  * NULL, is an earlier result to continue from instead of params->init.

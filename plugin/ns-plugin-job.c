@@ -136,7 +136,7 @@ typedef struct
   NsImage *images[NS_MAX_STYLES];
   NsMask  *regions[NS_MAX_STYLES], *areas[NS_MAX_STYLES];
   NsStyle  styles[NS_MAX_STYLES];
-  NsMask  *coverage;   /* NULL: some style covers everything */
+  NsMask  *coverage;   /* ns_styles_coverage(); NULL: some style covers everything */
 } JobInputs;
 
 static void
@@ -152,28 +152,10 @@ job_inputs_clear (JobInputs *in)
     }
 }
 
-/* The largest region value of each pixel: where the engine keeps the
- * content, the new layer keeps the drawable's pixels exactly. */
-static gboolean
-add_coverage (JobInputs *in, const NsMask *region, GError **error)
-{
-  gsize n = (gsize) region->width * region->height;
-  if (in->coverage == NULL && (in->coverage = ns_mask_new (region->width, region->height)) == NULL)
-    {
-      g_set_error (error, NS_ERROR, NS_ERROR_MEMORY, _("Not enough memory for a mask of %d x %d"),
-                   region->width, region->height);
-      return FALSE;
-    }
-  for (gsize p = 0; p < n; p++)
-    in->coverage->values[p] = MAX (in->coverage->values[p], region->values[p]);
-  return TRUE;
-}
-
 static gboolean
 read_inputs (const NsPluginJob *job, JobInputs *in, GError **error)
 {
   const NsRegion *r = &job->region;
-  gboolean everywhere = FALSE;
   if ((in->content = ns_pixels_read (job->drawable_id, r, error)) == NULL)
     return FALSE;
   for (int i = 0; i < job->n_styles; i++)
@@ -190,14 +172,10 @@ read_inputs (const NsPluginJob *job, JobInputs *in, GError **error)
                                             in->images[i]->height, error)) == NULL)
         return FALSE;
       in->styles[i] = (NsStyle) { in->images[i], s->blend, in->regions[i], in->areas[i] };
-      everywhere |= in->regions[i] == NULL;
     }
-  for (int i = 0; !everywhere && i < job->n_styles; i++)
-    if (!add_coverage (in, in->regions[i], error))
-      return FALSE;
-  if (everywhere)
-    g_clear_pointer (&in->coverage, ns_mask_free);
-  return TRUE;
+  /* As the engine covers them: where nothing covers, the new layer keeps
+   * the drawable's pixels exactly (ns-plugin-pixels.c). */
+  return ns_styles_coverage (in->styles, job->n_styles, r->width, r->height, &in->coverage, error);
 }
 
 /* Runs the engine on the job's region; the result has the region's size. */

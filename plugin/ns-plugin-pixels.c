@@ -103,9 +103,11 @@ composite_region (gint32 image_id, gint32 drawable_id, const NsRegion *region, c
       sel[i] = 1.0f;
   else if (!read_selection (image_id, drawable_id, region, sel, error))
     return NULL;
+  /* The engine has already blended partly covered pixels with the content;
+   * uncovered ones keep the drawable's own pixels, exactly. */
   if (coverage != NULL)
     for (gsize i = 0; i < n; i++)
-      sel[i] *= coverage->values[i];
+      sel[i] *= coverage->values[i] > 0 ? 1.0f : 0.0f;
 
   gegl_buffer_get (source, GEGL_RECTANGLE (region->x, region->y, region->width, region->height), 1.0,
                    format, pixels, rowstride, GEGL_ABYSS_NONE);

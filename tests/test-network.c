@@ -514,6 +514,33 @@ test_region_shared (Fixture *f, gconstpointer data)
   ns_objective_free (o);
 }
 
+/* Coverage: two feathered complementary regions cover every pixel fully
+ * (their sum, not the larger of the two, which would leave the band half
+ * covered); a region shared by two styles counts once; a style without a
+ * region covers everything. */
+static void
+test_region_coverage (void)
+{
+  g_autoptr (NsImage) image = ns_image_new (8, 8);
+  g_autoptr (NsMask) left = ramp_mask (40, 20, TRUE), right = ramp_mask (40, 20, FALSE);
+  NsStyle halves[] = { { .image = image, .blend = 1, .region = left }, { .image = image, .blend = 1, .region = right } };
+  NsMask *coverage = NULL;
+  g_assert_true (ns_styles_coverage (halves, 2, 40, 20, &coverage, NULL));
+  for (int i = 0; i < 40 * 20; i++)
+    g_assert_cmpfloat_with_epsilon (coverage->values[i], 1.0, 1e-6);
+  ns_mask_free (coverage);
+
+  NsStyle shared[] = { { .image = image, .blend = 1, .region = left }, { .image = image, .blend = 2, .region = left } };
+  g_assert_true (ns_styles_coverage (shared, 2, 40, 20, &coverage, NULL));
+  for (int i = 0; i < 40 * 20; i++)
+    g_assert_cmpfloat (coverage->values[i], ==, left->values[i]);
+  ns_mask_free (coverage);
+
+  NsStyle mixed[] = { { .image = image, .blend = 1, .region = left }, { .image = image, .blend = 1 } };
+  g_assert_true (ns_styles_coverage (mixed, 2, 40, 20, &coverage, NULL));
+  g_assert_null (coverage);
+}
+
 /* An empty region is an error, not a silent no-op. */
 static void
 test_region_empty (Fixture *f, gconstpointer data)
@@ -704,6 +731,7 @@ main (int argc, char **argv)
   ADD_SCENE ("/network/regions/tiles", test_region_tiles);
   ADD_SCENE ("/network/regions/shared", test_region_shared);
   ADD_SCENE ("/network/regions/empty", test_region_empty);
+  g_test_add_func ("/network/regions/coverage", test_region_coverage);
   ADD_SCENE ("/network/errors/not-finite-loss", test_not_finite_loss);
   ADD ("/network/errors/unsupported-layer", test_unsupported_layer);
   ADD ("/network/errors/missing-shard", test_missing_shard);

@@ -10,17 +10,15 @@ struct _NsFinish
   NsMask           *coverage;   /* with regions: min (1, sum of the regions) */
 };
 
-/* The regions' coverage at this size, or NULL when some style applies
- * everywhere (then every pixel is covered). */
-static NsMask *
-coverage_of (const NsStyle *styles, int n_styles, int width, int height, gboolean *failed)
+gboolean
+ns_styles_coverage (const NsStyle *styles, int n_styles, int width, int height, NsMask **coverage, GError **error)
 {
-  *failed = FALSE;
+  *coverage = NULL;
   for (int r = 0; r < n_styles; r++)
     if (styles[r].blend > 0 && !styles[r].region)
-      return NULL;
-  NsMask *coverage = ns_mask_new (width, height);
-  for (int r = 0; r < n_styles && coverage; r++)
+      return TRUE;   /* everywhere */
+  g_autoptr (NsMask) sum = ns_mask_new (width, height);
+  for (int r = 0; r < n_styles && sum; r++)
     {
       gboolean seen = FALSE;   /* styles may share a region: it covers once */
       for (int q = 0; q < r; q++)
@@ -29,12 +27,17 @@ coverage_of (const NsStyle *styles, int n_styles, int width, int height, gboolea
         continue;
       g_autoptr (NsMask) region = ns_mask_resize (styles[r].region, width, height);
       if (!region)
-        g_clear_pointer (&coverage, ns_mask_free);
-      for (gsize i = 0; coverage && i < (gsize) width * height; i++)
-        coverage->values[i] = MIN (1.0f, coverage->values[i] + region->values[i]);
+        g_clear_pointer (&sum, ns_mask_free);
+      for (gsize i = 0; sum && i < (gsize) width * height; i++)
+        sum->values[i] = MIN (1.0f, sum->values[i] + region->values[i]);
     }
-  *failed = !coverage;
-  return coverage;
+  if (!sum)
+    {
+      g_set_error (error, NS_ERROR, NS_ERROR_MEMORY, "not enough memory for a %dx%d mask", width, height);
+      return FALSE;
+    }
+  *coverage = g_steal_pointer (&sum);
+  return TRUE;
 }
 
 NsFinish *
@@ -45,11 +48,9 @@ ns_finish_new (NsPreserveColors mode, const NsImage *content, const NsStyle *sty
   finish->mode = mode;
   if (mode == NS_COLORS_LUMINANCE && !(finish->colors = ns_content_colors_new (content, width, height, error)))
     return NULL;
-  gboolean failed;
-  finish->coverage = coverage_of (styles, n_styles, width, height, &failed);
-  if (finish->coverage)
-    finish->content = ns_image_resize (content, width, height);
-  if (failed || (finish->coverage && !finish->content))
+  if (!ns_styles_coverage (styles, n_styles, width, height, &finish->coverage, error))
+    return NULL;
+  if (finish->coverage && !(finish->content = ns_image_resize (content, width, height)))
     {
       g_set_error (error, NS_ERROR, NS_ERROR_MEMORY, "not enough memory for a %dx%d image", width, height);
       return NULL;
