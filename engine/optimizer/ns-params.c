@@ -12,7 +12,7 @@ ns_params_init (NsParams *p)
   p->content_weight = 1.0;
   p->style_weight = 1.0;
   p->tv_weight = 1.0;
-  p->iterations = 300;
+  p->iterations = 150;
   p->size = 0;
   p->init = NS_INIT_CONTENT;
   p->init_noise_ratio = 0.5;
