@@ -4,7 +4,9 @@
  *   - the engine's activations of block1_conv1, block3_conv1 and block5_conv1
  *     match the independent PyTorch reading (tests/test-torch-reference.py);
  *   - the style-transfer objective and its gradient through the whole
- *     network match a float64 PyTorch evaluation (tests/torch-objective.py).
+ *     network match a float64 PyTorch evaluation (tests/torch-objective.py);
+ *   - the load measures the machine's SGEMM rate, and ns_estimate() scales
+ *     the network's share of its time by it.
  *
  * usage: test-vgg19 PYTHON MAKE_SYNTHETIC_VGG19 TEST_TORCH_REFERENCE TORCH_OBJECTIVE DUMP_TOOL */
 #include "ns-objective.h"
@@ -72,6 +74,37 @@ test_recipe (gconstpointer data)
   g_assert_cmpstr (model->net->nodes[model->content_nodes[0]].name, ==, "block4_conv2");
   /* input, 13 convolutions up to block5_conv1 and 4 poolings: nothing beyond */
   g_assert_cmpint (model->net->n_nodes, ==, 18);
+}
+
+/* Twice the measured rate: the network's time halves, the serial per-pixel
+ * work stays, so a 512 px run takes between half and all of the time; an
+ * unmeasured model uses the calibration machine's rate. */
+static void
+test_estimate_speed (gconstpointer data)
+{
+  const Setup *s = data;
+  GError *error = NULL;
+  g_autoptr (NsModel) model = ns_model_load (s->folder, &error);
+  g_assert_no_error (error);
+  g_assert_cmpfloat (model->gemm_gflops, >, 0.1);   /* even a slow core does more */
+  g_assert_cmpfloat (model->gemm_gflops, <, 1e5);
+  NsParams params;
+  ns_params_init (&params);
+  params.size = 512;
+  params.threads = 1;
+  NsEstimate measured, faster, unmeasured;
+  ns_estimate (model, 1024, 768, &params, &measured);
+  model->gemm_gflops *= 2;
+  ns_estimate (model, 1024, 768, &params, &faster);
+  g_assert_cmpfloat (faster.seconds, <, 0.9 * measured.seconds);
+  g_assert_cmpfloat (faster.seconds, >, 0.5 * measured.seconds);
+  g_assert_cmpfloat (faster.peak_mb, ==, measured.peak_mb);
+  /* 99 GFLOP/s per thread = 95.2 measured (the engine's 1.04x) */
+  model->gemm_gflops = 99.0 / 1.04;
+  ns_estimate (model, 1024, 768, &params, &measured);
+  model->gemm_gflops = 0;
+  ns_estimate (model, 1024, 768, &params, &unmeasured);
+  g_assert_cmpfloat (fabs (unmeasured.seconds / measured.seconds - 1), <, 1e-9);
 }
 
 /* A smooth colour pattern with some texture, saved as PNG for both sides. */
@@ -225,6 +258,7 @@ main (int argc, char **argv)
   g_test_add_data_func ("/vgg19/recipe", &s, test_recipe);
   g_test_add_data_func ("/vgg19/torch-reference", &s, test_torch_reference);
   g_test_add_data_func ("/vgg19/objective-gradient", &s, test_objective_gradient);
+  g_test_add_data_func ("/vgg19/estimate-speed", &s, test_estimate_speed);
   int status = g_test_run ();
   remove_folder (s.folder);
   g_free (s.folder);

@@ -1,5 +1,6 @@
 /* ns-model.c: a network with its recipe, ready for ns_stylize(). */
 #include "ns-model.h"
+#include "ns-speed.h"
 #include "ns-tfjs-weights.h"
 
 #include <json-glib/json-glib.h>
@@ -111,6 +112,7 @@ ns_model_load (const char *path, GError **error)
       ns_model_free (model);
       return NULL;
     }
+  model->gemm_gflops = ns_gemm_gflops_measure ();
   return model;
 }
 

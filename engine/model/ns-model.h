@@ -44,6 +44,8 @@ struct _NsModel
   NsRecipe  *recipe;
   int       *style_nodes;
   int       *content_nodes;
+  double     gemm_gflops;     /* this machine's single-thread SGEMM rate, measured at load
+                               * (ns-speed.h); 0 = not measured */
 };
 
 /* x (RGB 0..1 HWC) -> network input (BGR, 0..255 minus mean). */

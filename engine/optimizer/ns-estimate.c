@@ -6,8 +6,9 @@
  * per network pass (reading the weights: ~100 MB, whatever the image size)
  * plus its FLOPs (counted from the layer shapes, forward twice: the input
  * gradient is the same GEMMs transposed) at the rate the engine reaches per
- * thread (Winograd included), plus a per-pixel cost for the optimiser. The rate is this machine's when idle,
- * scaled by the share of the cores that the current load leaves.
+ * thread (Winograd included), plus a per-pixel cost for the optimiser. The
+ * rate is this machine's, from its measured SGEMM rate, scaled by the share
+ * of the cores that the current load leaves.
  * Stages too large for the memory budget run in tiles (ns_memory_plan(),
  * docs/tiling.md): each evaluation then runs every window forward twice and
  * backward once, halos included.
@@ -22,16 +23,19 @@
 
 #include <stdlib.h>
 
-/* Measured on the 2-core AVX-512 CI machine, idle (bench-model): one thread
- * takes 0.052, 0.072, 0.141, 0.273 and 0.517 s per evaluation at 128, 160,
- * 256, 362 and 512 px long side (3.1 to 49 GFLOP by the layer shapes): 21 ms
- * fixed (the weights' traffic) plus 99 GFLOP/s (the 3x3 convs run as
- * Winograd, with a quarter of the multiplications; OpenBLAS SGEMM: ~95).
+/* The engine's speed follows the machine's SGEMM rate, measured when the
+ * model loads (ns-speed.h). Measured with bench-model on two 2-core AVX-512
+ * machines, one thread, 160 to 512 px long side (4.8 to 49 GFLOP by the
+ * layer shapes): the engine got through the FLOPs at 1.04x the probe's rate
+ * on both (99 against ~95 GFLOP/s, 137 against 131.6; the 3x3 convs run as
+ * Winograd, with a quarter of the multiplications), plus a fixed cost per
+ * network pass (reading the weights, ~100 MB) of 1.3 to 2.1 GFLOP's worth.
  * A second thread gave 1.5-1.75x from 128 px up (the helper threads spin
  * between loops, so small images scale too): each further thread adds
  * NS_EXTRA_THREAD * P / (P + NS_THREAD_HALF_PIXELS) for P pixels. */
-#define NS_GFLOPS_PER_THREAD       99.0
-#define NS_PASS_FIXED_SECONDS      0.021
+#define NS_ENGINE_GEMM_RATIO       1.04
+#define NS_GFLOPS_UNMEASURED       99.0      /* per thread, for a model whose probe did not run */
+#define NS_PASS_FIXED_GFLOP        1.6
 #define NS_EXTRA_THREAD            0.75
 #define NS_THREAD_HALF_PIXELS      5000.0
 /* Evaluations per stage = iterations + NS_STAGE_EVALUATIONS: More-Thuente
@@ -93,6 +97,8 @@ ns_estimate (const NsModel *model, int content_width, int content_height, const 
 {
   NsRunPlan plan;
   ns_run_plan (model, params, content_width, content_height, (double) content_width / content_height, &plan);
+  double gflops_per_thread = model->gemm_gflops > 0 ? NS_ENGINE_GEMM_RATIO * model->gemm_gflops
+                                                    : NS_GFLOPS_UNMEASURED;
   double seconds = 0;
   for (int k = 0; k < plan.schedule.n_stages; k++)
     {
@@ -104,7 +110,7 @@ ns_estimate (const NsModel *model, int content_width, int content_height, const 
           continue;
         }
       double flops = stage_flops (model->net, w, h, &plan.memory[k], &passes);
-      double evaluation = (passes * NS_PASS_FIXED_SECONDS + flops / (NS_GFLOPS_PER_THREAD * 1e9))
+      double evaluation = (passes * NS_PASS_FIXED_GFLOP * 1e9 + flops) / (gflops_per_thread * 1e9)
                           / effective_threads (params, pixels) + pixels * NS_PER_PIXEL_SECONDS;
       seconds += evaluation * (plan.schedule.iterations[k] * NS_EVALUATIONS_PER_ITER + NS_STAGE_EVALUATIONS);
     }
