@@ -22,6 +22,7 @@
 #include "ns-colors.h"
 
 #include <math.h>
+#include <glib/gi18n-lib.h>
 
 /* ---- CIELAB ------------------------------------------------------------ */
 
@@ -385,7 +386,7 @@ ns_colors_prepare (NsPreserveColors mode, const NsImage *content, const NsImage 
       ns_image_free (prepared);
       for (int i = 0; i < done; i++)
         g_clear_pointer (&styles_out[i], ns_image_free);
-      g_set_error (error, NS_ERROR, NS_ERROR_MEMORY, "Not enough memory to prepare the images' colours");
+      g_set_error (error, NS_ERROR, NS_ERROR_MEMORY, _("Not enough memory to prepare the images' colours"));
       return FALSE;
     }
   *content_out = prepared;
@@ -408,7 +409,7 @@ ns_content_colors_new (const NsImage *content, int width, int height, GError **e
   float *chroma = same_size || resized ? g_try_new (float, (gsize) width * height * 2) : NULL;
   if (!chroma)
     {
-      g_set_error (error, NS_ERROR, NS_ERROR_MEMORY, "Not enough memory to keep the content's colours");
+      g_set_error (error, NS_ERROR, NS_ERROR_MEMORY, _("Not enough memory to keep the content's colours"));
       return NULL;
     }
   const NsImage *source = resized ? resized : content;

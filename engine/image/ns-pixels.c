@@ -9,6 +9,7 @@
 #include "neural-style.h"
 
 #include <math.h>
+#include <glib/gi18n-lib.h>
 
 static gboolean
 check_layout (int width, int height, gsize rowstride, int channels, NsSampleType type, GError **error)
@@ -17,8 +18,8 @@ check_layout (int width, int height, gsize rowstride, int channels, NsSampleType
   if (channels < 1 || channels > 4 || (type != NS_SAMPLES_U8 && type != NS_SAMPLES_FLOAT)
       || width <= 0 || height <= 0 || rowstride < (gsize) width * channels * sample)
     {
-      g_set_error (error, NS_ERROR, NS_ERROR_IMAGE, "unsupported pixel layout: %dx%d, %d channels, "
-                   "row stride %" G_GSIZE_FORMAT, width, height, channels, rowstride);
+      g_set_error (error, NS_ERROR, NS_ERROR_IMAGE, _("unsupported pixel layout: %dx%d, %d channels, row stride %llu"),
+                   width, height, channels, (unsigned long long) rowstride);
       return FALSE;
     }
   return TRUE;
@@ -39,7 +40,7 @@ ns_image_from_pixels (const void *pixels, int width, int height, gsize rowstride
   NsImage *image = ns_image_new (width, height);
   if (!image)
     {
-      g_set_error (error, NS_ERROR, NS_ERROR_MEMORY, "a %dx%d image does not fit in memory", width, height);
+      g_set_error (error, NS_ERROR, NS_ERROR_MEMORY, _("a %dx%d image does not fit in memory"), width, height);
       return NULL;
     }
   gboolean grey = channels < 3;
@@ -96,7 +97,7 @@ ns_mask_from_pixels (const void *pixels, int width, int height, gsize rowstride,
   NsMask *mask = ns_mask_new (width, height);
   if (!mask)
     {
-      g_set_error (error, NS_ERROR, NS_ERROR_MEMORY, "a %dx%d mask does not fit in memory", width, height);
+      g_set_error (error, NS_ERROR, NS_ERROR_MEMORY, _("a %dx%d mask does not fit in memory"), width, height);
       return NULL;
     }
   for (gsize i = 0; i < (gsize) width * height; i++)

@@ -2,23 +2,25 @@
 #include "ns-json-fields.h"
 #include "neural-style.h"
 
+#include <glib/gi18n-lib.h>
+
 /* What a node holds, for "must be a string, not a number". */
 static const char *
 node_kind (JsonNode *node)
 {
   switch (json_node_get_node_type (node))
     {
-    case JSON_NODE_OBJECT: return "an object";
-    case JSON_NODE_ARRAY:  return "an array";
+    case JSON_NODE_OBJECT: return _("an object");
+    case JSON_NODE_ARRAY:  return _("an array");
     case JSON_NODE_NULL:   return "null";
     case JSON_NODE_VALUE:  break;
     }
   GType type = json_node_get_value_type (node);
   if (type == G_TYPE_STRING)
-    return "a string";
+    return _("a string");
   if (type == G_TYPE_BOOLEAN)
-    return "a boolean";
-  return "a number";
+    return _("a boolean");
+  return _("a number");
 }
 
 /* "owner: " before a member's name, or nothing for the top level (NULL). */
@@ -35,8 +37,13 @@ static gboolean
 wrong_type (JsonNode *node, const char *owner, const char *member, const char *expected, GError **error)
 {
   char buffer[256];
-  g_set_error (error, NS_ERROR, NS_ERROR_MODEL, "%s“%s” must be %s, not %s", prefix (owner, buffer), member,
-               expected, node ? node_kind (node) : "missing");
+  /* "missing" apart: a language may not say it as "not <a kind>". */
+  if (!node)
+    g_set_error (error, NS_ERROR, NS_ERROR_MODEL, _("%s“%s” must be %s, not missing"), prefix (owner, buffer),
+                 member, expected);
+  else
+    g_set_error (error, NS_ERROR, NS_ERROR_MODEL, _("%s“%s” must be %s, not %s"), prefix (owner, buffer), member,
+                 expected, node_kind (node));
   return FALSE;
 }
 
@@ -60,7 +67,7 @@ ns_json_object (JsonObject *object, const char *member, gboolean required, const
 {
   JsonNode *node = member_node (object, member);
   *value = node && JSON_NODE_HOLDS_OBJECT (node) ? json_node_get_object (node) : NULL;
-  return *value || (!node && !required) || wrong_type (node, owner, member, "an object", error);
+  return *value || (!node && !required) || wrong_type (node, owner, member, _("an object"), error);
 }
 
 gboolean
@@ -69,7 +76,7 @@ ns_json_array (JsonObject *object, const char *member, gboolean required, const 
 {
   JsonNode *node = member_node (object, member);
   *value = node && JSON_NODE_HOLDS_ARRAY (node) ? json_node_get_array (node) : NULL;
-  return *value || (!node && !required) || wrong_type (node, owner, member, "an array", error);
+  return *value || (!node && !required) || wrong_type (node, owner, member, _("an array"), error);
 }
 
 gboolean
@@ -80,7 +87,7 @@ ns_json_string (JsonObject *object, const char *member, const char *fallback, co
   *value = node ? NULL : fallback;
   if (node && holds_type (node, G_TYPE_STRING))
     *value = json_node_get_string (node);
-  return *value || wrong_type (node, owner, member, "a string", error);
+  return *value || wrong_type (node, owner, member, _("a string"), error);
 }
 
 gboolean
@@ -92,7 +99,7 @@ ns_json_boolean (JsonObject *object, const char *member, gboolean fallback, cons
   if (!node)
     return TRUE;
   if (!holds_type (node, G_TYPE_BOOLEAN))
-    return wrong_type (node, owner, member, "true or false", error);
+    return wrong_type (node, owner, member, _("true or false"), error);
   *value = json_node_get_boolean (node);
   return TRUE;
 }
@@ -106,7 +113,7 @@ ns_json_double (JsonObject *object, const char *member, double fallback, const c
   if (!node)
     return TRUE;
   if (!holds_type (node, G_TYPE_DOUBLE) && !holds_type (node, G_TYPE_INT64))
-    return wrong_type (node, owner, member, "a number", error);
+    return wrong_type (node, owner, member, _("a number"), error);
   *value = json_node_get_double (node);
   return TRUE;
 }
@@ -116,13 +123,14 @@ ns_json_int_value (JsonNode *node, gint64 min, gint64 max, const char *owner, co
           GError **error)
 {
   if (!node || !holds_type (node, G_TYPE_INT64))
-    return wrong_type (node, owner, what, "an integer", error);
+    return wrong_type (node, owner, what, _("an integer"), error);
   *value = json_node_get_int (node);
   if (*value < min || *value > max)
     {
       char buffer[256];
-      g_set_error (error, NS_ERROR, NS_ERROR_MODEL, "%s“%s” must be between %" G_GINT64_FORMAT " and %"
-                   G_GINT64_FORMAT ", not %" G_GINT64_FORMAT, prefix (owner, buffer), what, min, max, *value);
+      g_set_error (error, NS_ERROR, NS_ERROR_MODEL, _("%s“%s” must be between %lld and %lld, not %lld"),
+                   prefix (owner, buffer), what,
+                   (long long) min, (long long) max, (long long) *value);
       return FALSE;
     }
   return TRUE;
@@ -159,7 +167,7 @@ ns_json_int_pair (JsonObject *object, const char *member, const int fallback[2],
   JsonArray *array = JSON_NODE_HOLDS_ARRAY (node) ? json_node_get_array (node) : NULL;
   guint n = array ? json_array_get_length (array) : 0;
   if (n < 1 || n > 2)
-    return wrong_type (node, owner, member, "an integer or a list of one or two", error);
+    return wrong_type (node, owner, member, _("an integer or a list of one or two"), error);
   for (guint i = 0; i < n; i++)
     if (!ns_json_int_value (json_array_get_element (array, i), min, max, owner, member, &v[i], error))
       return FALSE;
@@ -179,7 +187,7 @@ ns_json_int_array (JsonObject *object, const char *member, int max_length, gint6
   if (length > (guint) max_length)
     {
       char buffer[256];
-      g_set_error (error, NS_ERROR, NS_ERROR_MODEL, "%s“%s” has %u entries; at most %d are supported",
+      g_set_error (error, NS_ERROR, NS_ERROR_MODEL, _("%s“%s” has %u entries; at most %d are supported"),
                    prefix (owner, buffer), member, length, max_length);
       return FALSE;
     }
@@ -199,8 +207,10 @@ element_node (JsonArray *array, guint i)
 static void
 element_error (JsonNode *node, const char *what, const char *expected, GError **error)
 {
-  g_set_error (error, NS_ERROR, NS_ERROR_MODEL, "%s must be %s, not %s", what, expected,
-               node ? node_kind (node) : "missing");
+  if (!node)
+    g_set_error (error, NS_ERROR, NS_ERROR_MODEL, _("%s must be %s, not missing"), what, expected);
+  else
+    g_set_error (error, NS_ERROR, NS_ERROR_MODEL, _("%s must be %s, not %s"), what, expected, node_kind (node));
 }
 
 JsonObject *
@@ -209,7 +219,7 @@ ns_json_object_element (JsonArray *array, guint i, const char *what, GError **er
   JsonNode *node = element_node (array, i);
   if (node && JSON_NODE_HOLDS_OBJECT (node))
     return json_node_get_object (node);
-  element_error (node, what, "an object", error);
+  element_error (node, what, _("an object"), error);
   return NULL;
 }
 
@@ -219,7 +229,7 @@ ns_json_array_element (JsonArray *array, guint i, const char *what, GError **err
   JsonNode *node = element_node (array, i);
   if (node && JSON_NODE_HOLDS_ARRAY (node))
     return json_node_get_array (node);
-  element_error (node, what, "an array", error);
+  element_error (node, what, _("an array"), error);
   return NULL;
 }
 
@@ -229,6 +239,6 @@ ns_json_string_element (JsonArray *array, guint i, const char *what, GError **er
   JsonNode *node = element_node (array, i);
   if (node && holds_type (node, G_TYPE_STRING))
     return json_node_get_string (node);
-  element_error (node, what, "a string", error);
+  element_error (node, what, _("a string"), error);
   return NULL;
 }

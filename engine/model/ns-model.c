@@ -4,6 +4,7 @@
 #include "ns-tfjs-weights.h"
 
 #include <json-glib/json-glib.h>
+#include <glib/gi18n-lib.h>
 
 /* Parses model.json, with the error a user needs when it is missing or broken. */
 static JsonParser *
@@ -11,7 +12,7 @@ parse_model_json (const char *model_json, GError **error)
 {
   if (!g_file_test (model_json, G_FILE_TEST_IS_REGULAR))
     {
-      g_set_error (error, NS_ERROR, NS_ERROR_WEIGHTS, "no network weights at %s. %s", model_json,
+      g_set_error (error, NS_ERROR, NS_ERROR_WEIGHTS, _("no network weights at %s. %s"), model_json,
                    ns_weights_fetch_hint ());
       return NULL;
     }
@@ -19,7 +20,7 @@ parse_model_json (const char *model_json, GError **error)
   GError *local = NULL;
   if (!json_parser_load_from_mapped_file (parser, model_json, &local))
     {
-      g_set_error (error, NS_ERROR, NS_ERROR_MODEL, "%s is not a valid model.json: %s", model_json,
+      g_set_error (error, NS_ERROR, NS_ERROR_MODEL, _("%s is not a valid model.json: %s"), model_json,
                    local->message);
       g_error_free (local);
       g_object_unref (parser);
@@ -27,7 +28,7 @@ parse_model_json (const char *model_json, GError **error)
     }
   if (!json_parser_get_root (parser))
     {
-      g_set_error (error, NS_ERROR, NS_ERROR_MODEL, "%s is empty, not a model.json", model_json);
+      g_set_error (error, NS_ERROR, NS_ERROR_MODEL, _("%s is empty, not a model.json"), model_json);
       g_object_unref (parser);
       return NULL;
     }
@@ -63,8 +64,8 @@ tap_nodes (const NsNetwork *net, const NsTap *taps, int n, GError **error)
   for (int i = 0; i < n; i++)
     if ((nodes[i] = ns_network_lookup (net, taps[i].name)) < 0)
       {
-        g_set_error (error, NS_ERROR, NS_ERROR_MODEL, "the recipe taps layer “%s”, whose output the "
-                     "network does not keep", taps[i].name);
+        g_set_error (error, NS_ERROR, NS_ERROR_MODEL, _("the recipe taps layer “%s”, whose output the "
+                     "network does not keep"), taps[i].name);
         g_free (nodes);
         return NULL;
       }

@@ -6,6 +6,7 @@
 #include "ns-resources.h"
 #include <json-glib/json-glib.h>
 #include <string.h>
+#include <glib/gi18n-lib.h>
 
 #define RECIPE_PATH "/org/gimp/neural-style/recipes"
 
@@ -74,8 +75,8 @@ ns_recipe_for_layers (const char *const *layer_names, GError **error)
       if (has_all (json_object_get_array_member (obj, "detect"), layer_names))
         return parse_recipe (obj);
     }
-  g_set_error (error, NS_ERROR, NS_ERROR_MODEL, "the model is neither the Keras ResNet-50 nor the Keras "
-               "VGG-19 (their layer names were not found), so no recipe fits it");
+  g_set_error (error, NS_ERROR, NS_ERROR_MODEL, _("the model is neither the Keras ResNet-50 nor the Keras "
+               "VGG-19 (their layer names were not found), so no recipe fits it"));
   return NULL;
 }
 

@@ -4,6 +4,7 @@
 
 #include <gio/gio.h>
 #include <string.h>
+#include <glib/gi18n-lib.h>
 
 struct _NsShardSums
 {
@@ -43,7 +44,7 @@ ns_shard_sums_load (const char *folder, GError **error)
   GError *local = NULL;
   if (!g_file_get_contents (path, &text, NULL, &local))
     {
-      g_set_error (error, NS_ERROR, NS_ERROR_WEIGHTS, "cannot read %s: %s", path, local->message);
+      g_set_error (error, NS_ERROR, NS_ERROR_WEIGHTS, _("cannot read %s: %s"), path, local->message);
       g_error_free (local);
       return NULL;
     }
@@ -57,7 +58,7 @@ ns_shard_sums_load (const char *folder, GError **error)
   for (int i = 0; lines[i]; i++)
     if (*lines[i] && !parse_line (lines[i], sums->sums))
       {
-        g_set_error (error, NS_ERROR, NS_ERROR_WEIGHTS, "%s: line %d is not “SHA-256  file name”. %s",
+        g_set_error (error, NS_ERROR, NS_ERROR_WEIGHTS, _("%s: line %d is not “SHA-256  file name”. %s"),
                      path, i + 1, ns_weights_fetch_hint ());
         ns_shard_sums_free (sums);
         return NULL;
@@ -95,8 +96,8 @@ ns_shard_sums_verify (NsShardSums *sums, const char *name, const char *data, gsi
   const char *expected = g_hash_table_lookup (sums->sums, name);
   if (!expected)
     {
-      g_set_error (error, NS_ERROR, NS_ERROR_WEIGHTS, "weight shard %s is not listed in SHA256SUMS: the "
-                   "weights do not match their checksums. %s", path, ns_weights_fetch_hint ());
+      g_set_error (error, NS_ERROR, NS_ERROR_WEIGHTS, _("weight shard %s is not listed in SHA256SUMS: the "
+                   "weights do not match their checksums. %s"), path, ns_weights_fetch_hint ());
       return FALSE;
     }
   /* A key file group name may not hold every character a path can. */
@@ -110,8 +111,8 @@ ns_shard_sums_verify (NsShardSums *sums, const char *name, const char *data, gsi
   g_autofree char *actual = g_compute_checksum_for_data (G_CHECKSUM_SHA256, (const guchar *) data, length);
   if (strcmp (actual, expected) != 0)
     {
-      g_set_error (error, NS_ERROR, NS_ERROR_WEIGHTS, "weight shard %s is corrupt (its SHA-256 is %s, "
-                   "SHA256SUMS says %s). %s", path, actual, expected, ns_weights_fetch_hint ());
+      g_set_error (error, NS_ERROR, NS_ERROR_WEIGHTS, _("weight shard %s is corrupt (its SHA-256 is %s, "
+                   "SHA256SUMS says %s). %s"), path, actual, expected, ns_weights_fetch_hint ());
       return FALSE;
     }
   if (stamp)

@@ -8,6 +8,8 @@
 
 #include <math.h>
 #include <string.h>
+#include <glib/gi18n-lib.h>
+
 /* Largest kernel, stride, pool or padding accepted: far beyond any real
  * network, small enough that shape arithmetic cannot overflow an int. */
 #define MAX_WINDOW 65536
@@ -24,8 +26,8 @@ parse_padding (KerasLayer *layer, NsPadding *padding, GError **error)
     *padding = NS_PADDING_VALID;
   else
     {
-      g_set_error (error, NS_ERROR, NS_ERROR_MODEL, "%s has padding “%s”; only “same” and "
-                   "“valid” are supported", layer->owner, p);
+      g_set_error (error, NS_ERROR, NS_ERROR_MODEL, _("%s has padding “%s”; only “same” and "
+                   "“valid” are supported"), layer->owner, p);
       return FALSE;
     }
   return TRUE;
@@ -40,7 +42,7 @@ window_pair (KerasLayer *layer, const char *member, int fallback_h, int fallback
     return FALSE;
   if (value[0] < 1 || value[1] < 1 || value[0] > MAX_WINDOW || value[1] > MAX_WINDOW)
     {
-      g_set_error (error, NS_ERROR, NS_ERROR_MODEL, "%s: %s must be between 1 and %d, not [%d,%d]",
+      g_set_error (error, NS_ERROR, NS_ERROR_MODEL, _("%s: %s must be between 1 and %d, not [%d,%d]"),
                    layer->owner, member, MAX_WINDOW, value[0], value[1]);
       return FALSE;
     }
@@ -57,13 +59,13 @@ check_channels_last (KerasLayer *layer, GError **error)
     return FALSE;
   if (strcmp (format, "channels_last") != 0)
     {
-      g_set_error (error, NS_ERROR, NS_ERROR_MODEL, "%s is %s; only channels_last is supported",
+      g_set_error (error, NS_ERROR, NS_ERROR_MODEL, _("%s is %s; only channels_last is supported"),
                    layer->owner, format);
       return FALSE;
     }
   if (dilation[0] != 1 || dilation[1] != 1)
     {
-      g_set_error (error, NS_ERROR, NS_ERROR_MODEL, "%s is dilated, which is not supported", layer->owner);
+      g_set_error (error, NS_ERROR, NS_ERROR_MODEL, _("%s is dilated, which is not supported"), layer->owner);
       return FALSE;
     }
   return TRUE;
@@ -78,8 +80,8 @@ parse_activation (KerasLayer *layer, gboolean softmax_allowed, const char **acti
   if (strcmp (*activation, "relu") == 0 || strcmp (*activation, "linear") == 0
       || (softmax_allowed && strcmp (*activation, "softmax") == 0))
     return TRUE;
-  g_set_error (error, NS_ERROR, NS_ERROR_MODEL, "%s uses activation “%s”; only relu and linear are "
-               "supported", layer->owner, *activation);
+  g_set_error (error, NS_ERROR, NS_ERROR_MODEL, _("%s uses activation “%s”; only relu and linear are "
+               "supported"), layer->owner, *activation);
   return FALSE;
 }
 
@@ -133,8 +135,8 @@ build_conv (NsTfjsBuilder *b, KerasLayer *layer, GError **error)
     return FALSE;
   if (shape[0] != kh || shape[1] != kw || shape[3] != cout)
     {
-      g_set_error (error, NS_ERROR, NS_ERROR_WEIGHTS, "weight “%s” has shape [%d,%d,%d,%d], but layer “%s” "
-                   "needs [%d,%d,in,%d]: the weights do not match model.json", kname, shape[0], shape[1],
+      g_set_error (error, NS_ERROR, NS_ERROR_WEIGHTS, _("weight “%s” has shape [%d,%d,%d,%d], but layer “%s” "
+                   "needs [%d,%d,in,%d]: the weights do not match model.json"), kname, shape[0], shape[1],
                    shape[2], shape[3], layer->name, kh, kw, cout);
       g_free (kernel);
       return FALSE;
@@ -148,8 +150,8 @@ build_conv (NsTfjsBuilder *b, KerasLayer *layer, GError **error)
       if (!bias || bshape[0] != cout)
         {
           if (bias)
-            g_set_error (error, NS_ERROR, NS_ERROR_WEIGHTS, "weight “%s” has %d values, layer “%s” has %d "
-                         "filters", bname, bshape[0], layer->name, cout);
+            g_set_error (error, NS_ERROR, NS_ERROR_WEIGHTS, _("weight “%s” has %d values, layer “%s” has %d "
+                         "filters"), bname, bshape[0], layer->name, cout);
           g_free (kernel);
           g_free (bias);
           return FALSE;
@@ -176,8 +178,8 @@ fold_batch_norm (NsTfjsBuilder *b, KerasLayer *layer, KerasLayer *input, GError 
   NsNode *conv = &g_array_index (b->nodes, NsNode, index);
   if (conv->op != NS_OP_CONV || conv->relu || input->consumers != 1)
     {
-      g_set_error (error, NS_ERROR, NS_ERROR_MODEL, "BatchNormalization “%s” does not directly follow a "
-                   "linear Conv2D, which is not supported", layer->name);
+      g_set_error (error, NS_ERROR, NS_ERROR_MODEL, _("BatchNormalization “%s” does not directly follow a "
+                   "linear Conv2D, which is not supported"), layer->name);
       return FALSE;
     }
   const char *parts[] = { "gamma", "beta", "moving_mean", "moving_variance" };
@@ -189,7 +191,7 @@ fold_batch_norm (NsTfjsBuilder *b, KerasLayer *layer, KerasLayer *input, GError 
     return FALSE;
   if (!(eps >= 0))
     {
-      g_set_error (error, NS_ERROR, NS_ERROR_MODEL, "%s: epsilon must not be negative, not %g", layer->owner, eps);
+      g_set_error (error, NS_ERROR, NS_ERROR_MODEL, _("%s: epsilon must not be negative, not %g"), layer->owner, eps);
       return FALSE;
     }
   float *v[4] = { 0 };
@@ -203,7 +205,7 @@ fold_batch_norm (NsTfjsBuilder *b, KerasLayer *layer, KerasLayer *input, GError 
       v[i] = ns_tfjs_weights_take (b->weights, name, 1, shape, error);
       if (v[i] && shape[0] != conv->cout)
         {
-          g_set_error (error, NS_ERROR, NS_ERROR_WEIGHTS, "weight “%s” has %d values, expected %d",
+          g_set_error (error, NS_ERROR, NS_ERROR_WEIGHTS, _("weight “%s” has %d values, expected %d"),
                        name, shape[0], conv->cout);
           ok = FALSE;
         }
@@ -212,8 +214,8 @@ fold_batch_norm (NsTfjsBuilder *b, KerasLayer *layer, KerasLayer *input, GError 
   for (int o = 0; ok && o < conv->cout; o++)
     if (!((double) v[3][o] + eps > 0))
       {
-        g_set_error (error, NS_ERROR, NS_ERROR_WEIGHTS, "weight “%s/moving_variance” holds %g: a variance "
-                     "plus epsilon must be positive", layer->name, v[3][o]);
+        g_set_error (error, NS_ERROR, NS_ERROR_WEIGHTS, _("weight “%s/moving_variance” holds %g: a variance "
+                     "plus epsilon must be positive"), layer->name, v[3][o]);
         ok = FALSE;
       }
   if (ok)
@@ -294,7 +296,7 @@ zeropad_amounts (KerasLayer *layer, int pad[4], GError **error)
       JsonArray *axes = JSON_NODE_HOLDS_ARRAY (p) ? json_node_get_array (p) : NULL;
       if (!axes || json_array_get_length (axes) != 2)
         {
-          g_set_error (error, NS_ERROR, NS_ERROR_MODEL, "%s: “padding” must be an integer or a list of two",
+          g_set_error (error, NS_ERROR, NS_ERROR_MODEL, _("%s: “padding” must be an integer or a list of two"),
                        layer->owner);
           return FALSE;
         }
@@ -346,7 +348,7 @@ build_dense (NsTfjsBuilder *b, KerasLayer *layer, GError **error)
   if (!bias || kshape[1] != units || bshape[0] != units)
     {
       if (bias)
-        g_set_error (error, NS_ERROR, NS_ERROR_WEIGHTS, "weights of “%s” do not match its %d units",
+        g_set_error (error, NS_ERROR, NS_ERROR_WEIGHTS, _("weights of “%s” do not match its %d units"),
                      layer->name, units);
       g_free (kernel);
       g_free (bias);
@@ -366,7 +368,8 @@ ns_tfjs_build_layer (NsTfjsBuilder *b, KerasLayer *layer, KerasLayer *input, GEr
   for (int i = 0; i < layer->n_inputs; i++)
     if (node_of (b, layer->inputs[i]) < 0)
       {
-        g_set_error (error, NS_ERROR, NS_ERROR_MODEL, "layer “%s” reads “%s”, which is not defined before it",
+        g_set_error (error, NS_ERROR, NS_ERROR_MODEL,
+                     _("layer “%s” reads “%s”, which is not defined before it"),
                      layer->name, layer->inputs[i]);
         return FALSE;
       }
@@ -374,7 +377,7 @@ ns_tfjs_build_layer (NsTfjsBuilder *b, KerasLayer *layer, KerasLayer *input, GEr
     {
       if (b->nodes->len != 0)
         {
-          g_set_error (error, NS_ERROR, NS_ERROR_MODEL, "the model has more than one input");
+          g_set_error (error, NS_ERROR, NS_ERROR_MODEL, _("the model has more than one input"));
           return FALSE;
         }
       add_node (b, layer, NS_OP_INPUT);
@@ -382,7 +385,7 @@ ns_tfjs_build_layer (NsTfjsBuilder *b, KerasLayer *layer, KerasLayer *input, GEr
     }
   if (b->nodes->len == 0)
     {
-      g_set_error (error, NS_ERROR, NS_ERROR_MODEL, "the model does not start with an InputLayer");
+      g_set_error (error, NS_ERROR, NS_ERROR_MODEL, _("the model does not start with an InputLayer"));
       return FALSE;
     }
   if (strcmp (cls, "Conv2D") == 0)
@@ -419,8 +422,8 @@ ns_tfjs_build_layer (NsTfjsBuilder *b, KerasLayer *layer, KerasLayer *input, GEr
       alias_node (b, layer);   /* HWC memory order is Keras' channels_last flatten order */
       return TRUE;
     }
-  g_set_error (error, NS_ERROR, NS_ERROR_MODEL, "layer “%s” is of type %s, which this engine does not "
+  g_set_error (error, NS_ERROR, NS_ERROR_MODEL, _("layer “%s” is of type %s, which this engine does not "
                "support (supported: Conv2D, BatchNormalization, Activation, ReLU, ZeroPadding2D, "
-               "MaxPooling2D, AveragePooling2D, Add, GlobalAveragePooling2D, Dense)", layer->name, cls);
+               "MaxPooling2D, AveragePooling2D, Add, GlobalAveragePooling2D, Dense)"), layer->name, cls);
   return FALSE;
 }

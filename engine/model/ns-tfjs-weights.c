@@ -8,6 +8,7 @@
 
 #include <math.h>
 #include <string.h>
+#include <glib/gi18n-lib.h>
 
 typedef struct
 {
@@ -47,20 +48,20 @@ read_tensor (NsTfjsWeights *w, int group, JsonArray *list, guint i, gsize *offse
   if (!entry || !ns_json_string (entry, "name", NULL, what, &name, error))
     return FALSE;
   g_free (what);
-  what = g_strdup_printf ("weight “%s”", name);
+  what = g_strdup_printf (_("weight “%s”"), name);
   if (!ns_json_string (entry, "dtype", "float32", what, &dtype, error)
       || !ns_json_int_array (entry, "shape", 4, 0, G_MAXINT, what, dims, &rank, error))
     return FALSE;
   if (strcmp (dtype, "float32") != 0 || json_object_has_member (entry, "quantization"))
     {
-      g_set_error (error, NS_ERROR, NS_ERROR_WEIGHTS, "weight “%s” is stored as %s%s; only unquantised "
-                   "float32 weights are supported", name, dtype,
-                   json_object_has_member (entry, "quantization") ? " (quantised)" : "");
+      g_set_error (error, NS_ERROR, NS_ERROR_WEIGHTS, _("weight “%s” is stored as %s%s; only unquantised "
+                   "float32 weights are supported"), name, dtype,
+                   json_object_has_member (entry, "quantization") ? _(" (quantised)") : "");
       return FALSE;
     }
   if (g_hash_table_contains (w->tensors, name))
     {
-      g_set_error (error, NS_ERROR, NS_ERROR_MODEL, "weight “%s” is listed twice in weightsManifest", name);
+      g_set_error (error, NS_ERROR, NS_ERROR_MODEL, _("weight “%s” is listed twice in weightsManifest"), name);
       return FALSE;
     }
   Tensor *tensor = g_new0 (Tensor, 1);
@@ -79,7 +80,7 @@ read_tensor (NsTfjsWeights *w, int group, JsonArray *list, guint i, gsize *offse
          && g_size_checked_add (offset, *offset, bytes);
   g_hash_table_insert (w->tensors, g_strdup (name), tensor);
   if (!fits)
-    g_set_error (error, NS_ERROR, NS_ERROR_MODEL, "%s: “shape” is too large", what);
+    g_set_error (error, NS_ERROR, NS_ERROR_MODEL, _("%s: “shape” is too large"), what);
   return fits;
 }
 
@@ -102,15 +103,15 @@ open_shard (NsTfjsWeights *w, Group *group, JsonArray *paths, int index, int s, 
   g_autofree char *path = g_build_filename (w->folder, name, NULL);
   if (!is_plain_name (name) || !g_file_test (path, G_FILE_TEST_IS_REGULAR))
     {
-      g_set_error (error, NS_ERROR, NS_ERROR_WEIGHTS, "weight shard %s is missing or not a regular file%s",
-                   path, is_plain_name (name) ? "" : " (shards must be file names beside model.json)");
+      g_set_error (error, NS_ERROR, NS_ERROR_WEIGHTS, _("weight shard %s is missing or not a regular file%s"),
+                   path, is_plain_name (name) ? "" : _(" (shards must be file names beside model.json)"));
       return FALSE;
     }
   GError *local = NULL;
   group->shards[s] = g_mapped_file_new (path, FALSE, &local);
   if (!group->shards[s])
     {
-      g_set_error (error, NS_ERROR, NS_ERROR_WEIGHTS, "weight shard %s is unreadable (%s)", path,
+      g_set_error (error, NS_ERROR, NS_ERROR_WEIGHTS, _("weight shard %s is unreadable (%s)"), path,
                    local->message);
       g_error_free (local);
       return FALSE;
@@ -144,9 +145,9 @@ open_group (NsTfjsWeights *w, JsonArray *manifest, int index, NsShardSums *sums,
       return FALSE;
   if (group->starts[group->n_shards] != expected)
     {
-      g_set_error (error, NS_ERROR, NS_ERROR_WEIGHTS, "the weight shards in %s hold %" G_GSIZE_FORMAT
-                   " bytes, but model.json describes %" G_GSIZE_FORMAT ": a shard is truncated or does not "
-                   "belong to this model", w->folder, group->starts[group->n_shards], expected);
+      g_set_error (error, NS_ERROR, NS_ERROR_WEIGHTS, _("the weight shards in %s hold %llu bytes, "
+                     "but model.json describes %llu: a shard is truncated or does not belong to this model"), w->folder,
+                   (unsigned long long) group->starts[group->n_shards], (unsigned long long) expected);
       return FALSE;
     }
   return TRUE;
@@ -160,7 +161,7 @@ ns_tfjs_weights_open (JsonNode *model_json, const char *folder, GError **error)
   if (!top || !ns_json_array (top, "weightsManifest", TRUE, NULL, &manifest, error))
     {
       if (!top)
-        g_set_error (error, NS_ERROR, NS_ERROR_MODEL, "it is not a JSON object");
+        g_set_error (error, NS_ERROR, NS_ERROR_MODEL, _("it is not a JSON object"));
       return NULL;
     }
   GError *local = NULL;
@@ -226,26 +227,27 @@ ns_tfjs_weights_take (NsTfjsWeights *w, const char *name, int rank, int *shape, 
   const Tensor *t = g_hash_table_lookup (w->tensors, name);
   if (!t)
     {
-      g_set_error (error, NS_ERROR, NS_ERROR_WEIGHTS, "the weights have no tensor “%s”", name);
+      g_set_error (error, NS_ERROR, NS_ERROR_WEIGHTS, _("the weights have no tensor “%s”"), name);
       return NULL;
     }
   if (t->rank != rank)
     {
-      g_set_error (error, NS_ERROR, NS_ERROR_WEIGHTS, "weight “%s” has rank %d, expected %d", name, t->rank, rank);
+      g_set_error (error, NS_ERROR, NS_ERROR_WEIGHTS, _("weight “%s” has rank %d, expected %d"), name, t->rank,
+                   rank);
       return NULL;
     }
   float *data = g_try_malloc (MAX (t->count, 1) * sizeof (float));
   if (!data)
     {
-      g_set_error (error, NS_ERROR, NS_ERROR_MEMORY, "not enough memory for weight “%s”", name);
+      g_set_error (error, NS_ERROR, NS_ERROR_MEMORY, _("not enough memory for weight “%s”"), name);
       return NULL;
     }
   copy_range (&w->groups[t->group], t->offset, t->count * sizeof (float), (char *) data);
   for (gsize i = 0; i < t->count; i++)
     if (!isfinite (data[i]))
       {
-        g_set_error (error, NS_ERROR, NS_ERROR_WEIGHTS, "weight “%s” holds a non-finite value: the weight "
-                     "files in %s are corrupt", name, w->folder);
+        g_set_error (error, NS_ERROR, NS_ERROR_WEIGHTS, _("weight “%s” holds a non-finite value: the weight "
+                     "files in %s are corrupt"), name, w->folder);
         g_free (data);
         return NULL;
       }

@@ -6,6 +6,7 @@
 #include "ns-tfjs-layers.h"
 
 #include <string.h>
+#include <glib/gi18n-lib.h>
 
 static gboolean
 parse_inbound (JsonObject *layer, KerasLayer *out, const KerasLayer *previous, GError **error)
@@ -22,8 +23,8 @@ parse_inbound (JsonObject *layer, KerasLayer *out, const KerasLayer *previous, G
     }
   if (json_array_get_length (nodes) > 1)
     {
-      g_set_error (error, NS_ERROR, NS_ERROR_MODEL, "%s is shared (called more than once), "
-                   "which is not supported", out->owner);
+      g_set_error (error, NS_ERROR, NS_ERROR_MODEL, _("%s is shared (called more than once), "
+                   "which is not supported"), out->owner);
       return FALSE;
     }
   g_autofree char *what = g_strdup_printf ("%s: “inbound_nodes”[0]", out->owner);
@@ -33,14 +34,14 @@ parse_inbound (JsonObject *layer, KerasLayer *out, const KerasLayer *previous, G
   guint n = json_array_get_length (inbound);
   if (n > 2)
     {
-      g_set_error (error, NS_ERROR, NS_ERROR_MODEL, "%s has %u inputs; at most 2 are supported",
+      g_set_error (error, NS_ERROR, NS_ERROR_MODEL, _("%s has %u inputs; at most 2 are supported"),
                    out->owner, n);
       return FALSE;
     }
   for (guint i = 0; i < n; i++)
     {
-      g_autofree char *entry = g_strdup_printf ("%s: inbound node %u", out->owner, i);
-      g_autofree char *name = g_strdup_printf ("%s: the name of inbound node %u", out->owner, i);
+      g_autofree char *entry = g_strdup_printf (_("%s: inbound node %u"), out->owner, i);
+      g_autofree char *name = g_strdup_printf (_("%s: the name of inbound node %u"), out->owner, i);
       JsonArray *node = ns_json_array_element (inbound, i, entry, error);
       const char *input = node ? ns_json_string_element (node, 0, name, error) : NULL;
       if (!input)
@@ -86,7 +87,7 @@ model_layers (JsonNode *root, GError **error)
   JsonObject *topology = NULL, *config = NULL, *inner = NULL;
   JsonArray *layers = NULL;
   if (!top)
-    g_set_error (error, NS_ERROR, NS_ERROR_MODEL, "it is not a TensorFlow.js layers-model (not a JSON object)");
+    g_set_error (error, NS_ERROR, NS_ERROR_MODEL, _("it is not a TensorFlow.js layers-model (not a JSON object)"));
   else if (ns_json_object (top, "modelTopology", TRUE, NULL, &topology, error)
            && ns_json_object (topology, "model_config", FALSE, "modelTopology", &config, error)
            && ns_json_object (config ? config : topology, "config", TRUE, "model_config", &inner, error))
@@ -105,7 +106,7 @@ ns_tfjs_layer_names (JsonNode *root, GError **error)
   GPtrArray *names = g_ptr_array_new_null_terminated (n, g_free, TRUE);
   for (guint i = 0; i < n; i++)
     {
-      g_autofree char *what = g_strdup_printf ("layer %u", i);
+      g_autofree char *what = g_strdup_printf (_("layer %u"), i);
       JsonObject *layer = ns_json_object_element (layers, i, what, error);
       const char *name;
       if (!layer || !ns_json_string (layer, "name", NULL, what, &name, error))
@@ -123,12 +124,12 @@ static gboolean
 parse_layer (JsonArray *array, int i, KerasLayer *layers, GError **error)
 {
   KerasLayer *layer = &layers[i];
-  layer->owner = g_strdup_printf ("layer %d", i);
+  layer->owner = g_strdup_printf (_("layer %d"), i);
   JsonObject *obj = ns_json_object_element (array, i, layer->owner, error);
   if (!obj || !ns_json_string (obj, "name", NULL, layer->owner, &layer->name, error))
     return FALSE;
   g_free (layer->owner);
-  layer->owner = g_strdup_printf ("layer “%s”", layer->name);
+  layer->owner = g_strdup_printf (_("layer “%s”"), layer->name);
   return ns_json_string (obj, "class_name", NULL, layer->owner, &layer->class_name, error)
          && ns_json_object (obj, "config", TRUE, layer->owner, &layer->config, error)
          && parse_inbound (obj, layer, i ? &layers[i - 1] : NULL, error);
@@ -172,7 +173,7 @@ ns_network_from_tfjs (JsonNode *root, const char *folder, const char *const *out
         KerasLayer *layer = find_layer (by_name, *o);
         if (!layer)
           {
-            g_set_error (error, NS_ERROR, NS_ERROR_MODEL, "the model has no layer “%s”", *o);
+            g_set_error (error, NS_ERROR, NS_ERROR_MODEL, _("the model has no layer “%s”"), *o);
             goto out;
           }
         mark_needed (by_name, layer);

@@ -1,6 +1,8 @@
 /* ns-weights.c: where the network weights live by default. */
 #include "neural-style.h"
 
+#include <glib/gi18n-lib.h>
+
 char *
 ns_weights_default_path (void)
 {
@@ -17,6 +19,6 @@ ns_weights_default_path (void)
 const char *
 ns_weights_fetch_hint (void)
 {
-  return "To install the default ResNet-50 weights, run weights/fetch-weights.sh from the "
-         "gimp-neural-style source tree (or set NEURAL_STYLE_WEIGHTS to a model.json).";
+  return _("To install the default ResNet-50 weights, run weights/fetch-weights.sh from the "
+           "gimp-neural-style source tree (or set NEURAL_STYLE_WEIGHTS to a model.json).");
 }

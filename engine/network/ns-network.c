@@ -6,6 +6,8 @@
 #include "ns-network.h"
 #include "ns-winograd.h"
 
+#include <glib/gi18n-lib.h>
+
 void
 ns_network_free (NsNetwork *net)
 {
@@ -101,8 +103,8 @@ ns_network_shapes (const NsNetwork *net, int height, int width, NsShape *shapes,
           out.c = node->cout;
           if (in.c != node->cin)
             {
-              g_set_error (error, NS_ERROR, NS_ERROR_MODEL, "layer “%s” expects %d input channels but "
-                           "receives %d", node->name, node->cin, in.c);
+              g_set_error (error, NS_ERROR, NS_ERROR_MODEL, _("layer “%s” expects %d input channels but "
+                           "receives %d"), node->name, node->cin, in.c);
               return FALSE;
             }
           break;
@@ -119,8 +121,8 @@ ns_network_shapes (const NsNetwork *net, int height, int width, NsShape *shapes,
             NsShape other = shapes[node->inputs[1]];
             if (other.h != in.h || other.w != in.w || other.c != in.c)
               {
-                g_set_error (error, NS_ERROR, NS_ERROR_MODEL, "layer “%s” adds tensors of different shapes "
-                             "(%dx%dx%d and %dx%dx%d)", node->name, in.h, in.w, in.c, other.h, other.w, other.c);
+                g_set_error (error, NS_ERROR, NS_ERROR_MODEL, _("layer “%s” adds tensors of different shapes "
+                             "(%dx%dx%d and %dx%dx%d)"), node->name, in.h, in.w, in.c, other.h, other.w, other.c);
                 return FALSE;
               }
           }
@@ -131,9 +133,9 @@ ns_network_shapes (const NsNetwork *net, int height, int width, NsShape *shapes,
         case NS_OP_DENSE:
           if ((int) ns_shape_size (in) != node->cin)
             {
-              g_set_error (error, NS_ERROR, NS_ERROR_PARAMS, "layer “%s” needs %d inputs but receives %"
-                           G_GSIZE_FORMAT ": the classification head needs the network's own input size",
-                           node->name, node->cin, ns_shape_size (in));
+              g_set_error (error, NS_ERROR, NS_ERROR_PARAMS, _("layer “%s” needs %d inputs but receives "
+                             "%llu: the classification head needs the network's own input size"),
+                           node->name, node->cin, (unsigned long long) ns_shape_size (in));
               return FALSE;
             }
           out = (NsShape) { 1, 1, node->cout };
@@ -141,8 +143,8 @@ ns_network_shapes (const NsNetwork *net, int height, int width, NsShape *shapes,
         }
       if (out.h <= 0 || out.w <= 0)
         {
-          g_set_error (error, NS_ERROR, NS_ERROR_PARAMS, "a %dx%d image is too small for this network "
-                       "(layer “%s” would have no output)", width, height, node->name);
+          g_set_error (error, NS_ERROR, NS_ERROR_PARAMS, _("a %dx%d image is too small for this network "
+                       "(layer “%s” would have no output)"), width, height, node->name);
           return FALSE;
         }
       shapes[i] = out;

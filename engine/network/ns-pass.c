@@ -12,6 +12,7 @@
 #include "ns-parallel.h"
 
 #include <cblas.h>
+#include <glib/gi18n-lib.h>
 
 /* ---- scratch not shared between nodes -------------------------------------- */
 
@@ -210,8 +211,9 @@ ns_pass_new (const NsNetwork *net, int height, int width, int threads, GError **
   pass->buffers = g_ptr_array_new_with_free_func (g_free);
   if (!pass->workspace || !argmax_ok || plan_buffers (net, pass->shapes, pass) == 0)
     {
-      g_set_error (error, NS_ERROR, NS_ERROR_MEMORY, "not enough memory for the network's activations at "
-                   "%dx%d (%.0f MB needed)", width, height, ns_pass_bytes (net, height, width, pass->threads) / NS_BYTES_PER_MB);
+      g_set_error (error, NS_ERROR, NS_ERROR_MEMORY, _("not enough memory for the network's activations at "
+                   "%dx%d (%.0f MB needed)"), width, height,
+                   ns_pass_bytes (net, height, width, pass->threads) / NS_BYTES_PER_MB);
       ns_pass_free (pass);
       return NULL;
     }

@@ -37,6 +37,7 @@
 
 #include <math.h>
 #include <string.h>
+#include <glib/gi18n-lib.h>
 
 /* ---- layers: style layers first, then content layers ------------------------------ */
 
@@ -150,7 +151,7 @@ run_tile (NsObjective *o, const NsTilePlan *plan, int t, const float *rgb, GErro
       o->window_pixels = o->input && o->dinput ? pixels : 0;
       if (!o->window_pixels)
         {
-          g_set_error (error, NS_ERROR, NS_ERROR_MEMORY, "not enough memory for a %dx%d window", ww, wh);
+          g_set_error (error, NS_ERROR, NS_ERROR_MEMORY, _("not enough memory for a %dx%d window"), ww, wh);
           return FALSE;
         }
     }
@@ -169,7 +170,7 @@ resize_or_fail (const NsImage *image, int width, int height, GError **error)
 {
   NsImage *resized = ns_image_resize (image, width, height);
   if (!resized)
-    g_set_error (error, NS_ERROR, NS_ERROR_MEMORY, "not enough memory for a %dx%d image", width, height);
+    g_set_error (error, NS_ERROR, NS_ERROR_MEMORY, _("not enough memory for a %dx%d image"), width, height);
   return resized;
 }
 
@@ -188,7 +189,7 @@ add_style_target (NsObjective *o, NsStyleGroup *g, const NsStyle *style, double 
   g_autoptr (NsMask) area = resized && style->area ? ns_mask_resize (style->area, w, h) : NULL;
   if (!resized || (style->area && !area))
     {
-      g_set_error (error, NS_ERROR, NS_ERROR_MEMORY, "not enough memory for a %dx%d style image", w, h);
+      g_set_error (error, NS_ERROR, NS_ERROR_MEMORY, _("not enough memory for a %dx%d style image"), w, h);
       return FALSE;
     }
   g_autoptr (NsTilePlan) plan = ns_tile_plan_new (w, h, tile, halo);
@@ -228,7 +229,7 @@ add_style_target (NsObjective *o, NsStyleGroup *g, const NsStyle *style, double 
     }
   if (ok && !(mass[0] > 0))
     {
-      g_set_error (error, NS_ERROR, NS_ERROR_PARAMS, "the selected area of a style image is empty");
+      g_set_error (error, NS_ERROR, NS_ERROR_PARAMS, _("the selected area of a style image is empty"));
       return FALSE;
     }
   return ok;
@@ -295,7 +296,7 @@ set_group_masks (NsObjective *o, NsStyleGroup *g, GError **error)
   g_autoptr (NsMask) region = ns_mask_resize (g->region, o->width, o->height);
   if (!region)
     {
-      g_set_error (error, NS_ERROR, NS_ERROR_MEMORY, "not enough memory for a %dx%d mask", o->width, o->height);
+      g_set_error (error, NS_ERROR, NS_ERROR_MEMORY, _("not enough memory for a %dx%d mask"), o->width, o->height);
       return FALSE;
     }
   for (int l = 0; l < o->model->recipe->n_style; l++)
@@ -327,7 +328,7 @@ set_groups (NsObjective *o, const NsObjectiveSetup *setup, GError **error)
     }
   if (setup->n_styles < 1 || !(total > 0))
     {
-      g_set_error (error, NS_ERROR, NS_ERROR_PARAMS, "the style blend weights must not all be 0");
+      g_set_error (error, NS_ERROR, NS_ERROR_PARAMS, _("the style blend weights must not all be 0"));
       return FALSE;
     }
   o->groups = g_new0 (NsStyleGroup, setup->n_styles + 1);
@@ -378,7 +379,7 @@ set_targets (NsObjective *o, const NsObjectiveSetup *setup, GError **error)
   for (int g = 0; g < o->n_groups; g++)
     if (!(o->groups[g].mass[0] > 0))
       {
-        g_set_error (error, NS_ERROR, NS_ERROR_PARAMS, "a style's region is empty at %dx%d", o->width, o->height);
+        g_set_error (error, NS_ERROR, NS_ERROR_PARAMS, _("a style's region is empty at %dx%d"), o->width, o->height);
         return FALSE;
       }
   return TRUE;
@@ -415,7 +416,7 @@ ns_objective_create (const NsModel *model, const NsObjectiveSetup *setup, int wi
   o->grad_rgb = ok ? g_try_malloc (values * sizeof (float)) : NULL;
   if (ok && (!o->rgb || !o->grad_rgb))
     {
-      g_set_error (error, NS_ERROR, NS_ERROR_MEMORY, "not enough memory for a %dx%d image", width, height);
+      g_set_error (error, NS_ERROR, NS_ERROR_MEMORY, _("not enough memory for a %dx%d image"), width, height);
       ok = FALSE;
     }
   for (int g = 0; g < o->n_groups && ok; g++)

@@ -4,6 +4,7 @@
 
 #include <math.h>
 #include <stdlib.h>
+#include <glib/gi18n-lib.h>
 
 #define PROBE_SIZE 64   /* input side of the pass that measures strides */
 
@@ -122,8 +123,8 @@ ns_tile_strides (const NsNetwork *net, const int *nodes, int n, int *strides, in
         channels[i] = s.c;
       /* Tiles line up with every layer's grid only if its stride divides the alignment. */
       if (!(ok = strides[i] >= 1 && NS_TILE_ALIGN % strides[i] == 0))
-        g_set_error (error, NS_ERROR, NS_ERROR_MODEL, "layer “%s” maps %d pixels to %d positions: its stride "
-                     "must divide %d", net->nodes[nodes[i]].name, PROBE_SIZE, s.w, NS_TILE_ALIGN);
+        g_set_error (error, NS_ERROR, NS_ERROR_MODEL, _("layer “%s” maps %d pixels to %d positions: its stride "
+                     "must divide %d"), net->nodes[nodes[i]].name, PROBE_SIZE, s.w, NS_TILE_ALIGN);
     }
   ns_pass_free (probe);
   return ok;

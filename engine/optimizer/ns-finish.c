@@ -2,6 +2,8 @@
 #include "ns-finish.h"
 #include "ns-colors.h"
 
+#include <glib/gi18n-lib.h>
+
 struct _NsFinish
 {
   NsPreserveColors  mode;
@@ -33,7 +35,7 @@ ns_styles_coverage (const NsStyle *styles, int n_styles, int width, int height, 
     }
   if (!sum)
     {
-      g_set_error (error, NS_ERROR, NS_ERROR_MEMORY, "not enough memory for a %dx%d mask", width, height);
+      g_set_error (error, NS_ERROR, NS_ERROR_MEMORY, _("not enough memory for a %dx%d mask"), width, height);
       return FALSE;
     }
   *coverage = g_steal_pointer (&sum);
@@ -52,7 +54,7 @@ ns_finish_new (NsPreserveColors mode, const NsImage *content, const NsStyle *sty
     return NULL;
   if (finish->coverage && !(finish->content = ns_image_resize (content, width, height)))
     {
-      g_set_error (error, NS_ERROR, NS_ERROR_MEMORY, "not enough memory for a %dx%d image", width, height);
+      g_set_error (error, NS_ERROR, NS_ERROR_MEMORY, _("not enough memory for a %dx%d image"), width, height);
       return NULL;
     }
   return g_steal_pointer (&finish);

@@ -12,13 +12,14 @@
 
 #include <math.h>
 #include <string.h>
+#include <glib/gi18n-lib.h>
 
 static gboolean
-check_image (const char *what, const NsImage *image, GError **error)
+check_image (const NsImage *image, const char *empty_message, GError **error)
 {
   if (!image || image->width <= 0 || image->height <= 0 || !image->pixels)
     {
-      g_set_error (error, NS_ERROR, NS_ERROR_IMAGE, "the %s image is empty", what);
+      g_set_error_literal (error, NS_ERROR, NS_ERROR_IMAGE, empty_message);
       return FALSE;
     }
   return TRUE;
@@ -65,7 +66,7 @@ detail_stage (const NsParams *params, const NsImage *original, const NsImage *co
   if (!finish)
     {
       if (error && !*error)
-        g_set_error (error, NS_ERROR, NS_ERROR_MEMORY, "not enough memory for a %dx%d image", w, h);
+        g_set_error (error, NS_ERROR, NS_ERROR_MEMORY, _("not enough memory for a %dx%d image"), w, h);
       return NULL;
     }
   ns_finish_apply (finish, result);
@@ -198,7 +199,7 @@ stage_begin (Run *run, const NsModel *model, const NsObjectiveSetup *setup, cons
   if (run->current)
     return TRUE;
   if (run->finish)
-    g_set_error (error, NS_ERROR, NS_ERROR_MEMORY, "not enough memory for a %dx%d image", w, h);
+    g_set_error (error, NS_ERROR, NS_ERROR_MEMORY, _("not enough memory for a %dx%d image"), w, h);
   stage_end (run);
   return FALSE;
 }
@@ -209,18 +210,18 @@ check_styles (const NsStyle *styles, int n_styles, double *aspect, GError **erro
 {
   if (n_styles < 1 || n_styles > NS_MAX_STYLES)
     {
-      g_set_error (error, NS_ERROR, NS_ERROR_PARAMS, "give 1 to %d style images, not %d", NS_MAX_STYLES, n_styles);
+      g_set_error (error, NS_ERROR, NS_ERROR_PARAMS, _("give 1 to %d style images, not %d"), NS_MAX_STYLES, n_styles);
       return FALSE;
     }
   double total = 0, squarest = 0;
   for (int r = 0; r < n_styles; r++)
     {
-      if (!check_image ("style", styles[r].image, error))
+      if (!check_image (styles[r].image, _("the style image is empty"), error))
         return FALSE;
       if (!isfinite (styles[r].blend) || styles[r].blend < 0)
         {
-          g_set_error (error, NS_ERROR, NS_ERROR_PARAMS, "style blend weights must be numbers of 0 or more, "
-                       "not %g", styles[r].blend);
+          g_set_error (error, NS_ERROR, NS_ERROR_PARAMS, _("style blend weights must be numbers of 0 or more, "
+                       "not %g"), styles[r].blend);
           return FALSE;
         }
       total += styles[r].blend;
@@ -230,7 +231,7 @@ check_styles (const NsStyle *styles, int n_styles, double *aspect, GError **erro
     }
   if (!(total > 0))
     {
-      g_set_error (error, NS_ERROR, NS_ERROR_PARAMS, "the style blend weights must not all be 0");
+      g_set_error (error, NS_ERROR, NS_ERROR_PARAMS, _("the style blend weights must not all be 0"));
       return FALSE;
     }
   return TRUE;
@@ -241,8 +242,8 @@ check_memory (const NsRunPlan *plan, const NsParams *params, GError **error)
 {
   if (params->memory_limit_mb <= 0 || plan->peak_mb <= params->memory_limit_mb)
     return TRUE;
-  g_set_error (error, NS_ERROR, NS_ERROR_MEMORY, "this size needs about %.0f MB of memory, more than the "
-               "%.0f MB available: choose a smaller size", plan->peak_mb, params->memory_limit_mb);
+  g_set_error (error, NS_ERROR, NS_ERROR_MEMORY, _("this size needs about %.0f MB of memory, more than the "
+               "%.0f MB available: choose a smaller size"), plan->peak_mb, params->memory_limit_mb);
   return FALSE;
 }
 
@@ -257,13 +258,13 @@ check_stage_end (Run *run, NsOptimizerResult result, int w, int h, GError **erro
     }
   if (result == NS_OPTIMIZER_STOPPED)
     {
-      g_set_error (error, NS_ERROR, NS_ERROR_CANCELLED, "cancelled");
+      g_set_error (error, NS_ERROR, NS_ERROR_CANCELLED, _("cancelled"));
       return FALSE;
     }
   if (result == NS_OPTIMIZER_NOT_FINITE)
     {
-      g_set_error (error, NS_ERROR, NS_ERROR_WEIGHTS, "the loss at %dx%d is not a finite number: the network "
-                   "weights are probably corrupt. %s", w, h, ns_weights_fetch_hint ());
+      g_set_error (error, NS_ERROR, NS_ERROR_WEIGHTS, _("the loss at %dx%d is not a finite number: the network "
+                   "weights are probably corrupt. %s"), w, h, ns_weights_fetch_hint ());
       return FALSE;
     }
   /* NS_OPTIMIZER_FAILED: no step could lower the loss (e.g. a zero style
@@ -286,9 +287,9 @@ ns_stylize_blend (const NsModel *model, const NsImage *content, const NsStyle *s
                   NsStats *stats, GError **error)
 {
   double style_aspect = 1;
-  if (!ns_params_validate (params, error) || !check_image ("content", content, error)
+  if (!ns_params_validate (params, error) || !check_image (content, _("the content image is empty"), error)
       || !check_styles (styles, n_styles, &style_aspect, error)
-      || (warm_start && !check_image ("warm start", warm_start, error)))
+      || (warm_start && !check_image (warm_start, _("the warm start image is empty"), error)))
     return NULL;
 
   const NsRecipe *recipe = model->recipe;
@@ -299,8 +300,8 @@ ns_stylize_blend (const NsModel *model, const NsImage *content, const NsStyle *s
   int last = plan->iterations[final] > 0 ? final : final - 1;   /* the last optimised stage */
   if (MIN (plan->width[final], plan->height[final]) < NS_MIN_SIDE)
     {
-      g_set_error (error, NS_ERROR, NS_ERROR_PARAMS, "a %dx%d result is too small: both sides must be at "
-                   "least %d pixels", plan->width[final], plan->height[final], NS_MIN_SIDE);
+      g_set_error (error, NS_ERROR, NS_ERROR_PARAMS, _("a %dx%d result is too small: both sides must be at "
+                   "least %d pixels"), plan->width[final], plan->height[final], NS_MIN_SIDE);
       return NULL;
     }
   Prepared prepared = { 0 };
@@ -351,7 +352,7 @@ ns_stylize_blend (const NsModel *model, const NsImage *content, const NsStyle *s
         initial_image (params, content, warm_start, w, h, next);
       if (!next || (k > 0 && !upsample_stage (content, x, plan->width[k - 1], plan->height[k - 1], next, w, h)))
         {
-          g_set_error (error, NS_ERROR, NS_ERROR_MEMORY, "not enough memory for a %dx%d image", w, h);
+          g_set_error (error, NS_ERROR, NS_ERROR_MEMORY, _("not enough memory for a %dx%d image"), w, h);
           stage_end (&run);
           g_free (next);
           ok = FALSE;
