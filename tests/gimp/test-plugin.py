@@ -249,9 +249,11 @@ def check_failure(tap, tmp, case, pattern):
            name + ": pixels unchanged")
 
 
-def call_once(profile, weights, path, mode="RUN-NONINTERACTIVE", other_image=False, **env):
+def call_once(profile, weights, path, mode="RUN-NONINTERACTIVE", other_image=False,
+              values="1.0 1.0 1.0 5 32 0 0", **env):
     """Calls the plug-in once in gimp-console on a fresh 64x64 layer, passed
-    with its own image or (other_image) with another one. Returns what the
+    with its own image or (other_image) with another one, with values (the
+    weights, iterations, size, seed and init, as Script-Fu). Returns what the
     batch wrote to path: the outcome ("ok", or the error message as raw
     UTF-8), a newline, and the layer count of the layer's image; and GIMP's
     stderr."""
@@ -263,12 +265,12 @@ def call_once(profile, weights, path, mode="RUN-NONINTERACTIVE", other_image=Fal
              (gimp-image-insert-layer img layer 0 0)
              (display (call/cc (lambda (k)
                         (set! *error-hook* (lambda args (k (car args))))
-                        (plug-in-neural-style %s %s layer layer 1.0 1.0 1.0 5 32 0 0)
+                        (plug-in-neural-style %s %s layer layer %s)
                         "ok"))
                       out)
              (newline out)
              (display (car (gimp-image-get-layers img)) out)
-             (close-output-port out))''' % (path, mode, "other" if other_image else "img")],
+             (close-output-port out))''' % (path, mode, "other" if other_image else "img", values)],
         timeout=120, **env)
     text = open(path, encoding="utf-8", errors="replace").read() if os.path.exists(path) else "(missing)"
     return text, proc.stderr
@@ -282,6 +284,18 @@ def check_german(tap, profile, weights, tmp):
                              LANGUAGE="de", LANG="C.UTF-8", LC_ALL="", LC_MESSAGES="")
     tap.ok("gehört nicht zum übergebenen Bild" in text,
            "German: the plug-in's message is translated (%s)" % text.replace("\n", " ")[-160:], stderr[-500:])
+
+
+def check_german_engine(tap, profile, weights, tmp):
+    """Under LANGUAGE=de a message of the engine (which the plug-in passes
+    on: it leaves the ranges to ns_params_validate) comes back in German too:
+    0 iterations."""
+    text, stderr = call_once(profile, weights, os.path.join(tmp, "german-engine.txt"),
+                             values="1.0 1.0 1.0 0 32 0 0",
+                             LANGUAGE="de", LANG="C.UTF-8", LC_ALL="", LC_MESSAGES="")
+    tap.ok("die Zahl der Iterationen muss zwischen 1 und" in text and text.rstrip().endswith("1"),
+           "German: the engine's message is translated, no layer added (%s)" % text.replace("\n", " ")[-160:],
+           stderr[-500:])
 
 
 def check_no_display(tap, profile, weights, tmp):
@@ -430,6 +444,7 @@ def main():
         tap.ok("weights" in text and "fetch-weights.sh" in text and text.rstrip().endswith("1"),
                "missing weights: error with the fetch hint, no layer added", text + stderr[-500:])
         check_german(tap, profile, weights, tmp)
+        check_german_engine(tap, profile, weights, tmp)
         check_no_display(tap, profile, weights, tmp)
         check_undo(tap, profile, weights, tmp)
     finally:
