@@ -6,6 +6,9 @@
  *   - results up to that size, and single-scale runs, keep their plans;
  *   - ns_upsample_change() keeps the content's detail at full size and the
  *     coarse result's change, against a hand computation.
+ *   - the shipped ResNet-50 recipe with the defaults: five stages of equal
+ *     iterations from 128 px (docs/performance.md, "Equal iterations per
+ *     stage"), the same at 512 px and for a 1920x1080 photo.
  * No weights needed: the schedule reads only the recipe. */
 #include "ns-schedule.h"
 #include "ns-upsample.h"
@@ -28,7 +31,8 @@ plan_for (const NsRecipe *recipe, int size, NsSchedule schedule, int iterations,
   ns_params_init (&params);
   params.size = size;
   params.schedule = schedule;
-  params.iterations = iterations;
+  if (iterations > 0)   /* else the default */
+    params.iterations = iterations;
   ns_schedule_plan (recipe, &params, width, height, plan);
 }
 
@@ -170,6 +174,35 @@ test_few_iterations (void)
   g_assert_cmpint (plan.width[2], ==, 2000);
 }
 
+/* The defaults as shipped: 150 iterations, 30 at each of 128, 181, 256,
+ * 362 and 512 px; a 1920x1080 photo gets the same and its detail stage. */
+static void
+test_shipped_defaults (void)
+{
+  const char *resnet_layers[] = { "conv1", "res2a_branch2a", "activation", "activation_9", "activation_21",
+                                  "activation_39", NULL };
+  GError *error = NULL;
+  NsRecipe *recipe = ns_recipe_for_layers (resnet_layers, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (recipe->name, ==, "resnet50");
+  static const int widths[] = { 128, 181, 256, 362, 512 };
+  NsSchedulePlan plan, photo;
+  plan_for (recipe, 512, NS_SCHEDULE_MULTISCALE, 0, 1024, 768, &plan);
+  plan_for (recipe, 0, NS_SCHEDULE_MULTISCALE, 0, 1920, 1080, &photo);
+  g_assert_cmpint (plan.n_stages, ==, 5);
+  g_assert_cmpint (photo.n_stages, ==, 6);
+  for (int k = 0; k < 5; k++)
+    {
+      g_assert_cmpint (plan.width[k], ==, widths[k]);
+      g_assert_cmpint (plan.iterations[k], ==, 30);
+      g_assert_cmpint (photo.width[k], ==, widths[k]);
+      g_assert_cmpint (photo.iterations[k], ==, 30);
+    }
+  g_assert_cmpint (photo.width[5], ==, 1920);
+  g_assert_cmpint (photo.iterations[5], ==, 0);
+  ns_recipe_free (recipe);
+}
+
 /* content: a fine checkerboard (detail only the full size holds) on a
  * ramp; coarse: the content at 8x8 with +0.1 on red. The result is the
  * content plus 0.1 on red everywhere (a constant change upsamples to
@@ -216,5 +249,6 @@ main (int argc, char **argv)
   g_test_add_func ("/schedule/no-detail-stage", test_no_detail_stage);
   g_test_add_func ("/schedule/few-iterations", test_few_iterations);
   g_test_add_func ("/schedule/upsample-change", test_upsample_change);
+  g_test_add_func ("/schedule/shipped-defaults", test_shipped_defaults);
   return g_test_run ();
 }
