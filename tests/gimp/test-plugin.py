@@ -441,8 +441,8 @@ def main():
         # Missing weights: the error carries the engine's fetch hint.
         missing = os.path.join(root, "missing", "model.json")
         text, stderr = call_once(profile, missing, os.path.join(tmp, "weights.txt"))
-        tap.ok("weights" in text and "fetch-weights.sh" in text and text.rstrip().endswith("1"),
-               "missing weights: error with the fetch hint, no layer added", text + stderr[-500:])
+        tap.ok("weights" in text and text.count("fetch-weights.sh") == 1 and text.rstrip().endswith("1"),
+               "missing weights: error with the fetch hint (once), no layer added", text + stderr[-500:])
         check_german(tap, profile, weights, tmp)
         check_german_engine(tap, profile, weights, tmp)
         check_no_display(tap, profile, weights, tmp)
