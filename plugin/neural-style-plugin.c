@@ -4,7 +4,6 @@
  * registration, arguments, run modes and return values. */
 #include <gegl.h>
 #include <glib/gi18n-lib.h>
-#include <string.h>
 #include <libgimp/gimp.h>
 
 #include "ns-dialog.h"
@@ -235,13 +234,9 @@ static NsModel *
 load_model (GError **load_error, GError **error)
 {
   NsModel *model = *load_error == NULL ? ns_model_load (NULL, load_error) : NULL;
-  if (model == NULL && strstr ((*load_error)->message, ns_weights_fetch_hint ()) != NULL)
+  if (model == NULL)   /* the loader's message ends with how to get weights */
     g_set_error (error, NS_ERROR, NS_ERROR_WEIGHTS, _("Neural Style could not load its network weights: %s"),
-                 (*load_error)->message);   /* the loader's message has the hint already */
-  else if (model == NULL)
-    g_set_error (error, NS_ERROR, NS_ERROR_WEIGHTS,
-                 _("Neural Style could not load its network weights: %s\n%s"),
-                 (*load_error)->message, ns_weights_fetch_hint ());
+                 (*load_error)->message);
   return model;
 }
 

@@ -176,6 +176,19 @@ test_model_layer_name (Fixture *f, gconstpointer data)
   g_assert_null (ns_model_load (f->folder, &error));
   g_assert_error (error, NS_ERROR, NS_ERROR_MODEL);
   g_assert_nonnull (strstr (error->message, "“name” must be a string, not an array"));
+  /* ... and, like every reason a model does not load, says how to get weights, once */
+  const char *hint = strstr (error->message, ns_weights_fetch_hint ());
+  g_assert_nonnull (hint);
+  g_assert_null (strstr (hint + 1, ns_weights_fetch_hint ()));
+  g_clear_error (&error);
+
+  /* Missing weights say it in their own words: still once. */
+  g_autofree char *missing = g_build_filename (f->folder, "missing", NULL);
+  g_assert_null (ns_model_load (missing, &error));
+  g_assert_error (error, NS_ERROR, NS_ERROR_WEIGHTS);
+  hint = strstr (error->message, ns_weights_fetch_hint ());
+  g_assert_nonnull (hint);
+  g_assert_null (strstr (hint + 1, ns_weights_fetch_hint ()));
   g_error_free (error);
 }
 

@@ -14,7 +14,6 @@
 #include "ns-thumbnail.h"
 
 #include <glib/gi18n-lib.h>
-#include <string.h>
 #include <gtk/gtk.h>
 #ifdef GDK_WINDOWING_X11
 #include <gdk/gdkx.h>
@@ -169,10 +168,8 @@ start_preview (Dialog *d)
     {
       /* The loader's own words: a corrupt file is not a missing one. */
       const char *cause = d->model_error != NULL ? d->model_error->message : _("unknown error");
-      g_autofree char *text = strstr (cause, ns_weights_fetch_hint ()) != NULL   /* the hint once */
-        ? g_strdup_printf (_("No preview: the network weights could not be loaded: %s"), cause)
-        : g_strdup_printf (_("No preview: the network weights could not be loaded: %s\n%s"), cause,
-                           ns_weights_fetch_hint ());
+      g_autofree char *text = g_strdup_printf (_("No preview: the network weights could not be loaded: %s"),
+                                               cause);   /* the loader's message says how to get weights */
       ns_preview_area_set_status (d->preview_area, text);
       return;
     }

@@ -4,6 +4,7 @@
 #include "ns-tfjs-weights.h"
 
 #include <json-glib/json-glib.h>
+#include <string.h>
 #include <glib/gi18n-lib.h>
 
 /* Parses model.json, with the error a user needs when it is missing or broken. */
@@ -72,8 +73,8 @@ tap_nodes (const NsNetwork *net, const NsTap *taps, int n, GError **error)
   return nodes;
 }
 
-NsModel *
-ns_model_load (const char *path, GError **error)
+static NsModel *
+load (const char *path, GError **error)
 {
   g_autofree char *model_json = NULL;
   if (!path)
@@ -115,6 +116,25 @@ ns_model_load (const char *path, GError **error)
     }
   model->gemm_gflops = ns_gemm_gflops_measure ();
   return model;
+}
+
+/* Whatever the reason a model does not load, the message ends with how to
+ * get good weights, once (some reasons say it already). */
+NsModel *
+ns_model_load (const char *path, GError **error)
+{
+  GError *local = NULL;
+  NsModel *model = load (path, &local);
+  if (model)
+    return model;
+  if (!strstr (local->message, ns_weights_fetch_hint ()))
+    {
+      char *message = g_strdup_printf ("%s\n%s", local->message, ns_weights_fetch_hint ());
+      g_free (local->message);
+      local->message = message;
+    }
+  g_propagate_error (error, local);
+  return NULL;
 }
 
 void

@@ -302,18 +302,9 @@ static gboolean
 stylize_and_save (const Options *opt, const NsParams *params, const char *weights, const NsImage *content,
                   const LoadedStyles *styles, GError **error)
 {
-  g_autoptr (NsModel) model = ns_model_load (weights, error);
+  g_autoptr (NsModel) model = ns_model_load (weights, error);   /* its error says how to get weights */
   if (model == NULL)
-    {
-      GError *load_error = *error;
-      if (strstr (load_error->message, ns_weights_fetch_hint ()) == NULL)
-        {
-          *error = g_error_new (load_error->domain, load_error->code, "%s\n%s",
-                                load_error->message, ns_weights_fetch_hint ());
-          g_error_free (load_error);
-        }
-      return FALSE;
-    }
+    return FALSE;
 
   ProgressState state = { .tty = isatty (fileno (stderr)), .drew = FALSE };
   NsStats stats = { 0 };
