@@ -228,3 +228,12 @@ mini_net_reference_clear (MiniReference *ref)
 {
   g_free (ref->act1.v), g_free (ref->act2a.v), g_free (ref->act2.v), g_free (ref->conv3.v);
 }
+
+char *
+mini_net_write_temp (const MiniNet *net, const char *name_template, char **folder)
+{
+  GError *error = NULL;
+  *folder = g_dir_make_tmp (name_template, &error);
+  g_assert_no_error (error);
+  return mini_net_write (net, *folder, DEFECT_NONE);
+}

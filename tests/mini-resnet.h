@@ -44,6 +44,9 @@ typedef enum
 /* Writes model.json and two shards into folder, with conv2b/kernel
  * straddling the shard boundary; returns the path of model.json. */
 char *mini_net_write (const MiniNet *net, const char *folder, Defect defect);
+/* The same into a new temporary folder (name_template as for
+ * g_dir_make_tmp), returned in *folder: a fixture's set-up. */
+char *mini_net_write_temp (const MiniNet *net, const char *name_template, char **folder);
 
 typedef struct
 {

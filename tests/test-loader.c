@@ -25,10 +25,7 @@ fixture_set_up (Fixture *f, gconstpointer data)
 {
   g_autoptr (GRand) rng = g_rand_new_with_seed (99);
   mini_net_init (&f->weights, rng);
-  GError *error = NULL;
-  f->folder = g_dir_make_tmp ("ns-test-loader-XXXXXX", &error);
-  g_assert_no_error (error);
-  f->model_json = mini_net_write (&f->weights, f->folder, DEFECT_NONE);
+  f->model_json = mini_net_write_temp (&f->weights, "ns-test-loader-XXXXXX", &f->folder);
 }
 
 static void

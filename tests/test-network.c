@@ -29,10 +29,7 @@ fixture_set_up (Fixture *f, gconstpointer data)
 {
   f->rng = g_rand_new_with_seed (1234);
   mini_net_init (&f->weights, f->rng);
-  GError *error = NULL;
-  f->folder = g_dir_make_tmp ("ns-test-network-XXXXXX", &error);
-  g_assert_no_error (error);
-  f->model_json = mini_net_write (&f->weights, f->folder, DEFECT_NONE);
+  f->model_json = mini_net_write_temp (&f->weights, "ns-test-network-XXXXXX", &f->folder);
 }
 
 static void
