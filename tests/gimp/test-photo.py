@@ -114,10 +114,7 @@ def main():
         ratio = mean_abs_laplacian(result) / mean_abs_laplacian(content)
         tap.ok(ratio >= 0.6, "fine detail kept at full size: mean |Laplacian| %.2fx the content's" % ratio)
     finally:
-        if keep:
-            print("# kept", root)
-        else:
-            shutil.rmtree(root, ignore_errors=True)
+        plugin_test.remove_unless_kept(root, keep)
         print("1..%d" % tap.n)
     return 1 if tap.failed else 0
 

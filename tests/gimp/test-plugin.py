@@ -113,6 +113,14 @@ def pixels(tmp, name):
     return np.asarray(Image.open(os.path.join(tmp, name + ".png")).convert("RGBA"), dtype=np.int16)
 
 
+def remove_unless_kept(root, keep):
+    """The run's scratch folder goes, unless --keep asked to look at it."""
+    if keep:
+        print("# kept", root)
+    else:
+        shutil.rmtree(root, ignore_errors=True)
+
+
 class Tap:
     def __init__(self):
         self.n = 0
@@ -448,10 +456,7 @@ def main():
         check_no_display(tap, profile, weights, tmp)
         check_undo(tap, profile, weights, tmp)
     finally:
-        if keep:
-            print("# kept", root)
-        else:
-            shutil.rmtree(root, ignore_errors=True)
+        remove_unless_kept(root, keep)
     print("1..%d" % tap.n)
     return 1 if tap.failed else 0
 
