@@ -153,7 +153,9 @@ typedef struct
   int            iteration, iterations;    /* within the whole schedule */
   double         loss, content_loss, style_loss, tv_loss;
   double         seconds;                  /* since ns_stylize() began */
-  const NsImage *current;                  /* valid during the callback only */
+  const NsImage *current;                  /* valid during the callback only; NULL in the brushwork
+                                            * stage of a photo (no iterations: its tiles) */
+  int            tiles, tiles_done;        /* the brushwork stage: its tiles, and how many are done */
 } NsProgress;
 
 /* Called after every iteration; return FALSE to cancel the run. */
@@ -164,8 +166,8 @@ typedef struct
   int    iterations;
   double seconds;
   double seconds_per_iteration;   /* median, optimisation loop only */
-  double loss_initial, loss_final;          /* at the last optimised stage's size (a photo's detail
-                                             * stage has no loss: it is not optimised) */
+  double loss_initial, loss_final;          /* at the last optimised stage's size (a photo's
+                                             * brushwork stage has no loss: it is not optimised) */
   double content_loss, style_loss, tv_loss;
   double peak_rss_mb;
   int    evaluations;             /* loss + gradient evaluations (line search included) */

@@ -267,7 +267,7 @@ test_photo_plan (void)
       ns_params_init (&params);
       params.threads = 2;
       NsRunPlan plan;
-      ns_run_plan (model, &params, w, h, (double) w / h, &plan);
+      ns_run_plan (model, &params, w, h, (double) w / h, 0, &plan);
       int last = plan.schedule.n_stages - 1;
       double images_mb = 3.0 * w * h * 3 * sizeof (float) / NS_BYTES_PER_MB;
       g_test_message ("%dx%d: %d stages, the detail stage %.0f MB, the run's peak %.0f MB", w, h,

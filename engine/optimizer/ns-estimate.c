@@ -12,8 +12,8 @@
  * Stages too large for the memory budget run in tiles (ns_memory_plan(),
  * docs/tiling.md): each evaluation then runs every window forward twice and
  * backward once, halos included.
- * A detail stage (ns-schedule.h: no optimisation) costs a serial pass over
- * its pixels.
+ * A photo's brushwork stage (ns-brushwork.h: no optimisation) costs a fixed
+ * time per pixel, its tiles shared over the threads.
  * Memory: the run plan's peak (ns-memory-plan.h), the same model that
  * ns_stylize() plans and checks with.
  * The constants are calibrated with bench/run-bench (docs/performance.md). */
@@ -44,8 +44,8 @@
  * style Grams and content features cost two forwards, one evaluation. */
 #define NS_EVALUATIONS_PER_ITER    1.0
 #define NS_STAGE_EVALUATIONS       (1.5 + 1.0)
-#define NS_DETAIL_PIXEL_SECONDS    100e-9    /* a detail stage (no optimisation), per pixel: the content
-                                                * resized, the change upsampled and added, the finish */
+#define NS_BRUSHWORK_PIXEL_SECONDS 1.0e-6    /* a brushwork stage (no optimisation), per pixel and thread:
+                                                * the matching, the votes, the finish */
 #define NS_PER_PIXEL_SECONDS       120e-9    /* serial, per iteration: libLBFGS (8 pairs of 3 doubles per
                                                 * pixel: ~13 ms at 512x384), conversions, TV */
 
@@ -96,7 +96,7 @@ ns_estimate (const NsModel *model, int content_width, int content_height, const 
              NsEstimate *estimate)
 {
   NsRunPlan plan;
-  ns_run_plan (model, params, content_width, content_height, (double) content_width / content_height, &plan);
+  ns_run_plan (model, params, content_width, content_height, (double) content_width / content_height, 0, &plan);
   double gflops_per_thread = model->gemm_gflops > 0 ? NS_ENGINE_GEMM_RATIO * model->gemm_gflops
                                                     : NS_GFLOPS_UNMEASURED;
   double seconds = 0;
@@ -106,7 +106,8 @@ ns_estimate (const NsModel *model, int content_width, int content_height, const 
       double pixels = (double) w * h, passes;
       if (plan.schedule.iterations[k] == 0)
         {
-          seconds += pixels * NS_DETAIL_PIXEL_SECONDS / machine_share (1);
+          int threads = ns_threads_resolve (params->threads);   /* a tile per thread at once */
+          seconds += pixels * NS_BRUSHWORK_PIXEL_SECONDS / (threads * machine_share (threads));
           continue;
         }
       double flops = stage_flops (model->net, w, h, &plan.memory[k], &passes);

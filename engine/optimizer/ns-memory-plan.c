@@ -6,7 +6,7 @@
 #include "ns-gram.h"
 #include "ns-winograd.h"
 #include "ns-finish.h"
-#include "ns-upsample.h"
+#include "ns-brushwork.h"
 
 #include <math.h>
 
@@ -105,19 +105,23 @@ ns_memory_plan (const NsModel *model, int width, int height, int style_width, in
                    + tile_pass_bytes (model->net, long_w, long_h, plan->tile, plan->halo, threads)) / MB;
 }
 
-/* A detail stage (no optimisation): its result, the content resized to it
- * unless it has the content's size, and the finish. */
+/* A brushwork stage (no optimisation, ns-brushwork.h): its result and the
+ * finish, the styles' bands and the tiles' scratch. */
 static void
-detail_plan (const NsModel *model, int width, int height, gboolean content_size, NsMemoryPlan *plan)
+brushwork_plan (const NsModel *model, const NsParams *params, int width, int height, double style_pixels,
+                NsMemoryPlan *plan)
 {
-  double floats = (double) width * height * (NS_UPSAMPLE_FLOATS_PER_PIXEL - (content_size ? 3 : 0)
-                                             + NS_FINISH_FLOATS_PER_PIXEL);
-  *plan = (NsMemoryPlan) { 0, NS_TILE_HALO, 0, (BASE_BYTES + weights_bytes (model->net) + floats * sizeof (float)) / MB };
+  double floats = (double) width * height * (3 + NS_FINISH_FLOATS_PER_PIXEL);
+  int side = (int) ceil (sqrt (style_pixels));
+  double brushwork = ns_brushwork_bytes (side, side, 1, params->style_scale > 0 ? params->style_scale : 1.0,
+                                         params->threads);
+  *plan = (NsMemoryPlan) { 0, NS_TILE_HALO, 0,
+                           (BASE_BYTES + weights_bytes (model->net) + floats * sizeof (float) + brushwork) / MB };
 }
 
 void
 ns_run_plan (const NsModel *model, const NsParams *params, int content_width, int content_height,
-             double style_aspect, NsRunPlan *plan)
+             double style_aspect, double style_pixels, NsRunPlan *plan)
 {
   ns_schedule_plan (model->recipe, params, content_width, content_height, &plan->schedule);
   plan->peak_mb = 0;
@@ -130,7 +134,8 @@ ns_run_plan (const NsModel *model, const NsParams *params, int content_width, in
       int w = plan->schedule.width[k], h = plan->schedule.height[k];
       if (plan->schedule.iterations[k] == 0)
         {
-          detail_plan (model, w, h, w == content_width && h == content_height, &plan->memory[k]);
+          brushwork_plan (model, params, w, h, style_pixels > 0 ? style_pixels : NS_PLAN_STYLE_PIXELS,
+                          &plan->memory[k]);
           plan->memory[k].peak_mb += content_mb;
           plan->peak_mb = MAX (plan->peak_mb, plan->memory[k].peak_mb);
           continue;

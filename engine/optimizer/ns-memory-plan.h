@@ -44,9 +44,14 @@ typedef struct
 
 /* style_aspect: width / height of the style image whose pass is largest (the
  * most nearly square one); the style's long side at each stage is
- * params->style_scale times the stage's. */
+ * params->style_scale times the stage's. style_pixels: the styles' own
+ * pixels, summed (a photo's brushwork stage holds them at their own size
+ * times style_scale; 0: NS_PLAN_STYLE_PIXELS). */
 void ns_run_plan (const NsModel *model, const NsParams *params, int content_width, int content_height,
-                  double style_aspect, NsRunPlan *plan);
+                  double style_aspect, double style_pixels, NsRunPlan *plan);
+
+/* The styles' pixels a plan assumes when it is not told (ns_estimate()). */
+#define NS_PLAN_STYLE_PIXELS (1024.0 * 1024.0)
 
 /* The tiling budget of a run with this memory limit (0: none). */
 double ns_memory_budget_mb (double memory_limit_mb);

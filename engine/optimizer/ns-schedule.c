@@ -19,25 +19,26 @@ ns_schedule_plan (const NsRecipe *recipe, const NsParams *params, int content_wi
   gboolean multiscale = params->schedule == NS_SCHEDULE_MULTISCALE;
   /* Above the recipe's max_size, the optimised stages are those of a run
    * at that size, and one more stage brings their result up to the final
-   * size (ns-upsample.h): the network sees the picture at the scale where
-   * its strokes look painted, and the cost grows far slower than the
-   * photo's pixels. The detail stage's upsampling ... */
+   * size with the painting's own brushwork (ns-brushwork.h): the network
+   * sees the picture at the scale where its strokes look painted, and the
+   * cost grows far slower than the photo's pixels. The brushwork stage's
+   * enlargement ... */
   int top = final_long;
-  /* A result larger than the content has no detail beyond the content's to
-   * bring up: it is optimised at its own size. */
+  /* A result larger than the content (an upscale) is optimised at its own
+   * size, as the user asked for that size of the content. */
   gboolean upscaled = final_long > MAX (content_width, content_height);
   if (multiscale && !upscaled && recipe->max_stage_size > 0 && final_long > recipe->max_stage_size)
     {
-      /* ... magnified at most max_upsample times: beyond that the strokes
-       * come out as soft blobs at 100%, so larger photos get stages above
-       * max_size, in the schedule's steps. */
+      /* ... at most max_upsample times: beyond that the large strokes come
+       * out as soft blobs under the brushwork, so larger photos get stages
+       * above max_size, in the schedule's steps. */
       top = recipe->max_stage_size;
       while (recipe->max_upsample >= 1 && final_long > recipe->max_upsample * top
              && lround (top * recipe->stage_factor) > top)
         top = (int) lround (top * recipe->stage_factor);
       top = MIN (top, final_long);
     }
-  gboolean detail_stage = top < final_long;
+  gboolean brushwork_stage = top < final_long;
   int sides[NS_MAX_STAGES];
   int n = 0;
   sides[n++] = top;
@@ -65,7 +66,7 @@ ns_schedule_plan (const NsRecipe *recipe, const NsParams *params, int content_wi
   plan->iterations[0] += total - given;   /* rounding goes to the cheapest stage */
   if (plan->iterations[0] < 1)
     plan->iterations[0] = 1;
-  if (detail_stage)
+  if (brushwork_stage)
     {
       fit_long_side (content_width, content_height, final_long, &plan->width[n], &plan->height[n]);
       plan->iterations[n] = 0;

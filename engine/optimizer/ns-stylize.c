@@ -3,7 +3,8 @@
  *   planning      stages and memory (plan_run, ns-memory-plan.h)
  *   preparation   the images after the colour mode (prepare, ns-colors.h)
  *   stages        one stage's begin, optimisation and end (run_stage)
- *   detail stage  the last optimised result brought up to a photo's size
+ *   brushwork     a photo's last stage: the optimised picture at its size, with
+ *                 the painting's own brushwork (brushwork_stage, ns-brushwork.h)
  *   statistics    what the run reports (record_stats)
  * Every image-sized buffer is allocated with g_try_* and a failure is
  * reported as NS_ERROR_MEMORY (docs/architecture.md, "Memory"). */
@@ -15,6 +16,7 @@
 #include "ns-finish.h"
 #include "ns-colors.h"
 #include "ns-upsample.h"
+#include "ns-brushwork.h"
 
 #include <math.h>
 #include <string.h>
@@ -87,10 +89,14 @@ check_inputs (const NsParams *params, const NsImage *content, const NsStyle *sty
 /* The stages and their memory; refused if the result is too small or the
  * plan's peak exceeds the caller's memory limit. */
 static gboolean
-plan_run (const NsModel *model, const NsParams *params, const NsImage *content, double style_aspect,
-          NsRunPlan *plan, GError **error)
+plan_run (const NsModel *model, const NsParams *params, const NsImage *content, const NsStyle *styles,
+          int n_styles, double style_aspect, NsRunPlan *plan, GError **error)
 {
-  ns_run_plan (model, params, content->width, content->height, style_aspect, plan);
+  double style_pixels = 0;   /* the brushwork stage's styles, at their own size */
+  for (int r = 0; r < n_styles; r++)
+    if (styles[r].blend > 0)
+      style_pixels += (double) styles[r].image->width * styles[r].image->height;
+  ns_run_plan (model, params, content->width, content->height, style_aspect, style_pixels, plan);
   const NsSchedulePlan *s = &plan->schedule;
   int final = s->n_stages - 1;
   if (MIN (s->width[final], s->height[final]) < NS_MIN_SIDE)
@@ -108,7 +114,7 @@ plan_run (const NsModel *model, const NsParams *params, const NsImage *content, 
   return TRUE;
 }
 
-/* The last stage that is optimised (the last of all unless it is a detail stage). */
+/* The last stage that is optimised (the last of all unless it is a brushwork stage). */
 static int
 last_optimised (const NsSchedulePlan *s)
 {
@@ -400,7 +406,7 @@ run_stage (Run *run, int k, NsStats *stats, NsImage **result, GError **error)
       ns_finish_apply (run->finish, *result);
     }
   /* Evaluate once more so that the reported terms belong to the result (to the
-   * last optimised stage's, before a detail stage). */
+   * last optimised stage's, before a brushwork stage). */
   if (ok && stats && (ok = stats_loss (run, w, h, run->x, &run->loss_final, error)))
     {
       stats->content_loss = run->objective->content_loss;
@@ -413,20 +419,54 @@ run_stage (Run *run, int k, NsStats *stats, NsImage **result, GError **error)
   return ok;
 }
 
-/* ---- the detail stage ------------------------------------------------------------- */
+/* ---- the brushwork stage ---------------------------------------------------------- */
 
-/* The detail stage (iterations 0, ns-schedule.h): the last optimised
- * stage's result (run->x) brought up to the final size, finished. */
+static gboolean
+brushwork_progress (int tiles_done, int tiles, gpointer data)
+{
+  Run *run = data;
+  if (!run->progress)
+    return TRUE;
+  NsProgress *s = &run->state;
+  s->stage = run->plan->schedule.n_stages - 1;
+  s->width = run->plan->schedule.width[s->stage], s->height = run->plan->schedule.height[s->stage];
+  s->iteration = run->done_before;
+  s->tiles = tiles, s->tiles_done = tiles_done;
+  s->seconds = (g_get_monotonic_time () - run->start_time) / 1e6;
+  s->current = NULL;
+  return run->progress (s, run->user_data);
+}
+
+/* The brushwork stage (iterations 0, ns-schedule.h): the last optimised
+ * stage's result (run->x) brought up to the final size with the painting's
+ * own brushwork on it (ns-brushwork.h), finished. */
 static NsImage *
-detail_stage (const Run *run, GError **error)
+brushwork_stage (Run *run, GError **error)
 {
   const NsSchedulePlan *s = &run->plan->schedule;
   int last = last_optimised (s), final = s->n_stages - 1;
   int w = s->width[final], h = s->height[final];
   const Prepared *in = &run->inputs;
-  g_autoptr (NsImage) result = ns_upsample_change (in->content, run->x, s->width[last], s->height[last], w, h);
-  g_autoptr (NsFinish) finish = result ? ns_finish_new (run->params->preserve_colors, run->original, in->styles,
-                                                        in->n_styles, w, h, error) : NULL;
+  g_autoptr (NsImage) sketch = ns_image_new (s->width[last], s->height[last]);
+  if (!sketch)
+    {
+      no_memory (s->width[last], s->height[last], error);
+      return NULL;
+    }
+  for (gsize i = 0; i < (gsize) sketch->width * sketch->height * 3; i++)
+    sketch->pixels[i] = (float) CLAMP (run->x[i], 0.0, 1.0);
+  g_autoptr (NsBrushwork) brushwork = ns_brushwork_new (sketch, w, h, in->styles, in->n_styles,
+                                                        run->params->style_scale, run->params->seed,
+                                                        run->params->threads, error);
+  g_clear_pointer (&sketch, ns_image_free);
+  g_autoptr (NsImage) result = brushwork ? ns_image_new (w, h) : NULL;
+  if (brushwork && !result)
+    no_memory (w, h, error);
+  if (!result || !ns_brushwork_paint (brushwork, (NsWindow) { 0, 0, w, h }, result, brushwork_progress, run, error))
+    return NULL;
+  g_clear_pointer (&brushwork, ns_brushwork_free);
+  g_autoptr (NsFinish) finish = ns_finish_new (run->params->preserve_colors, run->original, in->styles,
+                                               in->n_styles, w, h, error);
   if (!finish)
     {
       if (error && !*error)
@@ -471,7 +511,7 @@ record_stats (Run *run, NsStats *stats)
 
 /* ---- the entry points ---------------------------------------------------------------- */
 
-/* The stages, coarse to fine, then the detail stage if the plan has one. */
+/* The stages, coarse to fine, then the brushwork stage if the plan has one. */
 static NsImage *
 run_stages (Run *run, NsStats *stats, GError **error)
 {
@@ -481,7 +521,7 @@ run_stages (Run *run, NsStats *stats, GError **error)
   for (int k = 0; k <= last; k++)
     if (!run_stage (run, k, k == last ? stats : NULL, k == final ? &result : NULL, error))
       return NULL;
-  return last < final ? detail_stage (run, error) : result;
+  return last < final ? brushwork_stage (run, error) : result;
 }
 
 NsImage *
@@ -501,7 +541,7 @@ ns_stylize_blend (const NsModel *model, const NsImage *content, const NsStyle *s
   double style_aspect = 1;
   NsRunPlan plan;
   if (!check_inputs (params, content, styles, n_styles, warm_start, &style_aspect, error)
-      || !plan_run (model, params, content, style_aspect, &plan, error))
+      || !plan_run (model, params, content, styles, n_styles, style_aspect, &plan, error))
     return NULL;
   Run run;
   run_init (&run, model, params, &plan, content, progress, user_data);

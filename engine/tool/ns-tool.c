@@ -244,11 +244,16 @@ print_progress (const NsProgress *p, gpointer user_data)
 {
   ProgressState *state = user_data;
 
-  fprintf (stderr, "%sstage %d/%d %dx%d  iteration %d/%d  loss %.3e (content %.3e style %.3e tv %.3e)  %.1f s%s",
-           state->tty ? "\r" : "",
-           p->stage + 1, p->n_stages, p->width, p->height, p->iteration, p->iterations,
-           p->loss, p->content_loss, p->style_loss, p->tv_loss, p->seconds,
-           state->tty ? "\033[K" : "\n");
+  if (p->tiles > 0)   /* a photo's brushwork stage */
+    fprintf (stderr, "%sstage %d/%d %dx%d  brushwork tile %d/%d  %.1f s%s", state->tty ? "\r" : "",
+             p->stage + 1, p->n_stages, p->width, p->height, p->tiles_done, p->tiles, p->seconds,
+             state->tty ? "\033[K" : "\n");
+  else
+    fprintf (stderr, "%sstage %d/%d %dx%d  iteration %d/%d  loss %.3e (content %.3e style %.3e tv %.3e)  %.1f s%s",
+             state->tty ? "\r" : "",
+             p->stage + 1, p->n_stages, p->width, p->height, p->iteration, p->iterations,
+             p->loss, p->content_loss, p->style_loss, p->tv_loss, p->seconds,
+             state->tty ? "\033[K" : "\n");
   fflush (stderr);
   state->drew = state->tty;
   return TRUE;
