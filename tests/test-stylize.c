@@ -1,7 +1,8 @@
 /* test-stylize.c: ns_stylize() end to end on the real ResNet-50 weights at
  * 64 px: it lowers the loss, is reproducible for a seed, cancels, rejects
  * bad parameters and degenerate images with errors, and warm-starts; at
- * 1600 px, the photo schedule's detail stage keeps the content's detail.
+ * 1600 px, the photo schedule's brushwork stage paints with the style's texture, not the
+ * photo's.
  *
  * Needs the weights (NEURAL_STYLE_WEIGHTS or ns_weights_default_path()),
  * skips without them; the photographs come from the set-up (test-images.h). */
@@ -261,34 +262,104 @@ missing_inputs (Context *c)
   return NULL;
 }
 
-static gboolean
-widest_stage (const NsProgress *progress, gpointer data)
+/* Records the widest optimised stage and the last frame of it (the
+ * brushwork stage's progress carries no frame). */
+typedef struct
 {
-  int *widest = data;
-  *widest = MAX (*widest, MAX (progress->width, progress->height));
+  int      widest;
+  NsImage *sketch;
+  int      brushwork_calls;
+} Stages;
+
+static gboolean
+record_stages (const NsProgress *progress, gpointer data)
+{
+  Stages *st = data;
+  if (!progress->current)
+    {
+      g_assert_cmpint (progress->tiles, >, 0);
+      st->brushwork_calls++;
+      return TRUE;
+    }
+  if (MAX (progress->width, progress->height) >= st->widest)
+    {
+      st->widest = MAX (progress->width, progress->height);
+      g_clear_pointer (&st->sketch, ns_image_free);
+      st->sketch = ns_image_copy (progress->current);
+    }
   return TRUE;
 }
 
-static double
-mean_abs_laplacian (const float *v, int w, int h)
+/* The fine band of the luminance: Gaussian(sigma 1) - Gaussian(sigma 2)
+ * (bench/painted_metrics.py's "copy" and "fine"), by plain loops. */
+static float *
+fine_band (const NsImage *image)
 {
-  double sum = 0;
-  for (int y = 1; y < h - 1; y++)
-    for (int x = 1; x < w - 1; x++)
-      {
-        gsize i = (gsize) y * w + x;
-        sum += fabs (v[i - 1] + v[i + 1] + v[i - w] + v[i + w] - 4 * v[i]);
-      }
-  return sum / ((w - 2.0) * (h - 2.0));
+  int w = image->width, h = image->height;
+  gsize n = (gsize) w * h;
+  g_autofree float *luma = g_new (float, n), *tmp = g_new (float, n);
+  float *band = g_new0 (float, n);
+  for (gsize p = 0; p < n; p++)
+    luma[p] = 0.299f * image->pixels[3 * p] + 0.587f * image->pixels[3 * p + 1] + 0.114f * image->pixels[3 * p + 2];
+  for (int pass = 0; pass < 2; pass++)
+    {
+      double sigma = pass ? 2.0 : 1.0;
+      int r = (int) ceil (4 * sigma);
+      double k[2 * 8 + 1], sum = 0;
+      for (int i = -r; i <= r; i++)
+        sum += k[i + r] = exp (-i * i / (2 * sigma * sigma));
+      for (int y = 0; y < h; y++)
+        for (int x = 0; x < w; x++)
+          {
+            double v = 0;
+            for (int i = -r; i <= r; i++)
+              v += k[i + r] * luma[(gsize) y * w + CLAMP (x + i, 0, w - 1)];
+            tmp[(gsize) y * w + x] = (float) (v / sum);
+          }
+      for (int y = 0; y < h; y++)
+        for (int x = 0; x < w; x++)
+          {
+            double v = 0;
+            for (int i = -r; i <= r; i++)
+              v += k[i + r] * tmp[(gsize) CLAMP (y + i, 0, h - 1) * w + x];
+            band[(gsize) y * w + x] += (float) (pass ? -v / sum : v / sum);
+          }
+    }
+  return band;
+}
+
+static double
+band_std (const float *b, gsize n)
+{
+  double mean = 0, sq = 0;
+  for (gsize i = 0; i < n; i++)
+    mean += b[i], sq += (double) b[i] * b[i];
+  mean /= n;
+  return sqrt (MAX (sq / n - mean * mean, 0));
+}
+
+static double
+correlation (const float *a, const float *b, gsize n)
+{
+  double ma = 0, mb = 0, ab = 0, aa = 0, bb = 0;
+  for (gsize i = 0; i < n; i++)
+    ma += a[i], mb += b[i];
+  ma /= n, mb /= n;
+  for (gsize i = 0; i < n; i++)
+    ab += (a[i] - ma) * (b[i] - mb), aa += (a[i] - ma) * (a[i] - ma), bb += (b[i] - mb) * (b[i] - mb);
+  return ab / sqrt (aa * bb);
 }
 
 /* A 1600x1200 result (the photo schedule): optimised at 512 px at most,
- * then the detail stage. The result differs from the content, but the
- * difference is the upsampled coarse change: smooth, while the content's
- * own detail at 1600 px is all there (upsampling the 512 px result itself
- * would take it away: the difference would then carry it). */
+ * then the brushwork stage. Up close it is not the photo: the photo's own
+ * fine grain (a seeded texture added to it) does not come through (its
+ * fine band's correlation with the result's at most 0.5, issue 20's T1),
+ * and the result has fine texture as strong as the style image's own (at
+ * least half its band's strength: the painting's brushwork). Seen whole it
+ * is the optimised picture: scaled down to the 512 px stage's size it
+ * differs from that stage's last frame by little. */
 static void
-test_detail_stage (gconstpointer data)
+test_brushwork_stage (gconstpointer data)
 {
   const Context *c = data;
   if (skipped (c))
@@ -297,33 +368,44 @@ test_detail_stage (gconstpointer data)
   ns_params_init (&params);
   params.size = 1600;
   params.iterations = 8;
-  int widest = 0;
   GError *error = NULL;
-  /* A photo of 2000x1500 (the test picture scaled up: the detail stage
-   * serves results no larger than their content). */
+  /* A photo of 2000x1500: the test picture scaled up (the photo schedule
+   * serves results no larger than their content) with a fine grain. */
   g_autoptr (NsImage) photo = ns_image_resize (c->content, 2000, 1500);
-  g_autoptr (NsImage) result = ns_stylize (c->model, photo, c->style, &params, NULL, widest_stage, &widest,
+  guint32 state = 1;
+  for (gsize i = 0; i < (gsize) 2000 * 1500; i++)
+    {
+      state = state * 1664525u + 1013904223u;
+      float grain = 0.08f * ((state >> 8) / (float) (1 << 24) - 0.5f);
+      for (int ch = 0; ch < 3; ch++)
+        photo->pixels[3 * i + ch] = CLAMP (photo->pixels[3 * i + ch] + grain, 0.0f, 1.0f);
+    }
+  Stages stages = { 0 };
+  g_autoptr (NsImage) result = ns_stylize (c->model, photo, c->style, &params, NULL, record_stages, &stages,
                                            NULL, &error);
+  g_autoptr (NsImage) sketch = stages.sketch;
   g_assert_no_error (error);
   g_assert_cmpint (result->width, ==, 1600);
   g_assert_cmpint (result->height, ==, 1200);
-  g_assert_cmpint (widest, ==, 512);
+  g_assert_cmpint (stages.widest, ==, 512);
+  g_assert_cmpint (stages.brushwork_calls, >, 0);
+
   g_autoptr (NsImage) content = ns_image_resize (photo, 1600, 1200);
   gsize n = (gsize) 1600 * 1200;
-  g_autofree float *luma = g_new (float, n), *change = g_new (float, n);
-  double changed = 0;
-  for (gsize p = 0; p < n; p++)
-    {
-      const float *a = content->pixels + 3 * p, *b = result->pixels + 3 * p;
-      luma[p] = 0.299f * a[0] + 0.587f * a[1] + 0.114f * a[2];
-      change[p] = 0.299f * (b[0] - a[0]) + 0.587f * (b[1] - a[1]) + 0.114f * (b[2] - a[2]);
-      changed += fabs (change[p]);
-    }
-  double detail = mean_abs_laplacian (luma, 1600, 1200), change_detail = mean_abs_laplacian (change, 1600, 1200);
-  g_test_message ("mean |change| %.4f; mean |Laplacian|: content %.5f, change %.5f", changed / n, detail,
-                  change_detail);
-  g_assert_cmpfloat (changed / n, >, 0.01);
-  g_assert_cmpfloat (change_detail, <, 0.25 * detail);
+  g_autofree float *result_band = fine_band (result), *content_band = fine_band (content);
+  g_autofree float *style_band = fine_band (c->style);
+  double copy = correlation (result_band, content_band, n);
+  double fine = band_std (result_band, n), style_fine = band_std (style_band, (gsize) c->style->width * c->style->height);
+  g_autoptr (NsImage) small = ns_image_resize (result, sketch->width, sketch->height);
+  double whole = 0;
+  for (gsize i = 0; i < (gsize) sketch->width * sketch->height * 3; i++)
+    whole += fabs (small->pixels[i] - sketch->pixels[i]);
+  whole /= (gsize) sketch->width * sketch->height * 3;
+  g_test_message ("copy %.3f; fine band std: result %.4f, content %.4f, style %.4f; whole view mean |diff| %.4f",
+                  copy, fine, band_std (content_band, n), style_fine, whole);
+  g_assert_cmpfloat (copy, <=, 0.5);
+  g_assert_cmpfloat (fine, >=, 0.5 * style_fine);
+  g_assert_cmpfloat (whole, <=, 0.04);
 }
 
 int
@@ -339,7 +421,7 @@ main (int argc, char **argv)
   g_test_add_data_func ("/stylize/empty-images", &c, test_empty_images);
   g_test_add_data_func ("/stylize/warm-start", &c, test_warm_start);
   g_test_add_data_func ("/stylize/one-pixel-content", &c, test_one_pixel_content);
-  g_test_add_data_func ("/stylize/detail-stage", &c, test_detail_stage);
+  g_test_add_data_func ("/stylize/brushwork-stage", &c, test_brushwork_stage);
   int status = g_test_run ();
   ns_model_free (c.model);
   ns_image_free (c.content);
