@@ -45,11 +45,9 @@ test_reflect (void)
 }
 
 static void
-test_blur (void)
+blur_against_loops (int w, int h, int c, double sigma)
 {
-  int w = 23, h = 17, c = 3;
-  double sigma = 1.7;
-  g_autofree float *plane = random_plane (w, h, c, 7), *scratch = g_new (float, MAX (w, h) * c);
+  g_autofree float *plane = random_plane (w, h, c, 7), *scratch = g_new (float, ns_filter_blur_scratch (w, h, c, sigma));
   g_autofree double *expected = g_new0 (double, (gsize) w * h * c);
   int r = (int) ceil (3 * sigma);
   double total = 0;
@@ -69,6 +67,16 @@ test_blur (void)
   ns_filter_blur (plane, w, h, c, sigma, scratch);
   for (gsize i = 0; i < (gsize) w * h * c; i++)
     g_assert_cmpfloat_with_epsilon (plane[i], expected[i], 1e-5);
+}
+
+/* Against the 2-D sum, on planes larger and smaller than the kernel (whose
+ * rows past the bottom mirror rows already overwritten). */
+static void
+test_blur (void)
+{
+  blur_against_loops (23, 17, 3, 1.7);
+  blur_against_loops (9, 4, 2, 2.5);
+  blur_against_loops (40, 30, 1, 5.0);
 }
 
 static void
@@ -141,7 +149,7 @@ test_patch_match_crop (void)
 {
   int sw = 80, sh = 60, tw = 30, th = 24, ox = 23, oy = 17, patch = 5;
   g_autofree float *src = random_plane (sw, sh, 3, 5), *tgt = g_new (float, tw * th * 3);
-  g_autofree float *scratch = g_new (float, 80 * 3);
+  g_autofree float *scratch = g_new (float, ns_filter_blur_scratch (sw, sh, 3, 1.5));
   ns_filter_blur (src, sw, sh, 3, 1.5, scratch);
   for (int y = 0; y < th; y++)
     memcpy (tgt + (gsize) y * tw * 3, src + ((gsize) (y + oy) * sw + ox) * 3, tw * 3 * sizeof (float));
@@ -167,7 +175,7 @@ test_patch_match_search (void)
   int sw = 40, sh = 32, tw = 20, th = 16, patch = 5, r = patch / 2;
   g_autofree float *src = random_plane (sw, sh, 2, 8), *tgt = random_plane (tw, th, 2, 9);
   /* smooth them a little so that distances differ gradually */
-  g_autofree float *scratch = g_new (float, 64 * 2);
+  g_autofree float *scratch = g_new (float, ns_filter_blur_scratch (sw, sh, 2, 1.0));
   ns_filter_blur (src, sw, sh, 2, 1.0, scratch);
   ns_filter_blur (tgt, tw, th, 2, 1.0, scratch);
   NsFeatureMap s = { sw, sh, 2, src }, t = { tw, th, 2, tgt };

@@ -49,21 +49,23 @@ ns_filter_enlarge (const float *in, int width, int height, int c, int out_width,
   g_free (fx);
 }
 
-/* One pass of the separable blur over n samples stride floats apart (c
- * channels each), through scratch. */
-static void
-blur_line (float *line, int n, gsize stride, int c, const float *kernel, int radius, float *scratch)
+static int
+blur_radius (double sigma)
 {
-  for (int i = 0; i < n; i++)
-    for (int ch = 0; ch < c; ch++)
-      {
-        float sum = 0;
-        for (int k = -radius; k <= radius; k++)
-          sum += kernel[k + radius] * line[(gsize) ns_reflect (i + k, n) * stride + ch];
-        scratch[i * c + ch] = sum;
-      }
-  for (int i = 0; i < n; i++)
-    memcpy (line + (gsize) i * stride, scratch + i * c, c * sizeof (float));
+  return MAX (1, (int) ceil (3 * sigma));
+}
+
+static gsize
+ring_slot (int j, int taps)
+{
+  return (gsize) (((j % taps) + taps) % taps);
+}
+
+gsize
+ns_filter_blur_scratch (int width, int height, int c, double sigma)
+{
+  int r = blur_radius (sigma);
+  return MAX ((gsize) (width + 2 * r) * c, (gsize) (2 * r + 1) * width * c);
 }
 
 void
@@ -71,17 +73,49 @@ ns_filter_blur (float *plane, int width, int height, int c, double sigma, float 
 {
   if (sigma <= 0)
     return;
-  int radius = MAX (1, (int) ceil (3 * sigma));
-  float kernel[2 * radius + 1];
+  int radius = blur_radius (sigma), taps = 2 * radius + 1;
+  float kernel[taps];
   double sum = 0;
   for (int k = -radius; k <= radius; k++)
     sum += kernel[k + radius] = (float) exp (-k * k / (2 * sigma * sigma));
-  for (int k = 0; k <= 2 * radius; k++)
+  for (int k = 0; k < taps; k++)
     kernel[k] = (float) (kernel[k] / sum);
+  gsize row = (gsize) width * c;
+  /* Along each row: the row with its reflected ends in scratch, then the sums. */
   for (int y = 0; y < height; y++)
-    blur_line (plane + (gsize) y * width * c, width, c, c, kernel, radius, scratch);
-  for (int x = 0; x < width; x++)
-    blur_line (plane + (gsize) x * c, height, (gsize) width * c, c, kernel, radius, scratch);
+    {
+      float *line = plane + y * row;
+      for (int x = -radius; x < width + radius; x++)
+        memcpy (scratch + (gsize) (x + radius) * c, line + (gsize) ns_reflect (x, width) * c, c * sizeof (float));
+      for (gsize i = 0; i < row; i++)
+        {
+          float v = 0;
+          for (int k = 0; k < taps; k++)
+            v += kernel[k] * scratch[i + (gsize) k * c];
+          line[i] = v;
+        }
+    }
+  /* Down the columns, a row at a time: scratch keeps the original rows
+   * y - radius .. y + radius (a ring, row j in slot j mod taps) while row y
+   * is overwritten. A row past the bottom is the mirror of one the ring
+   * still holds (its plane row may be overwritten already). */
+  for (int j = -radius; j < radius; j++)
+    memcpy (scratch + ring_slot (j, taps) * row, plane + (gsize) ns_reflect (j, height) * row, row * sizeof (float));
+  for (int y = 0; y < height; y++)
+    {
+      int ahead = y + radius;
+      const float *src = ahead < height ? plane + (gsize) ahead * row
+                                        : scratch + ring_slot (ns_reflect (ahead, height), taps) * row;
+      memcpy (scratch + ring_slot (ahead, taps) * row, src, row * sizeof (float));
+      float *out = plane + (gsize) y * row;
+      memset (out, 0, row * sizeof (float));
+      for (int k = -radius; k <= radius; k++)
+        {
+          const float *in = scratch + ring_slot (y + k, taps) * row;
+          for (gsize i = 0; i < row; i++)
+            out[i] += kernel[k + radius] * in[i];
+        }
+    }
 }
 
 void

@@ -24,8 +24,9 @@ void ns_filter_enlarge (const float *in, int width, int height, int c, int out_w
 
 /* Gaussian blur of a width x height plane of c channels, in place, edges
  * reflected ("reflect 101"); the kernel reaches 3 sigma. scratch holds
- * MAX (width, height) * c floats. sigma <= 0 leaves the plane as it is. */
-void ns_filter_blur (float *plane, int width, int height, int c, double sigma, float *scratch);
+ * ns_filter_blur_scratch() floats. sigma <= 0 leaves the plane as it is. */
+void  ns_filter_blur         (float *plane, int width, int height, int c, double sigma, float *scratch);
+gsize ns_filter_blur_scratch (int width, int height, int c, double sigma);
 
 /* Halves a plane (2x2 means; an odd last row or column is averaged with
  * itself): out is ((width + 1) / 2) x ((height + 1) / 2). */

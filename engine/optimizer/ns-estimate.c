@@ -44,7 +44,7 @@
  * style Grams and content features cost two forwards, one evaluation. */
 #define NS_EVALUATIONS_PER_ITER    1.0
 #define NS_STAGE_EVALUATIONS       (1.5 + 1.0)
-#define NS_BRUSHWORK_PIXEL_SECONDS 1.0e-6    /* a brushwork stage (no optimisation), per pixel and thread:
+#define NS_BRUSHWORK_PIXEL_SECONDS 1.5e-6    /* a brushwork stage (no optimisation), per pixel and thread:
                                                 * the matching, the votes, the finish */
 #define NS_PER_PIXEL_SECONDS       120e-9    /* serial, per iteration: libLBFGS (8 pairs of 3 doubles per
                                                 * pixel: ~13 ms at 512x384), conversions, TV */

@@ -12,7 +12,7 @@
  * (docs/performance.md, "Painted at 100%"). */
 #define MARGIN        32     /* window pixels beyond a tile's core: blur, patch and vote reach (even) */
 #define PATCH         7      /* patch side at half resolution (14 final pixels) */
-#define ITERATIONS    4      /* PatchMatch rounds */
+#define ITERATIONS    3      /* PatchMatch rounds */
 #define VOTE_RADIUS   3      /* final pixels: each pixel takes the votes of the patches centred within this */
 #define VOTE_SIGMA    1.0
 #define GAIN          1.3    /* the brushwork's strength */
@@ -83,7 +83,7 @@ source_init (Source *s, const NsStyle *style, double blend, double scale, double
   s->blend = blend;
   s->region = style->region;
   s->low_width = (s->width + 1) / 2, s->low_height = (s->height + 1) / 2;
-  g_autofree float *scratch = g_try_malloc_n (MAX (s->width, s->height) * 3, sizeof (float));
+  g_autofree float *scratch = g_try_malloc_n (ns_filter_blur_scratch (s->width, s->height, 3, sigma), sizeof (float));
   s->high = image ? g_try_malloc_n (n, sizeof (float)) : NULL;
   s->low = g_try_malloc_n ((gsize) s->low_width * s->low_height * 3, sizeof (float));
   if (!scratch || !s->high || !s->low)
@@ -165,6 +165,11 @@ vote (const NsBrushwork *b, const Source *s, NsWindow win, NsWindow core, const 
       const float *region, float *detail, float *weight)
 {
   int cw = core.x1 - core.x0, ch = core.y1 - core.y0;
+  /* The weight of an offset d from a patch centre, d = p - (2Q + 1/2): a
+   * half-odd number within the radius, tabulated by 2d. */
+  float g[2 * VOTE_RADIUS + 3];
+  for (int twice = -(2 * VOTE_RADIUS + 1); twice <= 2 * VOTE_RADIUS + 1; twice += 2)
+    g[(twice + 2 * VOTE_RADIUS + 1) / 2] = (float) exp (-0.25 * twice * twice / (2 * VOTE_SIGMA * VOTE_SIGMA));
   for (int y = 0; y < ch; y++)
     for (int x = 0; x < cw; x++)
       {
@@ -174,8 +179,8 @@ vote (const NsBrushwork *b, const Source *s, NsWindow win, NsWindow core, const 
         for (int qy = (py - VOTE_RADIUS) / 2; qy <= (py + VOTE_RADIUS) / 2; qy++)
           for (int qx = (px - VOTE_RADIUS) / 2; qx <= (px + VOTE_RADIUS) / 2; qx++)
             {
-              float dx = px - (2 * qx + 0.5f), dy = py - (2 * qy + 0.5f);
-              float w = expf (-(dx * dx + dy * dy) / (float) (2 * VOTE_SIGMA * VOTE_SIGMA));
+              int tx = 2 * (px - 2 * qx) - 1, ty = 2 * (py - 2 * qy) - 1;   /* 2d */
+              float w = g[(tx + 2 * VOTE_RADIUS + 1) / 2] * g[(ty + 2 * VOTE_RADIUS + 1) / 2];
               NsMatch m = field[(gsize) qy * half_width + qx];
               int sx = CLAMP (2 * m.x + px - 2 * qx, 0, s->width - 1);
               int sy = CLAMP (2 * m.y + py - 2 * qy, 0, s->height - 1);
@@ -240,7 +245,7 @@ scratch_init (Scratch *t)
   t->detail = g_try_malloc_n (core * 3, sizeof (float));
   t->weight = g_try_malloc_n (core, sizeof (float));
   t->region = g_try_malloc_n (core, sizeof (float));
-  t->scratch = g_try_malloc_n ((gsize) MAX (w, h) * 3, sizeof (float));
+  t->scratch = g_try_malloc_n (ns_filter_blur_scratch (w, h, 3, MAX_SIGMA), sizeof (float));
   return t->base && t->half && t->field && t->detail && t->weight && t->region && t->scratch;
 }
 
