@@ -352,6 +352,12 @@ def run_cases(tap, tool, weights, weights_dir, tmp):
                if o not in proc.stdout]
     tap.result(proc.returncode == 0 and not missing, "--help lists the artist's options and their ranges",
                "missing %r\n%s" % (missing, proc.stdout))
+    # The options are a promise: --help lists exactly the README's, in its order.
+    listed = re.findall(r"^\s+(?:-\w, )?(--[a-z-]+)", proc.stdout, re.M)
+    documented = readme_options()
+    tap.result([o for o in listed if o != "--help"] == documented,
+               "--help lists exactly the README's %d options" % len(documented),
+               "--help: %r\nREADME: %r" % (listed, documented))
 
     run_output_cases(tap, tool, good, tmp)
     run_memory_guard(tap, tool, weights, style, tmp)
@@ -543,6 +549,15 @@ def run_memory_guard(tap, tool, weights, style, tmp):
                                           "--memory-limit", str(estimate + 1)])
     tap.result(proc.returncode == 0 and os.listdir(out_dir) == ["result.png"],
                "... and runs 1 MB over it (%d MB)" % (estimate + 1), "stderr:\n" + proc.stderr)
+
+
+def readme_options():
+    """The options of the README's command-line table, in its order."""
+    readme = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "README.md")
+    text = open(readme, encoding="utf-8").read()
+    table = text[text.index("| option | meaning |"):]
+    table = table[:table.index("\n\n")]
+    return re.findall(r"^\| `(--[a-z-]+)", table, re.M)
 
 
 def run_non_finite_stats(tap, tool, weights, weights_dir, content, style, tmp):

@@ -16,7 +16,9 @@ this script presses Ctrl+Z (GIMP 2.10's PDB cannot undo) and checks that one
 undo restores the layers and pixels. plug-in-neural-style-full: two styles
 in luminance (the content's chroma kept), its last values, two styles on
 the two sides of a saved selection (colourful and grey), a feathered
-selection with a style area, and each kind of bad argument. TAP output; exit 77 (skip) without
+selection with a style area, and each kind of bad argument. pdb.scm: the
+two procedures' arguments as the PDB describes them, against the README's
+tables and the published types. TAP output; exit 77 (skip) without
 weights.
 """
 import os
@@ -284,6 +286,51 @@ def call_once(profile, weights, path, mode="RUN-NONINTERACTIVE", other_image=Fal
     return text, proc.stderr
 
 
+# The published procedures' argument types (GimpPDBArgType), by name; a
+# name means the same type in both procedures. Changing one breaks every
+# script that calls the plug-in.
+PDB_TYPES = {"run-mode": 0, "image": 13, "drawable": 16, "style-drawable": 16, "content-weight": 3,
+             "style-weight": 3, "tv-weight": 3, "iterations": 0, "size": 0, "seed": 0, "init": 0,
+             "num-styles": 0, "style-drawables": 5, "num-blends": 0, "style-blends": 8, "num-regions": 0,
+             "style-regions": 5, "num-areas": 0, "style-areas": 5, "style-scale": 3, "preserve-colors": 0}
+
+
+def readme_signatures():
+    """The README's two argument tables (Script-Fu), as {procedure: [names in
+    order]}: a row "14-20 | content-weight, ..., init" names arguments 14 to 20."""
+    readme = open(os.path.join(HERE, "..", "..", "README.md"), encoding="utf-8").read()
+    tables = {}
+    for proc in ("plug-in-neural-style", "plug-in-neural-style-full"):
+        start = readme.index("`%s` take" % proc)
+        rows = re.findall(r"^\| ([0-9][0-9, -]*) \| ([^|]+) \|", readme[start:readme.index("\n\n", readme.index("| # |", start))],
+                          re.M)
+        names = []
+        for numbers, text in rows:
+            first = int(re.match(r"[0-9]+", numbers).group())
+            row = [n.strip() for n in text.split(",")]
+            if first != len(names) + 1:
+                raise ValueError("%s: row %s does not follow argument %d" % (proc, numbers, len(names)))
+            names += row
+        tables[proc] = names
+    return tables
+
+
+def check_signatures(tap, profile, weights, tmp):
+    """The two procedures keep exactly their published arguments: the PDB's own
+    description (names, order, count) against the README's tables, and each
+    argument's type against PDB_TYPES."""
+    proc = run_gimp(profile, weights, [load_script(tmp, "pdb")], timeout=120)
+    found = read_results(tmp, "pdb")
+    tap.ok("done" in found, "pdb.scm ran to the end", proc.stderr[-2000:])
+    for name, documented in readme_signatures().items():
+        registered = found.get(name, [name, []])[1]
+        names = [arg[1] for arg in registered]
+        tap.ok(names == documented, "%s: %d arguments, named and ordered as in the README" % (name, len(names)),
+               (names, documented))
+        wrong = [(arg[1], arg[0], PDB_TYPES.get(arg[1])) for arg in registered if PDB_TYPES.get(arg[1]) != arg[0]]
+        tap.ok(registered and not wrong, "%s: every argument has its published type" % name, wrong)
+
+
 def check_german(tap, profile, weights, tmp):
     """Under LANGUAGE=de the plug-in's own message comes back in German
     (C.UTF-8 is the only locale some machines have; gettext still follows
@@ -445,6 +492,7 @@ def main():
                "wrong-image: the drawable's own image keeps its pixels")
 
         check_full(tap, tmp, case, basic)
+        check_signatures(tap, profile, weights, tmp)
 
         # Missing weights: the error carries the engine's fetch hint.
         missing = os.path.join(root, "missing", "model.json")
