@@ -62,6 +62,7 @@ typedef struct
 } NsMask;
 
 NsMask *ns_mask_new    (int width, int height);   /* zero-filled; NULL if too large */
+NsMask *ns_mask_copy   (const NsMask *mask);      /* NULL if memory ran out */
 void    ns_mask_free   (NsMask *mask);
 NsMask *ns_mask_resize (const NsMask *mask, int width, int height);   /* as ns_image_resize */
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (NsMask, ns_mask_free)
@@ -183,6 +184,42 @@ typedef struct
   const NsMask  *region;  /* where in the content (any size: resized to it); NULL = everywhere */
   const NsMask  *area;    /* which part of the style image (resized to it); NULL = all of it */
 } NsStyle;
+
+/* A set of 1 to NS_MAX_STYLES styles that owns its images and masks: what a
+ * front end reads for a run (files, GIMP layers, thumbnails) and hands to
+ * ns_stylize_blend() as ns_style_set_styles(). */
+typedef struct _NsStyleSet NsStyleSet;
+
+typedef enum
+{
+  NS_STYLE_TAKE_IMAGE = 1 << 0,   /* the set frees style->image */
+  NS_STYLE_TAKE_MASKS = 1 << 1,   /* the set frees style->region and style->area */
+  NS_STYLE_TAKE_ALL   = NS_STYLE_TAKE_IMAGE | NS_STYLE_TAKE_MASKS
+} NsStyleTake;
+
+NsStyleSet    *ns_style_set_new       (void);
+void           ns_style_set_free      (NsStyleSet *set);
+/* Appends style. The set takes the parts named in take and frees them with
+ * itself, or at once if it fails; parts not taken are borrowed and must
+ * outlive the set. FALSE (NS_ERROR_PARAMS) if the set is full or the style
+ * has no image. */
+gboolean       ns_style_set_add       (NsStyleSet *set, const NsStyle *style, NsStyleTake take, GError **error);
+/* A new set holding copies of the styles' images and masks; NULL
+ * (NS_ERROR_MEMORY, NS_ERROR_PARAMS) if they cannot be copied. */
+NsStyleSet    *ns_style_set_copy      (const NsStyle *styles, int n_styles, GError **error);
+int            ns_style_set_count     (const NsStyleSet *set);
+/* The set as the engine takes it: count entries, valid until the set changes. */
+const NsStyle *ns_style_set_styles    (const NsStyleSet *set);
+void           ns_style_set_set_blend (NsStyleSet *set, int index, double blend);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (NsStyleSet, ns_style_set_free)
+
+/* The one check of blend weights: finite numbers of 0 or more, not all 0
+ * (NS_ERROR_PARAMS naming the first that is not). ns_styles_validate()
+ * applies it; a front end may call it before it reads any image. */
+gboolean ns_style_blends_validate (const double *blends, int n_blends, GError **error);
+/* The one check of a run's styles, as ns_stylize_blend() makes it: 1 to
+ * NS_MAX_STYLES, none without pixels, their blends as above. */
+gboolean ns_styles_validate       (const NsStyle *styles, int n_styles, GError **error);
 
 /* How much the styles' regions (of blend > 0) cover each pixel of a width x
  * height picture: min (1, the sum of the regions), a region shared by

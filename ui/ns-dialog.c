@@ -34,10 +34,7 @@ typedef struct
   GtkAdjustment *content_weight, *style_weight, *tv_weight, *iterations, *seed, *style_scale;
 
   NsPreview     *preview;      /* NULL without a model or a style */
-  /* The styles at preview size, as last read from GIMP (blends aside). */
-  int            n_styles;
-  NsImage       *style_images[NS_MAX_STYLES];
-  NsMask        *regions[NS_MAX_STYLES], *areas[NS_MAX_STYLES];
+  NsStyleSet    *styles;       /* at preview size, as last read from GIMP (blends aside) */
 } Dialog;
 
 /* ---- values <-> controls --------------------------------------------------- */
@@ -100,18 +97,6 @@ restart_preview (Dialog *d, gboolean warm)
   ns_preview_restart (d->preview, &params, warm);
 }
 
-static void
-clear_preview_styles (Dialog *d)
-{
-  for (int i = 0; i < NS_MAX_STYLES; i++)
-    {
-      g_clear_pointer (&d->style_images[i], ns_image_free);
-      g_clear_pointer (&d->regions[i], ns_mask_free);
-      g_clear_pointer (&d->areas[i], ns_mask_free);
-    }
-  d->n_styles = 0;
-}
-
 /* A region or area at the preview size of its drawable (NULL: everywhere,
  * or GIMP gave nothing, which the preview can live with). */
 static NsMask *
@@ -128,11 +113,10 @@ read_preview_mask (gint32 where, gint32 drawable_id, const NsImage *size)
 static void
 send_preview_styles (Dialog *d)
 {
-  NsStyle styles[NS_MAX_STYLES];
   read_controls (d);
-  for (int i = 0; i < d->n_styles; i++)
-    styles[i] = (NsStyle) { d->style_images[i], d->values.styles[i].blend, d->regions[i], d->areas[i] };
-  ns_preview_set_styles (d->preview, styles, d->n_styles);
+  for (int i = 0; i < ns_style_set_count (d->styles); i++)
+    ns_style_set_set_blend (d->styles, i, d->values.styles[i].blend);
+  ns_preview_set_styles (d->preview, ns_style_set_styles (d->styles), ns_style_set_count (d->styles));
 }
 
 /* Reads the styles (layers at preview size, their regions over the content
@@ -141,16 +125,18 @@ send_preview_styles (Dialog *d)
 static gboolean
 load_preview_styles (Dialog *d, const NsImage *content)
 {
-  clear_preview_styles (d);
+  g_clear_pointer (&d->styles, ns_style_set_free);
+  d->styles = ns_style_set_new ();
   read_controls (d);
   for (int i = 0; i < d->values.n_styles; i++)
     {
       const NsStyleValues *s = &d->values.styles[i];
-      if (s->drawable == -1 || (d->style_images[i] = ns_thumbnail_read (s->drawable, NS_PREVIEW_SIZE)) == NULL)
+      NsImage *image = s->drawable != -1 ? ns_thumbnail_read (s->drawable, NS_PREVIEW_SIZE) : NULL;
+      if (image == NULL)
         return FALSE;
-      d->n_styles = i + 1;
-      d->regions[i] = read_preview_mask (s->region, d->drawable_id, content);
-      d->areas[i] = read_preview_mask (s->area, s->drawable, d->style_images[i]);
+      NsStyle style = { image, s->blend, read_preview_mask (s->region, d->drawable_id, content),
+                        read_preview_mask (s->area, s->drawable, image) };
+      ns_style_set_add (d->styles, &style, NS_STYLE_TAKE_ALL, NULL);
     }
   send_preview_styles (d);
   return TRUE;
@@ -527,7 +513,7 @@ ns_dialog_run (gint32 image_id, gint32 drawable_id, NsValues *values, const NsMo
   gtk_widget_hide (d.dialog);
   g_clear_pointer (&d.preview, ns_preview_free);
   gtk_widget_destroy (d.dialog);
-  clear_preview_styles (&d);
+  g_clear_pointer (&d.styles, ns_style_set_free);
   g_clear_pointer (&d.content, ns_image_free);
   while (gtk_events_pending ())
     gtk_main_iteration ();

@@ -123,12 +123,13 @@ iteration_cb (const double *x, double fx, int iteration, gpointer data)
 }
 
 /* The images the optimiser works against, after the colour mode
- * (ns-colors.h): the content, the styles (their blends, regions and areas
- * kept) and the warm start. */
+ * (ns-colors.h): the content, the styles (their recoloured images, with
+ * the caller's blends, regions and areas) and the warm start; NULL: the
+ * caller's as they are. */
 typedef struct
 {
-  NsImage *content, *warm_start, *images[NS_MAX_STYLES];
-  NsStyle  styles[NS_MAX_STYLES];
+  NsImage    *content, *warm_start;
+  NsStyleSet *styles;
 } Prepared;
 
 static void
@@ -136,25 +137,25 @@ prepared_clear (Prepared *p)
 {
   ns_image_free (p->content);
   ns_image_free (p->warm_start);
-  for (int r = 0; r < NS_MAX_STYLES; r++)
-    ns_image_free (p->images[r]);
+  ns_style_set_free (p->styles);
 }
 
 static gboolean
 prepare (const NsParams *params, const NsImage *content, const NsStyle *styles, int n_styles,
          const NsImage *warm_start, Prepared *p, GError **error)
 {
-  for (int r = 0; r < n_styles; r++)
-    p->styles[r] = styles[r];
   if (params->preserve_colors == NS_COLORS_STYLE)
     return TRUE;   /* the images as they are: no copies */
   const NsImage *originals[NS_MAX_STYLES];
+  NsImage *images[NS_MAX_STYLES] = { NULL };
   for (int r = 0; r < n_styles; r++)
     originals[r] = styles[r].image;
-  if (!ns_colors_prepare (params->preserve_colors, content, originals, n_styles, &p->content, p->images, error))
+  if (!ns_colors_prepare (params->preserve_colors, content, originals, n_styles, &p->content, images, error))
     return FALSE;
-  for (int r = 0; r < n_styles; r++)
-    p->styles[r].image = p->images[r];
+  p->styles = ns_style_set_new ();
+  for (int r = 0; r < n_styles; r++)   /* the masks stay the caller's */
+    ns_style_set_add (p->styles, &(NsStyle) { images[r], styles[r].blend, styles[r].region, styles[r].area },
+                      NS_STYLE_TAKE_IMAGE, NULL);
   /* A warm start in colour (the preview's last frame) goes grey too. */
   return !warm_start || params->preserve_colors != NS_COLORS_LUMINANCE
          || ns_colors_prepare (params->preserve_colors, warm_start, NULL, 0, &p->warm_start, NULL, error);
@@ -204,35 +205,19 @@ stage_begin (Run *run, const NsModel *model, const NsObjectiveSetup *setup, cons
   return FALSE;
 }
 
-/* The styles' check, and the aspect of the one whose pass is largest. */
+/* The styles' check (ns_styles_validate()), and the aspect of the one
+ * whose pass is largest. */
 static gboolean
 check_styles (const NsStyle *styles, int n_styles, double *aspect, GError **error)
 {
-  if (n_styles < 1 || n_styles > NS_MAX_STYLES)
-    {
-      g_set_error (error, NS_ERROR, NS_ERROR_PARAMS, _("give 1 to %d style images, not %d"), NS_MAX_STYLES, n_styles);
-      return FALSE;
-    }
-  double total = 0, squarest = 0;
+  if (!ns_styles_validate (styles, n_styles, error))
+    return FALSE;
+  double squarest = 0;
   for (int r = 0; r < n_styles; r++)
     {
-      if (!check_image (styles[r].image, _("the style image is empty"), error))
-        return FALSE;
-      if (!isfinite (styles[r].blend) || styles[r].blend < 0)
-        {
-          g_set_error (error, NS_ERROR, NS_ERROR_PARAMS, _("style blend weights must be numbers of 0 or more, "
-                       "not %g"), styles[r].blend);
-          return FALSE;
-        }
-      total += styles[r].blend;
       double a = (double) styles[r].image->width / styles[r].image->height;
       if (styles[r].blend > 0 && MIN (a, 1 / a) > squarest)
         squarest = MIN (a, 1 / a), *aspect = a;
-    }
-  if (!(total > 0))
-    {
-      g_set_error (error, NS_ERROR, NS_ERROR_PARAMS, _("the style blend weights must not all be 0"));
-      return FALSE;
     }
   return TRUE;
 }
@@ -314,7 +299,8 @@ ns_stylize_blend (const NsModel *model, const NsImage *content, const NsStyle *s
   const NsImage *original = content;   /* the finish takes the content's colours from it */
   if (prepared.content)
     content = prepared.content;
-  styles = prepared.styles;
+  if (prepared.styles)
+    styles = ns_style_set_styles (prepared.styles);
   if (prepared.warm_start)
     warm_start = prepared.warm_start;
 

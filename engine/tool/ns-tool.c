@@ -300,7 +300,7 @@ write_stats (const char *path, const NsStats *stats, const NsImage *result, cons
 
 static gboolean
 stylize_and_save (const Options *opt, const NsParams *params, const char *weights, const NsImage *content,
-                  const LoadedStyles *styles, GError **error)
+                  const NsStyleSet *styles, GError **error)
 {
   g_autoptr (NsModel) model = ns_model_load (weights, error);   /* its error says how to get weights */
   if (model == NULL)
@@ -313,7 +313,8 @@ stylize_and_save (const Options *opt, const NsParams *params, const char *weight
    * fail after minutes. */
   NsParams guarded = *params;
   guarded.memory_limit_mb = opt->memory_limit_mb > 0 ? opt->memory_limit_mb : ns_available_memory_mb ();
-  g_autoptr (NsImage) result = ns_stylize_blend (model, content, styles->styles, styles->n, &guarded, NULL,
+  g_autoptr (NsImage) result = ns_stylize_blend (model, content, ns_style_set_styles (styles),
+                                                 ns_style_set_count (styles), &guarded, NULL,
                                                  opt->quiet ? NULL : print_progress, &state, &stats, error);
   if (state.drew)
     fputc ('\n', stderr);
@@ -351,11 +352,8 @@ run (Options *opt, const NsParams *params, GError **error)
   g_autoptr (NsImage) content = image_file_load (opt->content, error);
   if (content == NULL)
     return FALSE;
-  LoadedStyles styles;
-  gboolean loaded = style_options_load (&opt->styles, &styles, error);
-  gboolean ok = loaded && stylize_and_save (opt, params, weights, content, &styles, error);
-  loaded_styles_clear (&styles);
-  return ok;
+  g_autoptr (NsStyleSet) styles = style_options_load (&opt->styles, error);
+  return styles != NULL && stylize_and_save (opt, params, weights, content, styles, error);
 }
 
 int
