@@ -144,20 +144,20 @@ query (void)
 static void
 common_from_params (NsValues *values, const GimpParam *p)
 {
-  values->content_weight = p[0].data.d_float;
-  values->style_weight = p[1].data.d_float;
-  values->tv_weight = p[2].data.d_float;
-  values->iterations = p[3].data.d_int32;
-  values->size = p[4].data.d_int32;
-  values->seed = p[5].data.d_int32;
-  values->init = p[6].data.d_int32;
+  values->params.content_weight = p[0].data.d_float;
+  values->params.style_weight = p[1].data.d_float;
+  values->params.tv_weight = p[2].data.d_float;
+  values->params.iterations = p[3].data.d_int32;
+  values->params.size = p[4].data.d_int32;
+  values->params.seed = (guint32) p[5].data.d_int32;
+  values->params.init = (NsInit) p[6].data.d_int32;
 }
 
 static void
 values_from_params (NsValues *values, const GimpParam *params)
 {
   values->n_styles = 1;
-  ns_style_values_init (&values->styles[0], params[3].data.d_drawable);
+  values->styles[0] = NS_STYLE_VALUES (params[3].data.d_drawable);
   common_from_params (values, &params[4]);
 }
 
@@ -214,11 +214,20 @@ values_from_full_params (NsValues *values, const GimpParam *params, GError **err
   values->n_styles = n;
   for (gint i = 0; i < n; i++)
     values->styles[i] = (NsStyleValues) { drawables[i], blends[i], regions[i], areas[i] };
-  values->style_scale = params[11].data.d_float;
-  values->preserve_colors = params[12].data.d_int32;
+  values->params.style_scale = params[11].data.d_float;
+  values->params.preserve_colors = (NsPreserveColors) params[12].data.d_int32;
   common_from_params (values, &params[13]);
   return TRUE;
 }
+
+/* The dialog reads masks of any drawable whole. */
+static NsMask *
+read_whole_mask (gint32 where, gint32 drawable_id, GError **error)
+{
+  return ns_pixels_read_mask (where, drawable_id, NULL, error);
+}
+
+static const NsDialogHost dialog_host = { read_whole_mask };
 
 /* The last values, if there are some of this layout; both procedures share
  * them (the last run's settings, whichever procedure ran). */
@@ -284,7 +293,7 @@ choose_values (const gchar     *name,
     case GIMP_RUN_INTERACTIVE:
     default:
       get_last_values (values);   /* keeps the defaults if none */
-      return ns_dialog_run (image_id, drawable_id, values, model, model_error, error);
+      return ns_dialog_run (image_id, drawable_id, values, &dialog_host, model, model_error, error);
     }
 }
 

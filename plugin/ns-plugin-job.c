@@ -1,8 +1,6 @@
 /* ns-plugin-job.c: checks, engine run and result layer of one stylisation. */
 #include "ns-plugin-job.h"
 
-#include "ns-masks.h"
-
 #include <glib/gi18n-lib.h>
 #include <string.h>
 
@@ -52,13 +50,13 @@ check_style (gint32 image_id, const NsStyleValues *style, int i, GError **error)
   if (style->region >= 0)
     {
       g_autofree gchar *what = g_strdup_printf (_("The region of style %d"), i);
-      if (!ns_masks_check (style->region, image_id, what, error))
+      if (!ns_pixels_check_mask (style->region, image_id, what, error))
         return FALSE;
     }
   if (style->area >= 0)
     {
       g_autofree gchar *what = g_strdup_printf (_("The area of style %d"), i);
-      if (!ns_masks_check (style->area, gimp_item_get_image (style->drawable), what, error))
+      if (!ns_pixels_check_mask (style->area, gimp_item_get_image (style->drawable), what, error))
         return FALSE;
     }
   return TRUE;
@@ -107,7 +105,7 @@ ns_plugin_job_prepare (NsPluginJob    *job,
 
   /* The engine checks the ranges (finite weights >= 0, iterations >= 1,
    * size, init, scale, colours) with messages naming them. */
-  ns_values_to_params (values, &job->params);
+  job->params = values->params;
   return ns_params_validate (&job->params, error);
 }
 
@@ -161,11 +159,9 @@ read_style (const NsPluginJob *job, int i, JobInputs *in, GError **error)
   NsStyle style = { .blend = s->blend };
   gboolean ok = (style.image = ns_pixels_read (s->drawable, NULL, error)) != NULL
                 && (s->region == NS_WHERE_EVERYWHERE
-                    || (style.region = ns_masks_read (s->region, job->drawable_id, r->x, r->y, r->width,
-                                                      r->height, error)) != NULL)
+                    || (style.region = ns_pixels_read_mask (s->region, job->drawable_id, r, error)) != NULL)
                 && (s->area == NS_WHERE_EVERYWHERE
-                    || (style.area = ns_masks_read (s->area, s->drawable, 0, 0, style.image->width,
-                                                    style.image->height, error)) != NULL);
+                    || (style.area = ns_pixels_read_mask (s->area, s->drawable, NULL, error)) != NULL);
   /* The set takes what was read, also when something was not. */
   return ns_style_set_add (in->styles, &style, NS_STYLE_TAKE_ALL, ok ? error : NULL) && ok;
 }

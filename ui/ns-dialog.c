@@ -5,7 +5,6 @@
  * right, Reset / Cancel / OK below. All libgimp (PDB) calls happen here on
  * the main thread; the preview's worker only ever sees NsImage copies. */
 #include "ns-dialog.h"
-#include "ns-masks.h"
 #include "ns-preview.h"
 #include "ns-preview-area.h"
 #include "ns-size-control.h"
@@ -24,6 +23,7 @@
 typedef struct
 {
   gint32         image_id, drawable_id;
+  const NsDialogHost *host;
   const NsModel *model;
   const GError  *model_error;  /* why model is NULL */
   NsValues       values;       /* working copy; the caller's only on OK */
@@ -45,15 +45,15 @@ read_controls (Dialog *d)
   NsValues *v = &d->values;
 
   ns_style_rows_get (d->rows, v);
-  v->content_weight = gtk_adjustment_get_value (d->content_weight);
-  v->style_weight = gtk_adjustment_get_value (d->style_weight);
-  v->tv_weight = gtk_adjustment_get_value (d->tv_weight);
-  v->iterations = (gint32) gtk_adjustment_get_value (d->iterations);
-  v->size = ns_size_control_get_size (d->size);
-  v->seed = (gint32) gtk_adjustment_get_value (d->seed);
-  v->init = gtk_combo_box_get_active (GTK_COMBO_BOX (d->init));
-  v->style_scale = gtk_adjustment_get_value (d->style_scale);
-  v->preserve_colors = gtk_combo_box_get_active (GTK_COMBO_BOX (d->colors));
+  v->params.content_weight = gtk_adjustment_get_value (d->content_weight);
+  v->params.style_weight = gtk_adjustment_get_value (d->style_weight);
+  v->params.tv_weight = gtk_adjustment_get_value (d->tv_weight);
+  v->params.iterations = (int) gtk_adjustment_get_value (d->iterations);
+  v->params.size = ns_size_control_get_size (d->size);
+  v->params.seed = (guint32) gtk_adjustment_get_value (d->seed);
+  v->params.init = gtk_combo_box_get_active (GTK_COMBO_BOX (d->init));
+  v->params.style_scale = gtk_adjustment_get_value (d->style_scale);
+  v->params.preserve_colors = gtk_combo_box_get_active (GTK_COMBO_BOX (d->colors));
 }
 
 /* ---- live preview ----------------------------------------------------------- */
@@ -93,19 +93,18 @@ restart_preview (Dialog *d, gboolean warm)
     return;
   NsParams params;
   read_controls (d);
-  ns_preview_params (&d->values, NS_PREVIEW_SIZE, &params);
+  ns_preview_params (&d->values.params, NS_PREVIEW_SIZE, &params);
   ns_preview_restart (d->preview, &params, warm);
 }
 
 /* A region or area at the preview size of its drawable (NULL: everywhere,
  * or GIMP gave nothing, which the preview can live with). */
 static NsMask *
-read_preview_mask (gint32 where, gint32 drawable_id, const NsImage *size)
+read_preview_mask (const Dialog *d, gint32 where, gint32 drawable_id, const NsImage *size)
 {
   if (where == NS_WHERE_EVERYWHERE || size == NULL)
     return NULL;
-  g_autoptr (NsMask) mask = ns_masks_read (where, drawable_id, 0, 0, gimp_drawable_width (drawable_id),
-                                           gimp_drawable_height (drawable_id), NULL);
+  g_autoptr (NsMask) mask = d->host->read_mask (where, drawable_id, NULL);
   return mask != NULL ? ns_mask_resize (mask, size->width, size->height) : NULL;
 }
 
@@ -134,8 +133,8 @@ load_preview_styles (Dialog *d, const NsImage *content)
       NsImage *image = s->drawable != -1 ? ns_thumbnail_read (s->drawable, NS_PREVIEW_SIZE) : NULL;
       if (image == NULL)
         return FALSE;
-      NsStyle style = { image, s->blend, read_preview_mask (s->region, d->drawable_id, content),
-                        read_preview_mask (s->area, s->drawable, image) };
+      NsStyle style = { image, s->blend, read_preview_mask (d, s->region, d->drawable_id, content),
+                        read_preview_mask (d, s->area, s->drawable, image) };
       ns_style_set_add (d->styles, &style, NS_STYLE_TAKE_ALL, NULL);
     }
   send_preview_styles (d);
@@ -237,10 +236,8 @@ on_new_seed (GtkButton *button, Dialog *d)
 static void
 update_estimate (Dialog *d)
 {
-  NsParams params;
   read_controls (d);
-  ns_values_to_params (&d->values, &params);
-  ns_size_control_update_estimate (d->size, d->model, &params);
+  ns_size_control_update_estimate (d->size, d->model, &d->values.params);
 }
 
 static void
@@ -266,9 +263,9 @@ on_size_changed (gpointer data)
 static void
 reset_controls (Dialog *d)
 {
-  NsValues defaults;   /* the styles stay as chosen */
+  NsParams defaults;   /* the styles stay as chosen */
 
-  ns_values_init (&defaults);
+  ns_params_init (&defaults);
   d->updating = TRUE;
   gtk_adjustment_set_value (d->content_weight, defaults.content_weight);
   gtk_adjustment_set_value (d->style_weight, defaults.style_weight);
@@ -359,24 +356,24 @@ build_settings (Dialog *d)
   gtk_combo_box_text_append_text (GTK_COMBO_BOX_TEXT (d->colors), _("The style's own colours"));
   gtk_combo_box_text_append_text (GTK_COMBO_BOX_TEXT (d->colors), _("Keep your picture's colours (texture only)"));
   gtk_combo_box_text_append_text (GTK_COMBO_BOX_TEXT (d->colors), _("The style, recoloured to your picture's colours"));
-  gtk_combo_box_set_active (GTK_COMBO_BOX (d->colors), CLAMP (v->preserve_colors, 0, 2));
+  gtk_combo_box_set_active (GTK_COMBO_BOX (d->colors), CLAMP (v->params.preserve_colors, 0, 2));
   gtk_widget_set_hexpand (d->colors, TRUE);
   row_label (grid, row, _("Colo_urs"), d->colors,
              _("Whose colours the result has: the style's own; your picture's, with only the style's "
                "brushwork and texture in its light and dark; or the style's, shifted to your picture's "
                "palette first."));
   gtk_grid_attach (grid, d->colors, 1, row++, 2, 1);
-  d->style_scale = ns_slider_attach (grid, row++, &scale_spec, v->style_scale);
+  d->style_scale = ns_slider_attach (grid, row++, &scale_spec, v->params.style_scale);
 
   gtk_grid_attach (grid, heading (_("Balance")), 0, row++, 3, 1);
-  d->content_weight = ns_slider_attach (grid, row++, &content_spec, v->content_weight);
-  d->style_weight = ns_slider_attach (grid, row++, &style_spec, v->style_weight);
-  d->tv_weight = ns_slider_attach (grid, row++, &smooth_spec, v->tv_weight);
+  d->content_weight = ns_slider_attach (grid, row++, &content_spec, v->params.content_weight);
+  d->style_weight = ns_slider_attach (grid, row++, &style_spec, v->params.style_weight);
+  d->tv_weight = ns_slider_attach (grid, row++, &smooth_spec, v->params.tv_weight);
 
   gtk_grid_attach (grid, heading (_("Quality")), 0, row++, 3, 1);
-  d->iterations = ns_slider_attach (grid, row++, &iterations_spec, v->iterations);
+  d->iterations = ns_slider_attach (grid, row++, &iterations_spec, v->params.iterations);
   d->size = ns_size_control_new (grid, row, gimp_drawable_width (d->drawable_id),
-                                 gimp_drawable_height (d->drawable_id), v->size,
+                                 gimp_drawable_height (d->drawable_id), v->params.size,
                                  on_size_changed, d);
   row += NS_SIZE_CONTROL_ROWS;
 
@@ -385,13 +382,13 @@ build_settings (Dialog *d)
   gtk_combo_box_text_append_text (GTK_COMBO_BOX_TEXT (d->init), _("Your picture"));
   gtk_combo_box_text_append_text (GTK_COMBO_BOX_TEXT (d->init), _("Random noise"));
   gtk_combo_box_text_append_text (GTK_COMBO_BOX_TEXT (d->init), _("Picture mixed with noise"));
-  gtk_combo_box_set_active (GTK_COMBO_BOX (d->init), CLAMP (v->init, 0, 2));
+  gtk_combo_box_set_active (GTK_COMBO_BOX (d->init), CLAMP (v->params.init, 0, 2));
   row_label (grid, row, _("Start _from"), d->init,
              _("What is on the canvas before painting starts. Your picture gives the most faithful "
                "result; noise gives a wilder, more abstract one."));
   gtk_grid_attach (grid, d->init, 1, row++, 2, 1);
 
-  d->seed = gtk_adjustment_new (v->seed, 0, G_MAXINT32, 1, 100, 0);
+  d->seed = gtk_adjustment_new (v->params.seed, 0, G_MAXINT32, 1, 100, 0);
   d->seed_spin = gtk_spin_button_new (d->seed, 1, 0);
   gtk_widget_set_hexpand (d->seed_spin, TRUE);
   row_label (grid, row, _("S_eed"), d->seed_spin,
@@ -481,8 +478,8 @@ build_dialog (Dialog *d)
 }
 
 gboolean
-ns_dialog_run (gint32 image_id, gint32 drawable_id, NsValues *values, const NsModel *model,
-               const GError *model_error, GError **error)
+ns_dialog_run (gint32 image_id, gint32 drawable_id, NsValues *values, const NsDialogHost *host,
+               const NsModel *model, const GError *model_error, GError **error)
 {
   if (!gtk_init_check (NULL, NULL))
     {
@@ -492,7 +489,7 @@ ns_dialog_run (gint32 image_id, gint32 drawable_id, NsValues *values, const NsMo
       return FALSE;
     }
 
-  Dialog d = { .image_id = image_id, .drawable_id = drawable_id, .model = model,
+  Dialog d = { .image_id = image_id, .drawable_id = drawable_id, .host = host, .model = model,
                .model_error = model_error, .values = *values };
   build_dialog (&d);
   set_transient_for_gimp (d.dialog);

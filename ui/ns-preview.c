@@ -404,9 +404,9 @@ ns_preview_is_busy (NsPreview *preview)
 }
 
 void
-ns_preview_params (const NsValues *values, int preview_size, NsParams *out)
+ns_preview_params (const NsParams *chosen, int preview_size, NsParams *out)
 {
-  ns_values_to_params (values, out);
+  *out = *chosen;
   out->size = preview_size;
   out->schedule = NS_SCHEDULE_SINGLE;
   out->iterations = NS_PREVIEW_ITERATIONS;

@@ -205,8 +205,7 @@ on_add (GtkButton *button, Rows *r)
 {
   if (r->rows->len >= NS_MAX_STYLES)
     return;
-  NsStyleValues style;
-  ns_style_values_init (&style, -1);
+  NsStyleValues style = NS_STYLE_VALUES (-1);
   add_row (r, &style);
   notify (r, NS_STYLE_ROWS_STYLES);
 }
