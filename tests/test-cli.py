@@ -243,6 +243,14 @@ def run_cases(tap, tool, weights, weights_dir, tmp):
         ("negative tv weight", with_option("--tv-weight", "-0.5"), ["tv-weight", "tv_weight", "tv weight"]),
         ("iterations 0", with_option("--iterations", "0"), ["iterations"]),
         ("unknown init", with_option("--init", "zeros"), ["init"]),
+        # The engine's parameter table reads every option of its rows.
+        ("--size of no number", with_option("--size", "abc"), ["--size", "abc"]),
+        ("--iterations 1.5", with_option("--iterations", "1.5"), ["--iterations", "1.5"]),
+        ("--seed -1", with_option("--seed", "-1"), ["--seed", "4294967295"]),
+        ("--seed 2^32", with_option("--seed", "4294967296"), ["--seed"]),
+        ("--threads 2000", with_option("--threads", "2000"), ["threads", "1024"]),
+        ("--schedule fast", with_option("--schedule", "fast"), ["--schedule", "multiscale"]),
+        ("-i 0 (the short form)", with_option("-i", "0"), ["iterations"]),
         ("missing --output", None, ["--output"]),
         # The artist's controls.
         ("--style-blend with two weights for one style", good + ["--style-blend", "1,1"], ["--style-blend"]),
@@ -352,6 +360,13 @@ def run_cases(tap, tool, weights, weights_dir, tmp):
                if o not in proc.stdout]
     tap.result(proc.returncode == 0 and not missing, "--help lists the artist's options and their ranges",
                "missing %r\n%s" % (missing, proc.stdout))
+    # Every option of the engine's parameters says its range (or choices) and default.
+    vague = [line.strip() for line in proc.stdout.splitlines()
+             if re.match(r"\s+(?:-\w, )?--(content-weight|style-weight|tv-weight|iterations|size|seed|init|threads|"
+                         r"schedule|style-scale|preserve-colors|memory-limit)=", line)
+             and not (re.search(r"default", line) and re.search(r"[0-9.e+]+ to [0-9.e+]+|\w+\|\w+|more than 0", line))]
+    tap.result(proc.returncode == 0 and not vague, "--help gives every parameter option its range and default",
+               "\n".join(vague))
     # The options are a promise: --help lists exactly the README's, in its order.
     listed = re.findall(r"^\s+(?:-\w, )?(--[a-z-]+)", proc.stdout, re.M)
     documented = readme_options()

@@ -5,10 +5,9 @@
  * right, Reset / Cancel / OK below. All libgimp (PDB) calls happen here on
  * the main thread; the preview's worker only ever sees NsImage copies. */
 #include "ns-dialog.h"
+#include "ns-param-controls.h"
 #include "ns-preview.h"
 #include "ns-preview-area.h"
-#include "ns-size-control.h"
-#include "ns-slider.h"
 #include "ns-style-rows.h"
 #include "ns-thumbnail.h"
 
@@ -30,8 +29,8 @@ typedef struct
   NsImage       *content;      /* the drawable at preview size; NULL without one */
   gboolean       updating;     /* set while Reset moves the controls */
 
-  GtkWidget     *dialog, *rows, *preview_area, *size, *init, *seed_spin, *seed_button, *colors;
-  GtkAdjustment *content_weight, *style_weight, *tv_weight, *iterations, *seed, *style_scale;
+  GtkWidget     *dialog, *rows, *preview_area;
+  NsParamControls *controls;   /* one per parameter the dialog shows */
 
   NsPreview     *preview;      /* NULL without a model or a style */
   NsStyleSet    *styles;       /* at preview size, as last read from GIMP (blends aside) */
@@ -45,15 +44,7 @@ read_controls (Dialog *d)
   NsValues *v = &d->values;
 
   ns_style_rows_get (d->rows, v);
-  v->params.content_weight = gtk_adjustment_get_value (d->content_weight);
-  v->params.style_weight = gtk_adjustment_get_value (d->style_weight);
-  v->params.tv_weight = gtk_adjustment_get_value (d->tv_weight);
-  v->params.iterations = (int) gtk_adjustment_get_value (d->iterations);
-  v->params.size = ns_size_control_get_size (d->size);
-  v->params.seed = (guint32) gtk_adjustment_get_value (d->seed);
-  v->params.init = gtk_combo_box_get_active (GTK_COMBO_BOX (d->init));
-  v->params.style_scale = gtk_adjustment_get_value (d->style_scale);
-  v->params.preserve_colors = gtk_combo_box_get_active (GTK_COMBO_BOX (d->colors));
+  ns_param_controls_get (d->controls, &v->params);
 }
 
 /* ---- live preview ----------------------------------------------------------- */
@@ -181,13 +172,11 @@ start_preview (Dialog *d)
 /* ---- control callbacks ------------------------------------------------------- */
 
 static void
-on_weight_changed (GtkAdjustment *adjustment, Dialog *d)
+update_estimate (Dialog *d)
 {
-  restart_preview (d, TRUE);
+  read_controls (d);
+  ns_param_controls_update_estimate (d->controls, d->model, &d->values.params);
 }
-
-static void
-update_estimate (Dialog *d);
 
 /* A style row changed: its blend only (the images stay), or more. */
 static void
@@ -205,96 +194,32 @@ on_styles_changed (NsStyleRowsChange change, gpointer data)
   restart_preview (d, TRUE);
 }
 
+/* A parameter changed: the estimate and the preview follow what it changes
+ * (its row's effects). */
 static void
-update_seed_sensitivity (Dialog *d)
+on_param_changed (const NsParamSpec *spec, gpointer data)
 {
-  gboolean noisy = gtk_combo_box_get_active (GTK_COMBO_BOX (d->init)) != NS_INIT_CONTENT;
-  gtk_widget_set_sensitive (d->seed_spin, noisy);
-  gtk_widget_set_sensitive (d->seed_button, noisy);
-}
-
-static void
-on_init_changed (GtkComboBox *combo, Dialog *d)
-{
-  update_seed_sensitivity (d);
-  restart_preview (d, FALSE);
-}
-
-static void
-on_seed_changed (GtkAdjustment *adjustment, Dialog *d)
-{
-  if (gtk_combo_box_get_active (GTK_COMBO_BOX (d->init)) != NS_INIT_CONTENT)
+  Dialog *d = data;
+  if (spec->effects & NS_EFFECT_COST)
+    update_estimate (d);
+  if (spec->effects & NS_EFFECT_START)
     restart_preview (d, FALSE);
+  else if (spec->effects & NS_EFFECT_LOOK)
+    restart_preview (d, TRUE);
 }
 
-static void
-on_new_seed (GtkButton *button, Dialog *d)
-{
-  gtk_adjustment_set_value (d->seed, g_random_int_range (0, G_MAXINT32));
-}
-
-static void
-update_estimate (Dialog *d)
-{
-  read_controls (d);
-  ns_size_control_update_estimate (d->size, d->model, &d->values.params);
-}
-
-static void
-on_cost_changed (gpointer instance, Dialog *d)
-{
-  update_estimate (d);
-}
-
-/* Style scale and colours: the look and the cost change. */
-static void
-on_look_changed (gpointer instance, Dialog *d)
-{
-  update_estimate (d);
-  restart_preview (d, TRUE);
-}
-
-static void
-on_size_changed (gpointer data)
-{
-  update_estimate (data);
-}
-
+/* Every parameter back to its default; the styles stay as chosen. */
 static void
 reset_controls (Dialog *d)
 {
-  NsParams defaults;   /* the styles stay as chosen */
-
-  ns_params_init (&defaults);
   d->updating = TRUE;
-  gtk_adjustment_set_value (d->content_weight, defaults.content_weight);
-  gtk_adjustment_set_value (d->style_weight, defaults.style_weight);
-  gtk_adjustment_set_value (d->tv_weight, defaults.tv_weight);
-  gtk_adjustment_set_value (d->iterations, defaults.iterations);
-  ns_size_control_set_size (d->size, defaults.size);
-  gtk_adjustment_set_value (d->seed, defaults.seed);
-  gtk_combo_box_set_active (GTK_COMBO_BOX (d->init), defaults.init);
-  gtk_adjustment_set_value (d->style_scale, defaults.style_scale);
-  gtk_combo_box_set_active (GTK_COMBO_BOX (d->colors), defaults.preserve_colors);
+  ns_param_controls_reset (d->controls);
   d->updating = FALSE;
-  update_seed_sensitivity (d);
   update_estimate (d);
   restart_preview (d, FALSE);
 }
 
 /* ---- layout ------------------------------------------------------------------- */
-
-static GtkWidget *
-row_label (GtkGrid *grid, int row, const char *mnemonic, GtkWidget *target, const char *tooltip)
-{
-  GtkWidget *label = gtk_label_new_with_mnemonic (mnemonic);
-  gtk_label_set_xalign (GTK_LABEL (label), 0.0);
-  gtk_label_set_mnemonic_widget (GTK_LABEL (label), target);
-  gtk_widget_set_tooltip_text (label, tooltip);
-  gtk_widget_set_tooltip_text (target, tooltip);
-  gtk_grid_attach (grid, label, 0, row, 1, 1);
-  return label;
-}
 
 static GtkWidget *
 heading (const char *text)
@@ -307,39 +232,10 @@ heading (const char *text)
   return label;
 }
 
-/* The sliders cover the useful range; the spin buttons beside them reach
- * the engine's limits. */
-static const NsSliderSpec content_spec = {
-  N_("Con_tent weight"),
-  N_("How firmly your picture keeps its own shapes. Raise it to keep faces and outlines "
-     "recognisable; lower it to let the style take over."),
-  0.0, 5.0, NS_MAX_RELATIVE_WEIGHT, 0.05, 2, FALSE };
-static const NsSliderSpec style_spec = {
-  N_("St_yle weight"),
-  N_("How thickly the style's brushwork, texture and palette are laid on. Each step to the "
-     "right is bolder and more painterly; to the left, a lighter glaze."),
-  0.01, 100.0, NS_MAX_RELATIVE_WEIGHT, 0.01, 2, TRUE };
-static const NsSliderSpec smooth_spec = {
-  N_("S_moothness"),
-  N_("Evens out speckles and grain. A little gives cleaner strokes; too much looks soft and blurry."),
-  0.0, 5.0, NS_MAX_RELATIVE_WEIGHT, 0.05, 2, FALSE };
-static const NsSliderSpec scale_spec = {
-  N_("_Brush size"),
-  N_("How big the style's brush strokes and patterns are painted on your picture. 1 paints them at "
-     "the size they have in the style image (seen at your picture's size); smaller gives finer strokes, "
-     "larger bolder ones."),
-  NS_MIN_STYLE_SCALE, NS_MAX_STYLE_SCALE, NS_MAX_STYLE_SCALE, 0.05, 2, TRUE };
-static const NsSliderSpec iterations_spec = {
-  N_("_Iterations"),
-  N_("How long the painting is worked on. More passes give a more finished look but take "
-     "longer; the preview above always uses a short sketch."),
-  1, 2000, NS_MAX_ITERATIONS, 10, 0, FALSE };
-
 static GtkWidget *
 build_settings (Dialog *d)
 {
   GtkGrid *grid = GTK_GRID (gtk_grid_new ());
-  const NsValues *v = &d->values;
   int row = 0;
 
   gtk_grid_set_row_spacing (grid, 6);
@@ -348,67 +244,10 @@ build_settings (Dialog *d)
   GtkSizeGroup *labels = gtk_size_group_new (GTK_SIZE_GROUP_HORIZONTAL);
   GtkSizeGroup *spins = gtk_size_group_new (GTK_SIZE_GROUP_HORIZONTAL);
   gtk_grid_attach (grid, heading (_("Styles")), 0, row++, 3, 1);
-  d->rows = ns_style_rows_new (d->drawable_id, v, labels, spins, on_styles_changed, d);
+  d->rows = ns_style_rows_new (d->drawable_id, &d->values, labels, spins, on_styles_changed, d);
   gtk_grid_attach (grid, d->rows, 0, row++, 3, 1);
-
-  d->colors = gtk_combo_box_text_new ();
-  /* In NsPreserveColors order. */
-  gtk_combo_box_text_append_text (GTK_COMBO_BOX_TEXT (d->colors), _("The style's own colours"));
-  gtk_combo_box_text_append_text (GTK_COMBO_BOX_TEXT (d->colors), _("Keep your picture's colours (texture only)"));
-  gtk_combo_box_text_append_text (GTK_COMBO_BOX_TEXT (d->colors), _("The style, recoloured to your picture's colours"));
-  gtk_combo_box_set_active (GTK_COMBO_BOX (d->colors), CLAMP (v->params.preserve_colors, 0, 2));
-  gtk_widget_set_hexpand (d->colors, TRUE);
-  row_label (grid, row, _("Colo_urs"), d->colors,
-             _("Whose colours the result has: the style's own; your picture's, with only the style's "
-               "brushwork and texture in its light and dark; or the style's, shifted to your picture's "
-               "palette first."));
-  gtk_grid_attach (grid, d->colors, 1, row++, 2, 1);
-  d->style_scale = ns_slider_attach (grid, row++, &scale_spec, v->params.style_scale);
-
-  gtk_grid_attach (grid, heading (_("Balance")), 0, row++, 3, 1);
-  d->content_weight = ns_slider_attach (grid, row++, &content_spec, v->params.content_weight);
-  d->style_weight = ns_slider_attach (grid, row++, &style_spec, v->params.style_weight);
-  d->tv_weight = ns_slider_attach (grid, row++, &smooth_spec, v->params.tv_weight);
-
-  gtk_grid_attach (grid, heading (_("Quality")), 0, row++, 3, 1);
-  d->iterations = ns_slider_attach (grid, row++, &iterations_spec, v->params.iterations);
-  d->size = ns_size_control_new (grid, row, gimp_drawable_width (d->drawable_id),
-                                 gimp_drawable_height (d->drawable_id), v->params.size,
-                                 on_size_changed, d);
-  row += NS_SIZE_CONTROL_ROWS;
-
-  gtk_grid_attach (grid, heading (_("Starting canvas")), 0, row++, 3, 1);
-  d->init = gtk_combo_box_text_new ();
-  gtk_combo_box_text_append_text (GTK_COMBO_BOX_TEXT (d->init), _("Your picture"));
-  gtk_combo_box_text_append_text (GTK_COMBO_BOX_TEXT (d->init), _("Random noise"));
-  gtk_combo_box_text_append_text (GTK_COMBO_BOX_TEXT (d->init), _("Picture mixed with noise"));
-  gtk_combo_box_set_active (GTK_COMBO_BOX (d->init), CLAMP (v->params.init, 0, 2));
-  row_label (grid, row, _("Start _from"), d->init,
-             _("What is on the canvas before painting starts. Your picture gives the most faithful "
-               "result; noise gives a wilder, more abstract one."));
-  gtk_grid_attach (grid, d->init, 1, row++, 2, 1);
-
-  d->seed = gtk_adjustment_new (v->params.seed, 0, G_MAXINT32, 1, 100, 0);
-  d->seed_spin = gtk_spin_button_new (d->seed, 1, 0);
-  gtk_widget_set_hexpand (d->seed_spin, TRUE);
-  row_label (grid, row, _("S_eed"), d->seed_spin,
-             _("The number behind the random noise. The same number paints the same picture again; "
-               "another number gives another variation."));
-  d->seed_button = gtk_button_new_with_mnemonic (_("_New seed"));
-  gtk_widget_set_tooltip_text (d->seed_button, _("Try another random variation"));
-  gtk_grid_attach (grid, d->seed_spin, 1, row, 1, 1);
-  gtk_grid_attach (grid, d->seed_button, 2, row++, 1, 1);
-  update_seed_sensitivity (d);
-
-  g_signal_connect (d->colors, "changed", G_CALLBACK (on_look_changed), d);
-  g_signal_connect (d->style_scale, "value-changed", G_CALLBACK (on_look_changed), d);
-  g_signal_connect (d->content_weight, "value-changed", G_CALLBACK (on_weight_changed), d);
-  g_signal_connect (d->style_weight, "value-changed", G_CALLBACK (on_weight_changed), d);
-  g_signal_connect (d->tv_weight, "value-changed", G_CALLBACK (on_weight_changed), d);
-  g_signal_connect (d->init, "changed", G_CALLBACK (on_init_changed), d);
-  g_signal_connect (d->seed, "value-changed", G_CALLBACK (on_seed_changed), d);
-  g_signal_connect (d->seed_button, "clicked", G_CALLBACK (on_new_seed), d);
-  g_signal_connect (d->iterations, "value-changed", G_CALLBACK (on_cost_changed), d);
+  d->controls = ns_param_controls_new (grid, &row, &d->values.params, gimp_drawable_width (d->drawable_id),
+                                       gimp_drawable_height (d->drawable_id), on_param_changed, d);
 
   /* The rows' columns line up with these. */
   for (int r = 0; r < row; r++)
@@ -510,6 +349,7 @@ ns_dialog_run (gint32 image_id, gint32 drawable_id, NsValues *values, const NsDi
   gtk_widget_hide (d.dialog);
   g_clear_pointer (&d.preview, ns_preview_free);
   gtk_widget_destroy (d.dialog);
+  g_clear_pointer (&d.controls, ns_param_controls_free);
   g_clear_pointer (&d.styles, ns_style_set_free);
   g_clear_pointer (&d.content, ns_image_free);
   while (gtk_events_pending ())

@@ -18,7 +18,8 @@ in luminance (the content's chroma kept), its last values, two styles on
 the two sides of a saved selection (colourful and grey), a feathered
 selection with a style area, and each kind of bad argument. pdb.scm: the
 two procedures' arguments as the PDB describes them, against the README's
-tables and the published types. TAP output; exit 77 (skip) without
+tables and the published types, and last values stored in an older layout
+refused. TAP output; exit 77 (skip) without
 weights.
 """
 import os
@@ -318,7 +319,8 @@ def readme_signatures():
 def check_signatures(tap, profile, weights, tmp):
     """The two procedures keep exactly their published arguments: the PDB's own
     description (names, order, count) against the README's tables, and each
-    argument's type against PDB_TYPES."""
+    argument's type against PDB_TYPES. And last values stored by an older
+    plug-in (its raw struct) are refused, not misread."""
     proc = run_gimp(profile, weights, [load_script(tmp, "pdb")], timeout=120)
     found = read_results(tmp, "pdb")
     tap.ok("done" in found, "pdb.scm ran to the end", proc.stderr[-2000:])
@@ -329,6 +331,12 @@ def check_signatures(tap, profile, weights, tmp):
                (names, documented))
         wrong = [(arg[1], arg[0], PDB_TYPES.get(arg[1])) for arg in registered if PDB_TYPES.get(arg[1]) != arg[0]]
         tap.ok(registered and not wrong, "%s: every argument has its published type" % name, wrong)
+    # Last values in an older layout are not misread as raw bytes.
+    tap.ok(found.get("stored-size", [None, None])[1] == 256, "pdb.scm stored an old layout's 256 bytes",
+           found.get("stored-size"))
+    check_failure(tap, tmp, found.get("stored-old-layout", ["stored-old-layout", ["error", "case did not run"],
+                                                            ["position", -1, -1], ["before", []], ["after", [None]]]),
+                  r"no last values.*another version")
 
 
 def check_german(tap, profile, weights, tmp):
