@@ -331,7 +331,6 @@ choose_values (const Procedure *proc,
                gint32           image_id,
                gint32           drawable_id,
                const GimpParam *params,
-               gint             n_params,
                NsValues        *values,
                const NsModel   *model,
                const GError    *model_error,
@@ -340,12 +339,6 @@ choose_values (const Procedure *proc,
   switch (run_mode)
     {
     case GIMP_RUN_NONINTERACTIVE:
-      if (n_params != proc->n_args)
-        {
-          g_set_error (error, NS_ERROR, NS_ERROR_PARAMS, _("%s takes %d arguments, got %d"),
-                       proc->name, proc->n_args, n_params);
-          return FALSE;
-        }
       return values_from_params (proc, params, values, error);
 
     case GIMP_RUN_WITH_LAST_VALS:
@@ -377,10 +370,16 @@ run (const gchar      *name,
   *return_vals = results;
   results[0].type = GIMP_PDB_STATUS;
 
+  /* As GIMP's own plug-ins: another count of arguments is the caller's
+   * error, in any run mode (the arguments are read by name from the list). */
   const Procedure *proc = g_strcmp0 (name, NS_PLUGIN_FULL_PROC) == 0 ? &full_procedure : &basic_procedure;
-  if (n_params < 3)
+  if (n_params != proc->n_args)
     {
       results[0].data.d_status = GIMP_PDB_CALLING_ERROR;
+      results[1].type = GIMP_PDB_STRING;
+      results[1].data.d_string = g_strdup_printf (_("%s takes %d arguments, got %d"), proc->name, proc->n_args,
+                                                  n_params);
+      *n_return_vals = 2;
       return;
     }
 
@@ -401,7 +400,7 @@ run (const gchar      *name,
    * fast. */
   if (run_mode == GIMP_RUN_INTERACTIVE)
     model = ns_model_load (NULL, &model_error);
-  gboolean chosen = choose_values (proc, run_mode, image_id, drawable_id, params, n_params, &values, model,
+  gboolean chosen = choose_values (proc, run_mode, image_id, drawable_id, params, &values, model,
                                    model_error, &error);
 
   if (chosen && ns_plugin_job_prepare (&job, image_id, drawable_id, &values, &error)

@@ -2,7 +2,7 @@
 ; test-plugin.py to hold against the README: one line per procedure,
 ; (name ((type name) ...)), the arguments in order as GIMP registered them.
 ; Then calls that only the PDB can make: last values stored in an older
-; layout.
+; layout, and calls with the wrong number of arguments.
 
 (load (string-append ns-here "/helpers.scm"))
 
@@ -45,6 +45,19 @@
 (gimp-procedural-db-set-data "plug-in-neural-style" 256 old-blob)
 (emit "stored-size" (car (gimp-procedural-db-get-data-size "plug-in-neural-style")))
 (run-case "stored-old-layout" old-img old-content old-style 1.0 1.0 1.0 5 32 0 0 RUN-WITH-LAST-VALS)
+
+; Calls with another number of arguments than the procedure's: Script-Fu
+; refuses those itself, so the test plug-in test-neural-style-call-probe
+; makes them; one call with the right count (and values the plug-in
+; refuses) shows the probe reaches the plug-in. (call NAME COUNT) holds
+; the status and the message that came back.
+(define (probe-call name count)
+  (let ((outcome (try (lambda () (test-neural-style-call-probe RUN-NONINTERACTIVE name count
+                                                                old-img old-content)))))
+    (emit (string-append "call " name " " (number->string count))
+          (if (eq? (car outcome) 'ok) (cadr outcome) outcome))))
+(for-each (lambda (count) (probe-call "plug-in-neural-style" count)) '(2 10 11 12))
+(for-each (lambda (count) (probe-call "plug-in-neural-style-full" count)) '(3 19 20 21))
 
 (emit "done")
 (close-output-port ns-out)

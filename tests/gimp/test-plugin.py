@@ -1,7 +1,9 @@
 #!/usr/bin/python3
 """Tests the plug-in inside real GIMP 2.10 (gimp-console, batch Script-Fu).
 
-Usage: test-plugin.py PLUGIN LOCALEDIR [--keep]
+Usage: test-plugin.py PLUGIN LOCALEDIR PROBE [--keep]
+
+PROBE is the test plug-in call-probe.c builds, installed beside PLUGIN.
 
 Installs PLUGIN, with the translations built in LOCALEDIR
 (LANG/LC_MESSAGES/*.mo) beside it as install.sh does, into a throw-away
@@ -18,8 +20,8 @@ in luminance (the content's chroma kept), its last values, two styles on
 the two sides of a saved selection (colourful and grey), a feathered
 selection with a style area, and each kind of bad argument. pdb.scm: the
 two procedures' arguments as the PDB describes them, against the README's
-tables and the published types, and last values stored in an older layout
-refused. TAP output; exit 77 (skip) without
+tables and the published types, last values stored in an older layout
+refused, and a call with the wrong number of arguments a calling error. TAP output; exit 77 (skip) without
 weights.
 """
 import os
@@ -95,11 +97,14 @@ def read_results(tmp, name):
     return {c[0]: c for c in map(parse_sexp, lines)}
 
 
-def make_profile(root, plugin, localedir):
+def make_profile(root, plugin, localedir, probe=None):
     profile = os.path.join(root, "profile")
     folder = os.path.join(profile, "plug-ins", "neural-style")
     os.makedirs(folder)
     shutil.copy(plugin, os.path.join(folder, "neural-style"))
+    if probe is not None:   # the test plug-in that makes calls Script-Fu cannot (call-probe.c)
+        os.makedirs(os.path.join(profile, "plug-ins", "ns-call-probe"))
+        shutil.copy(probe, os.path.join(profile, "plug-ins", "ns-call-probe", "ns-call-probe"))
     for lang in os.listdir(localedir):
         messages = os.path.join(localedir, lang, "LC_MESSAGES")
         if os.path.isdir(messages):
@@ -337,6 +342,19 @@ def check_signatures(tap, profile, weights, tmp):
     check_failure(tap, tmp, found.get("stored-old-layout", ["stored-old-layout", ["error", "case did not run"],
                                                             ["position", -1, -1], ["before", []], ["after", [None]]]),
                   r"no last values.*another version")
+    # A call with another count of arguments is a calling error (GimpPDBStatusType 1), as in GIMP's
+    # own plug-ins; the right count with values the plug-in refuses is an execution error (0).
+    for name, right, control in (("plug-in-neural-style", 11, "iterations"),
+                                 ("plug-in-neural-style-full", 20, "num-styles is 0")):
+        for count in (2 if right == 11 else 3, right - 1, right, right + 1):
+            call = found.get("call %s %d" % (name, count), [None, None])[1]
+            status, message = (call[0], call[1]) if isinstance(call, list) and len(call) == 2 else (None, str(call))
+            if count == right:
+                tap.ok(status == 0 and control in message,
+                       "%s with its %d arguments reaches the plug-in (%s)" % (name, count, message), call)
+            else:
+                tap.ok(status == 1 and "takes %d arguments, got %d" % (right, count) in message,
+                       "%s with %d arguments: a calling error (%s)" % (name, count, message), call)
 
 
 def check_german(tap, profile, weights, tmp):
@@ -442,6 +460,7 @@ def check_undo(tap, profile, weights, tmp):
 def main():
     plugin = os.path.abspath(sys.argv[1])
     localedir = os.path.abspath(sys.argv[2])
+    probe = os.path.abspath(sys.argv[3])
     keep = "--keep" in sys.argv
     weights = default_weights()
     if not os.path.isfile(weights):
@@ -454,7 +473,7 @@ def main():
     root = tempfile.mkdtemp(prefix="ns-gimp-test-")
     tap = Tap()
     try:
-        profile = make_profile(root, plugin, localedir)
+        profile = make_profile(root, plugin, localedir, probe)
         tmp = os.path.join(root, "out")
         os.makedirs(tmp)
         proc = run_gimp(profile, weights, [load_script(tmp, "checks")], timeout=600)
