@@ -222,17 +222,6 @@ reset_controls (Dialog *d)
 /* ---- layout ------------------------------------------------------------------- */
 
 static GtkWidget *
-heading (const char *text)
-{
-  g_autofree char *markup = g_markup_printf_escaped ("<b>%s</b>", text);
-  GtkWidget *label = gtk_label_new (NULL);
-  gtk_label_set_markup (GTK_LABEL (label), markup);
-  gtk_label_set_xalign (GTK_LABEL (label), 0.0);
-  gtk_widget_set_margin_top (label, 6);
-  return label;
-}
-
-static GtkWidget *
 build_settings (Dialog *d)
 {
   GtkGrid *grid = GTK_GRID (gtk_grid_new ());
@@ -243,7 +232,7 @@ build_settings (Dialog *d)
 
   GtkSizeGroup *labels = gtk_size_group_new (GTK_SIZE_GROUP_HORIZONTAL);
   GtkSizeGroup *spins = gtk_size_group_new (GTK_SIZE_GROUP_HORIZONTAL);
-  gtk_grid_attach (grid, heading (_("Styles")), 0, row++, 3, 1);
+  gtk_grid_attach (grid, ns_param_controls_heading (_("Styles")), 0, row++, 3, 1);
   d->rows = ns_style_rows_new (d->drawable_id, &d->values, labels, spins, on_styles_changed, d);
   gtk_grid_attach (grid, d->rows, 0, row++, 3, 1);
   d->controls = ns_param_controls_new (grid, &row, &d->values.params, gimp_drawable_width (d->drawable_id),

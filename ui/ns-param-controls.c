@@ -36,8 +36,8 @@ static const char *const headings[] = {
   [NS_GROUP_RUN] = N_("Running"),
 };
 
-static GtkWidget *
-heading (const char *text)
+GtkWidget *
+ns_param_controls_heading (const char *text)
 {
   g_autofree char *markup = g_markup_printf_escaped ("<b>%s</b>", text);
   GtkWidget *label = gtk_label_new (NULL);
@@ -189,7 +189,7 @@ ns_param_controls_new (GtkGrid *grid, int *row, const NsParams *values, int draw
       if (!(spec->fronts & NS_FRONT_DIALOG))
         continue;
       if ((int) spec->group != group && headings[spec->group] != NULL)
-        gtk_grid_attach (grid, heading (_(headings[spec->group])), 0, (*row)++, 3, 1);
+        gtk_grid_attach (grid, ns_param_controls_heading (_(headings[spec->group])), 0, (*row)++, 3, 1);
       group = spec->group;
 
       Control *c = &pc->controls[pc->n++];

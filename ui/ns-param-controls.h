@@ -28,6 +28,8 @@ void             ns_param_controls_free  (NsParamControls *controls);
 void             ns_param_controls_get   (const NsParamControls *controls, NsParams *params);
 /* Puts every control back to its row's default, without calling changed. */
 void             ns_param_controls_reset (NsParamControls *controls);
+/* A bold heading over a group of rows, as the controls' groups have. */
+GtkWidget       *ns_param_controls_heading (const char *text);
 /* Rewrites the working size's estimate for params (model NULL: none). */
 void             ns_param_controls_update_estimate (NsParamControls *controls, const NsModel *model,
                                                     const NsParams *params);
