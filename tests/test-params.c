@@ -67,7 +67,7 @@ test_rows_well_formed (void)
           g_assert_true (s->offset + field_size (s) <= t->offset || t->offset + field_size (t) <= s->offset);
         }
     }
-  g_assert_null (ns_param_find ("edge-preservation"));
+  g_assert_null (ns_param_find ("no-such-parameter"));
 }
 
 static void
