@@ -295,11 +295,11 @@ static const NsDialogHost dialog_host = { read_whole_mask };
 static gboolean
 get_last_values (NsValues *values)
 {
-  gsize size = gimp_get_data_size (NS_PLUGIN_PROC);
+  gint size = gimp_get_data_size (NS_PLUGIN_PROC);   /* 0: none */
   g_autofree guint8 *data = size > 0 ? g_malloc (size) : NULL;
   if (data != NULL && !gimp_get_data (NS_PLUGIN_PROC, data))
     g_clear_pointer (&data, g_free);
-  return ns_values_decode (data, size, values);
+  return ns_values_decode (data, data != NULL ? (gsize) size : 0, values);
 }
 
 static void
