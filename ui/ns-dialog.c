@@ -44,7 +44,8 @@ read_controls (Dialog *d)
   NsValues *v = &d->values;
 
   ns_style_rows_get (d->rows, v);
-  ns_param_controls_get (d->controls, &v->params);
+  if (d->controls != NULL)   /* built after the style rows */
+    ns_param_controls_get (d->controls, &v->params);
 }
 
 /* ---- live preview ----------------------------------------------------------- */
