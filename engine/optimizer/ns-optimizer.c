@@ -139,15 +139,14 @@ ns_optimize (double *x, gsize n, const NsOptimizerParams *params,
   if (params->iterations <= 0)
     {
       /* libLBFGS reads 0 as "no limit"; here it means "just evaluate". */
-      double *g = g_new (double, n);
-      double  f = objective (x, g, n, user_data);
+      g_autofree double *g = g_try_new (double, n);
+      double f = g ? objective (x, g, n, user_data) : NAN;
       gboolean finite = isfinite (f);
       for (gsize i = 0; i < n && finite; i++)
         finite = isfinite (g[i]);
-      g_free (g);
       if (fx)
         *fx = f;
-      return finite ? NS_OPTIMIZER_DONE : NS_OPTIMIZER_NOT_FINITE;
+      return !g ? NS_OPTIMIZER_NO_MEMORY : finite ? NS_OPTIMIZER_DONE : NS_OPTIMIZER_NOT_FINITE;
     }
 
   lbfgs_parameter_t lp;
@@ -158,13 +157,15 @@ ns_optimize (double *x, gsize n, const NsOptimizerParams *params,
   lp.max_linesearch = MAX_LINESEARCH;
 
   lbfgsfloatval_t *xp = lbfgs_malloc ((int) n_padded);
-  if (!xp)
+  run.best = xp ? g_try_new (double, n) : NULL;
+  if (!run.best)
     {
+      lbfgs_free (xp);
       if (fx)
         *fx = NAN;
-      return NS_OPTIMIZER_FAILED;
+      return NS_OPTIMIZER_NO_MEMORY;
     }
-  run.best = g_memdup2 (x, n * sizeof *x);
+  memcpy (run.best, x, n * sizeof *x);
   run.best_fx = NAN;
 
   while (run.done < params->iterations)
@@ -189,6 +190,11 @@ ns_optimize (double *x, gsize n, const NsOptimizerParams *params,
         }
       if (status >= 0 || status == LBFGSERR_MAXIMUMITERATION)
         break;                    /* converged or budget spent */
+      if (status == LBFGSERR_OUTOFMEMORY)
+        {
+          result = NS_OPTIMIZER_NO_MEMORY;   /* its history did not fit: x keeps the best point */
+          break;
+        }
       if (is_line_search_error (status) && run.run_done > 0)
         continue;                 /* restart with a fresh history */
       /* No step possible: converged if we got anywhere, else a failure. */

@@ -19,7 +19,9 @@ typedef enum
   NS_OPTIMIZER_DONE,       /* reached the iteration count or converged */
   NS_OPTIMIZER_STOPPED,    /* the iteration callback returned FALSE */
   NS_OPTIMIZER_FAILED,     /* libLBFGS gave up (e.g. line search); x holds the best point */
-  NS_OPTIMIZER_NOT_FINITE  /* the objective returned NaN or infinity (or such a gradient) */
+  NS_OPTIMIZER_NOT_FINITE, /* the objective returned NaN or infinity (or such a gradient) */
+  NS_OPTIMIZER_NO_MEMORY   /* its vectors (n doubles each) could not be allocated; x holds
+                            * the best point so far */
 } NsOptimizerResult;
 
 /* Minimises f from x (updated in place). *fx receives the final value. */

@@ -1,6 +1,12 @@
-/* ns-stylize.c: the public entry point: checks, the run plan (stages and
- * memory, ns-memory-plan.h), initialisation, the coarse-to-fine loop of
- * L-BFGS runs, progress and statistics. */
+/* ns-stylize.c: the public entry point, in the order it runs:
+ *   checks        the parameters and images (check_inputs)
+ *   planning      stages and memory (plan_run, ns-memory-plan.h)
+ *   preparation   the images after the colour mode (prepare, ns-colors.h)
+ *   stages        one stage's begin, optimisation and end (run_stage)
+ *   detail stage  the last optimised result brought up to a photo's size
+ *   statistics    what the run reports (record_stats)
+ * Every image-sized buffer is allocated with g_try_* and a failure is
+ * reported as NS_ERROR_MEMORY (docs/architecture.md, "Memory"). */
 #include "ns-model.h"
 #include "ns-objective.h"
 #include "ns-optimizer.h"
@@ -15,6 +21,15 @@
 #include <glib/gi18n-lib.h>
 
 static gboolean
+no_memory (int width, int height, GError **error)
+{
+  g_set_error (error, NS_ERROR, NS_ERROR_MEMORY, _("not enough memory for a %dx%d image"), width, height);
+  return FALSE;
+}
+
+/* ---- checks ------------------------------------------------------------------------ */
+
+static gboolean
 check_image (const NsImage *image, const char *empty_message, GError **error)
 {
   if (!image || image->width <= 0 || image->height <= 0 || !image->pixels)
@@ -25,68 +40,159 @@ check_image (const NsImage *image, const char *empty_message, GError **error)
   return TRUE;
 }
 
-/* The first stage's starting point: warm start, content, noise or a blend. */
-static void
-initial_image (const NsParams *p, const NsImage *content, const NsImage *warm, int w, int h, double *x)
-{
-  gsize n = (gsize) w * h * 3;
-  g_autoptr (NsImage) start = ns_image_resize (warm ? warm : content, w, h);
-  double noise = warm ? 0 : p->init == NS_INIT_NOISE ? 1 : p->init == NS_INIT_BLEND ? p->init_noise_ratio : 0;
-  GRand *rand = g_rand_new_with_seed (p->seed);
-  for (gsize i = 0; i < n; i++)
-    {
-      double r = noise > 0 ? g_rand_double (rand) : 0;
-      x[i] = (1 - noise) * start->pixels[i] + noise * r;
-    }
-  g_rand_free (rand);
-}
-
-/* A stage's start: the previous stage's result brought up to this size
- * (ns-upsample.h). */
+/* The styles' check (ns_styles_validate()), and the aspect of the one
+ * whose pass is largest. */
 static gboolean
-upsample_stage (const NsImage *content, const double *previous, int pw, int ph, double *next, int w, int h)
+check_styles (const NsStyle *styles, int n_styles, double *aspect, GError **error)
 {
-  g_autoptr (NsImage) up = ns_upsample_change (content, previous, pw, ph, w, h);
-  if (!up)
+  if (!ns_styles_validate (styles, n_styles, error))
     return FALSE;
-  for (gsize i = 0; i < (gsize) w * h * 3; i++)
-    next[i] = up->pixels[i];
+  double squarest = 0;
+  for (int r = 0; r < n_styles; r++)
+    {
+      double a = (double) styles[r].image->width / styles[r].image->height;
+      if (styles[r].blend > 0 && MIN (a, 1 / a) > squarest)
+        squarest = MIN (a, 1 / a), *aspect = a;
+    }
   return TRUE;
 }
 
-/* The detail stage (iterations 0, ns-schedule.h): the last optimised
- * stage's result brought up to the final size, finished. */
-static NsImage *
-detail_stage (const NsParams *params, const NsImage *original, const NsImage *content, const NsStyle *styles,
-              int n_styles, const double *x, int pw, int ph, int w, int h, GError **error)
+static gboolean
+check_inputs (const NsParams *params, const NsImage *content, const NsStyle *styles, int n_styles,
+              const NsImage *warm_start, double *style_aspect, GError **error)
 {
-  g_autoptr (NsImage) result = ns_upsample_change (content, x, pw, ph, w, h);
-  g_autoptr (NsFinish) finish = result ? ns_finish_new (params->preserve_colors, original, styles, n_styles,
-                                                        w, h, error) : NULL;
-  if (!finish)
-    {
-      if (error && !*error)
-        g_set_error (error, NS_ERROR, NS_ERROR_MEMORY, _("not enough memory for a %dx%d image"), w, h);
-      return NULL;
-    }
-  ns_finish_apply (finish, result);
-  return g_steal_pointer (&result);
+  return ns_params_validate (params, error) && check_image (content, _("the content image is empty"), error)
+         && check_styles (styles, n_styles, style_aspect, error)
+         && (!warm_start || check_image (warm_start, _("the warm start image is empty"), error));
 }
+
+/* ---- planning ----------------------------------------------------------------------- */
+
+/* The stages and their memory; refused if the result is too small or the
+ * plan's peak exceeds the caller's memory limit. */
+static gboolean
+plan_run (const NsModel *model, const NsParams *params, const NsImage *content, double style_aspect,
+          NsRunPlan *plan, GError **error)
+{
+  ns_run_plan (model, params, content->width, content->height, style_aspect, plan);
+  const NsSchedulePlan *s = &plan->schedule;
+  int final = s->n_stages - 1;
+  if (MIN (s->width[final], s->height[final]) < NS_MIN_SIDE)
+    {
+      g_set_error (error, NS_ERROR, NS_ERROR_PARAMS, _("a %dx%d result is too small: both sides must be at "
+                   "least %d pixels"), s->width[final], s->height[final], NS_MIN_SIDE);
+      return FALSE;
+    }
+  if (params->memory_limit_mb > 0 && plan->peak_mb > params->memory_limit_mb)
+    {
+      g_set_error (error, NS_ERROR, NS_ERROR_MEMORY, _("this size needs about %.0f MB of memory, more than the "
+                   "%.0f MB available: choose a smaller size"), plan->peak_mb, params->memory_limit_mb);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+/* The last stage that is optimised (the last of all unless it is a detail stage). */
+static int
+last_optimised (const NsSchedulePlan *s)
+{
+  return s->iterations[s->n_stages - 1] > 0 ? s->n_stages - 1 : s->n_stages - 2;
+}
+
+/* ---- preparation: the images the optimiser works against ---------------------------- */
+
+/* After the colour mode (ns-colors.h): the content, the styles and the
+ * warm start, either the caller's or the copies this holds (the styles'
+ * recoloured images with the caller's blends, regions and areas). */
+typedef struct
+{
+  const NsImage *content, *warm_start;
+  const NsStyle *styles;
+  int            n_styles;
+  NsImage       *own_content, *own_warm_start;
+  NsStyleSet    *own_styles;
+} Prepared;
+
+static void
+prepared_clear (Prepared *p)
+{
+  ns_image_free (p->own_content);
+  ns_image_free (p->own_warm_start);
+  ns_style_set_free (p->own_styles);
+}
+
+static gboolean
+prepare (const NsParams *params, const NsImage *content, const NsStyle *styles, int n_styles,
+         const NsImage *warm_start, Prepared *p, GError **error)
+{
+  *p = (Prepared) { .content = content, .warm_start = warm_start, .styles = styles, .n_styles = n_styles };
+  if (params->preserve_colors == NS_COLORS_STYLE)
+    return TRUE;   /* the images as they are: no copies */
+  const NsImage *originals[NS_MAX_STYLES];
+  NsImage *images[NS_MAX_STYLES] = { NULL };
+  for (int r = 0; r < n_styles; r++)
+    originals[r] = styles[r].image;
+  if (!ns_colors_prepare (params->preserve_colors, content, originals, n_styles, &p->own_content, images, error))
+    return FALSE;
+  p->content = p->own_content;
+  p->own_styles = ns_style_set_new ();
+  for (int r = 0; r < n_styles; r++)   /* the masks stay the caller's */
+    ns_style_set_add (p->own_styles, &(NsStyle) { images[r], styles[r].blend, styles[r].region, styles[r].area },
+                      NS_STYLE_TAKE_IMAGE, NULL);
+  p->styles = ns_style_set_styles (p->own_styles);
+  /* A warm start in colour (the preview's last frame) goes grey too. */
+  if (!warm_start || params->preserve_colors != NS_COLORS_LUMINANCE)
+    return TRUE;
+  if (!ns_colors_prepare (params->preserve_colors, warm_start, NULL, 0, &p->own_warm_start, NULL, error))
+    return FALSE;
+  p->warm_start = p->own_warm_start;
+  return TRUE;
+}
+
+/* ---- the run ------------------------------------------------------------------------ */
 
 typedef struct
 {
-  const NsParams *params;
-  NsObjective    *objective;
-  NsFinish       *finish;      /* this stage's colours and regions */
-  NsProgressFunc  progress;
-  gpointer        user_data;
-  NsProgress      state;
-  NsImage        *current;
-  GArray         *durations;   /* seconds per iteration */
-  gint64          start_time, last_time;
-  int             done_before;
-  int             evaluations;
+  const NsModel   *model;
+  const NsParams  *params;
+  const NsRunPlan *plan;
+  const NsImage   *original;    /* the caller's content: the finish takes its colours from it */
+  Prepared         inputs;
+  NsProgressFunc   progress;
+  gpointer         user_data;
+  NsProgress       state;
+  GArray          *durations;   /* seconds per iteration */
+  gint64           start_time, last_time;
+  int              done_before;
+  int              evaluations;
+  double           loss_initial, loss_final;
+  double          *x;           /* the pixels of the stage last begun, RGB doubles */
+  /* the current stage */
+  NsObjective     *objective;
+  NsFinish        *finish;      /* this stage's colours and regions */
+  NsImage         *current;
 } Run;
+
+static void
+run_init (Run *run, const NsModel *model, const NsParams *params, const NsRunPlan *plan, const NsImage *content,
+          NsProgressFunc progress, gpointer user_data)
+{
+  *run = (Run) { .model = model, .params = params, .plan = plan, .original = content, .progress = progress,
+                 .user_data = user_data };
+  run->durations = g_array_new (FALSE, FALSE, sizeof (double));
+  run->start_time = g_get_monotonic_time ();
+  run->state.n_stages = plan->schedule.n_stages;
+  for (int k = 0; k < plan->schedule.n_stages; k++)
+    run->state.iterations += plan->schedule.iterations[k];
+}
+
+static void
+run_clear (Run *run)
+{
+  g_free (run->x);
+  prepared_clear (&run->inputs);
+  g_array_unref (run->durations);
+}
 
 static double
 objective_cb (const double *x, double *grad, gsize n, gpointer data)
@@ -122,64 +228,43 @@ iteration_cb (const double *x, double fx, int iteration, gpointer data)
   return run->progress (s, run->user_data);
 }
 
-/* The images the optimiser works against, after the colour mode
- * (ns-colors.h): the content, the styles (their recoloured images, with
- * the caller's blends, regions and areas) and the warm start; NULL: the
- * caller's as they are. */
-typedef struct
-{
-  NsImage    *content, *warm_start;
-  NsStyleSet *styles;
-} Prepared;
+/* ---- one stage ---------------------------------------------------------------------- */
 
-static void
-prepared_clear (Prepared *p)
-{
-  ns_image_free (p->content);
-  ns_image_free (p->warm_start);
-  ns_style_set_free (p->styles);
-}
-
+/* The first stage's starting point: warm start, content, noise or a blend. */
 static gboolean
-prepare (const NsParams *params, const NsImage *content, const NsStyle *styles, int n_styles,
-         const NsImage *warm_start, Prepared *p, GError **error)
+initial_image (const Run *run, int w, int h, double *x)
 {
-  if (params->preserve_colors == NS_COLORS_STYLE)
-    return TRUE;   /* the images as they are: no copies */
-  const NsImage *originals[NS_MAX_STYLES];
-  NsImage *images[NS_MAX_STYLES] = { NULL };
-  for (int r = 0; r < n_styles; r++)
-    originals[r] = styles[r].image;
-  if (!ns_colors_prepare (params->preserve_colors, content, originals, n_styles, &p->content, images, error))
+  const NsParams *p = run->params;
+  const NsImage *warm = run->inputs.warm_start;
+  g_autoptr (NsImage) start = ns_image_resize (warm ? warm : run->inputs.content, w, h);
+  if (!start)
     return FALSE;
-  p->styles = ns_style_set_new ();
-  for (int r = 0; r < n_styles; r++)   /* the masks stay the caller's */
-    ns_style_set_add (p->styles, &(NsStyle) { images[r], styles[r].blend, styles[r].region, styles[r].area },
-                      NS_STYLE_TAKE_IMAGE, NULL);
-  /* A warm start in colour (the preview's last frame) goes grey too. */
-  return !warm_start || params->preserve_colors != NS_COLORS_LUMINANCE
-         || ns_colors_prepare (params->preserve_colors, warm_start, NULL, 0, &p->warm_start, NULL, error);
+  double noise = warm ? 0 : p->init == NS_INIT_NOISE ? 1 : p->init == NS_INIT_BLEND ? p->init_noise_ratio : 0;
+  GRand *rand = g_rand_new_with_seed (p->seed);
+  for (gsize i = 0; i < (gsize) w * h * 3; i++)
+    {
+      double r = noise > 0 ? g_rand_double (rand) : 0;
+      x[i] = (1 - noise) * start->pixels[i] + noise * r;
+    }
+  g_rand_free (rand);
+  return TRUE;
 }
 
-static int
-compare_doubles (gconstpointer a, gconstpointer b)
+/* A later stage's start: the previous stage's result brought up to this
+ * size (ns-upsample.h). */
+static gboolean
+upsampled_start (const Run *run, int k, double *next)
 {
-  double x = *(const double *) a, y = *(const double *) b;
-  return (x > y) - (x < y);
+  const NsSchedulePlan *s = &run->plan->schedule;
+  int w = s->width[k], h = s->height[k];
+  g_autoptr (NsImage) up = ns_upsample_change (run->inputs.content, run->x, s->width[k - 1], s->height[k - 1], w, h);
+  if (!up)
+    return FALSE;
+  for (gsize i = 0; i < (gsize) w * h * 3; i++)
+    next[i] = up->pixels[i];
+  return TRUE;
 }
 
-static double
-median (GArray *values)
-{
-  if (values->len == 0)
-    return 0;
-  g_array_sort (values, compare_doubles);
-  double *v = (double *) values->data;
-  return values->len % 2 ? v[values->len / 2] : 0.5 * (v[values->len / 2 - 1] + v[values->len / 2]);
-}
-
-/* A stage's objective, finish and current image (FALSE with error set,
- * nothing held), and their end. */
 static void
 stage_end (Run *run)
 {
@@ -188,48 +273,55 @@ stage_end (Run *run)
   g_clear_pointer (&run->finish, ns_finish_free);
 }
 
+/* Stage k's objective, finish, current image and starting pixels (run->x);
+ * FALSE with error set and nothing of the stage held. */
 static gboolean
-stage_begin (Run *run, const NsModel *model, const NsObjectiveSetup *setup, const NsImage *original, int w, int h,
-             GError **error)
+stage_begin (Run *run, int k, GError **error)
 {
-  run->objective = ns_objective_create (model, setup, w, h, error);
-  run->finish = run->objective ? ns_finish_new (run->params->preserve_colors, original, setup->styles,
-                                                setup->n_styles, w, h, error)
+  int w = run->plan->schedule.width[k], h = run->plan->schedule.height[k];
+  const NsMemoryPlan *memory = &run->plan->memory[k];   /* tiles and L-BFGS history that fit */
+  const NsRecipe *recipe = run->model->recipe;
+  const NsParams *params = run->params;
+  const Prepared *in = &run->inputs;
+  NsObjectiveSetup setup = {
+    in->content, in->styles, in->n_styles, params->style_scale,
+    recipe->content_weight * params->content_weight, recipe->style_weight * params->style_weight,
+    recipe->tv_weight * params->tv_weight, memory->tile, memory->halo, params->threads,
+  };
+  run->objective = ns_objective_create (run->model, &setup, w, h, error);
+  run->finish = run->objective ? ns_finish_new (params->preserve_colors, run->original, in->styles, in->n_styles,
+                                                w, h, error)
                                : NULL;
   run->current = run->finish ? ns_image_new (w, h) : NULL;
-  if (run->current)
-    return TRUE;
+  double *next = run->current ? g_try_new (double, (gsize) w * h * 3) : NULL;
+  if (next && (k == 0 ? initial_image (run, w, h, next) : upsampled_start (run, k, next)))
+    {
+      g_free (run->x);
+      run->x = next;
+      return TRUE;
+    }
+  g_free (next);
   if (run->finish)
-    g_set_error (error, NS_ERROR, NS_ERROR_MEMORY, _("not enough memory for a %dx%d image"), w, h);
+    no_memory (w, h, error);
   stage_end (run);
   return FALSE;
 }
 
-/* The styles' check (ns_styles_validate()), and the aspect of the one
- * whose pass is largest. */
+/* The loss at x (the pixels, or the content at this size if x is NULL),
+ * for the statistics; the objective keeps its terms. */
 static gboolean
-check_styles (const NsStyle *styles, int n_styles, double *aspect, GError **error)
+stats_loss (Run *run, int w, int h, const double *x, double *loss, GError **error)
 {
-  if (!ns_styles_validate (styles, n_styles, error))
-    return FALSE;
-  double squarest = 0;
-  for (int r = 0; r < n_styles; r++)
-    {
-      double a = (double) styles[r].image->width / styles[r].image->height;
-      if (styles[r].blend > 0 && MIN (a, 1 / a) > squarest)
-        squarest = MIN (a, 1 / a), *aspect = a;
-    }
+  gsize n = (gsize) w * h * 3;
+  g_autofree double *content = x ? NULL : g_try_new (double, n);
+  g_autofree double *grad = g_try_new (double, n);
+  g_autoptr (NsImage) resized = content ? ns_image_resize (run->inputs.content, w, h) : NULL;
+  if (!grad || (!x && !resized))
+    return no_memory (w, h, error);
+  for (gsize i = 0; !x && i < n; i++)
+    content[i] = resized->pixels[i];
+  *loss = ns_objective_evaluate (run->objective, x ? x : content, grad);
   return TRUE;
-}
-
-static gboolean
-check_memory (const NsRunPlan *plan, const NsParams *params, GError **error)
-{
-  if (params->memory_limit_mb <= 0 || plan->peak_mb <= params->memory_limit_mb)
-    return TRUE;
-  g_set_error (error, NS_ERROR, NS_ERROR_MEMORY, _("this size needs about %.0f MB of memory, more than the "
-               "%.0f MB available: choose a smaller size"), plan->peak_mb, params->memory_limit_mb);
-  return FALSE;
 }
 
 /* Why the optimiser ended a stage, as an error (FALSE) or not. */
@@ -252,9 +344,129 @@ check_stage_end (Run *run, NsOptimizerResult result, int w, int h, GError **erro
                    "weights are probably corrupt. %s"), w, h, ns_weights_fetch_hint ());
       return FALSE;
     }
+  if (result == NS_OPTIMIZER_NO_MEMORY)
+    {
+      g_set_error (error, NS_ERROR, NS_ERROR_MEMORY, _("not enough memory for the optimiser at %dx%d"), w, h);
+      return FALSE;
+    }
   /* NS_OPTIMIZER_FAILED: no step could lower the loss (e.g. a zero style
    * weight from the content): the best image so far stands. */
   return TRUE;
+}
+
+/* Stage k from begin to end. With stats (the last optimised stage), the
+ * content's loss before and the result's terms after; with result (the
+ * final stage), the finished picture. */
+static gboolean
+run_stage (Run *run, int k, NsStats *stats, NsImage **result, GError **error)
+{
+  int w = run->plan->schedule.width[k], h = run->plan->schedule.height[k];
+  gsize n = (gsize) w * h * 3;
+  if (!stage_begin (run, k, error))
+    return FALSE;
+  /* The content image's loss at the last optimised size: the reference for the loss ratio. */
+  gboolean ok = !stats || stats_loss (run, w, h, NULL, &run->loss_initial, error);
+  if (ok)
+    {
+      run->state.stage = k;
+      run->state.width = w, run->state.height = h;
+      run->last_time = g_get_monotonic_time ();
+      NsOptimizerParams op = { run->plan->schedule.iterations[k], run->plan->memory[k].history };
+      int done = 0;
+      NsOptimizerResult r = ns_optimize (run->x, n, &op, objective_cb, iteration_cb, run, &run->loss_final, &done);
+      run->done_before += done;
+      ok = check_stage_end (run, r, w, h, error);
+    }
+  if (ok && result)
+    {
+      *result = g_steal_pointer (&run->current);
+      for (gsize i = 0; i < n; i++)
+        (*result)->pixels[i] = (float) CLAMP (run->x[i], 0.0, 1.0);
+      ns_finish_apply (run->finish, *result);
+    }
+  /* Evaluate once more so that the reported terms belong to the result (to the
+   * last optimised stage's, before a detail stage). */
+  if (ok && stats && (ok = stats_loss (run, w, h, run->x, &run->loss_final, error)))
+    {
+      stats->content_loss = run->objective->content_loss;
+      stats->style_loss = run->objective->style_loss;
+      stats->tv_loss = run->objective->tv_loss;
+    }
+  if (!ok && result)
+    g_clear_pointer (result, ns_image_free);
+  stage_end (run);
+  return ok;
+}
+
+/* ---- the detail stage ------------------------------------------------------------- */
+
+/* The detail stage (iterations 0, ns-schedule.h): the last optimised
+ * stage's result (run->x) brought up to the final size, finished. */
+static NsImage *
+detail_stage (const Run *run, GError **error)
+{
+  const NsSchedulePlan *s = &run->plan->schedule;
+  int last = last_optimised (s), final = s->n_stages - 1;
+  int w = s->width[final], h = s->height[final];
+  const Prepared *in = &run->inputs;
+  g_autoptr (NsImage) result = ns_upsample_change (in->content, run->x, s->width[last], s->height[last], w, h);
+  g_autoptr (NsFinish) finish = result ? ns_finish_new (run->params->preserve_colors, run->original, in->styles,
+                                                        in->n_styles, w, h, error) : NULL;
+  if (!finish)
+    {
+      if (error && !*error)
+        no_memory (w, h, error);
+      return NULL;
+    }
+  ns_finish_apply (finish, result);
+  return g_steal_pointer (&result);
+}
+
+/* ---- statistics --------------------------------------------------------------------- */
+
+static int
+compare_doubles (gconstpointer a, gconstpointer b)
+{
+  double x = *(const double *) a, y = *(const double *) b;
+  return (x > y) - (x < y);
+}
+
+static double
+median (GArray *values)
+{
+  if (values->len == 0)
+    return 0;
+  g_array_sort (values, compare_doubles);
+  double *v = (double *) values->data;
+  return values->len % 2 ? v[values->len / 2] : 0.5 * (v[values->len / 2 - 1] + v[values->len / 2]);
+}
+
+/* The rest of the statistics (the loss terms are set by the last optimised stage). */
+static void
+record_stats (Run *run, NsStats *stats)
+{
+  stats->iterations = run->done_before;
+  stats->seconds = (g_get_monotonic_time () - run->start_time) / 1e6;
+  stats->seconds_per_iteration = median (run->durations);
+  stats->loss_initial = run->loss_initial;
+  stats->loss_final = run->loss_final;
+  stats->peak_rss_mb = ns_peak_rss_mb ();
+  stats->evaluations = run->evaluations;
+}
+
+/* ---- the entry points ---------------------------------------------------------------- */
+
+/* The stages, coarse to fine, then the detail stage if the plan has one. */
+static NsImage *
+run_stages (Run *run, NsStats *stats, GError **error)
+{
+  const NsSchedulePlan *s = &run->plan->schedule;
+  int last = last_optimised (s), final = s->n_stages - 1;
+  NsImage *result = NULL;
+  for (int k = 0; k <= last; k++)
+    if (!run_stage (run, k, k == last ? stats : NULL, k == final ? &result : NULL, error))
+      return NULL;
+  return last < final ? detail_stage (run, error) : result;
 }
 
 NsImage *
@@ -272,132 +484,17 @@ ns_stylize_blend (const NsModel *model, const NsImage *content, const NsStyle *s
                   NsStats *stats, GError **error)
 {
   double style_aspect = 1;
-  if (!ns_params_validate (params, error) || !check_image (content, _("the content image is empty"), error)
-      || !check_styles (styles, n_styles, &style_aspect, error)
-      || (warm_start && !check_image (warm_start, _("the warm start image is empty"), error)))
+  NsRunPlan plan;
+  if (!check_inputs (params, content, styles, n_styles, warm_start, &style_aspect, error)
+      || !plan_run (model, params, content, style_aspect, &plan, error))
     return NULL;
-
-  const NsRecipe *recipe = model->recipe;
-  NsRunPlan run_plan;
-  ns_run_plan (model, params, content->width, content->height, style_aspect, &run_plan);
-  const NsSchedulePlan *plan = &run_plan.schedule;
-  int final = plan->n_stages - 1;
-  int last = plan->iterations[final] > 0 ? final : final - 1;   /* the last optimised stage */
-  if (MIN (plan->width[final], plan->height[final]) < NS_MIN_SIDE)
-    {
-      g_set_error (error, NS_ERROR, NS_ERROR_PARAMS, _("a %dx%d result is too small: both sides must be at "
-                   "least %d pixels"), plan->width[final], plan->height[final], NS_MIN_SIDE);
-      return NULL;
-    }
-  Prepared prepared = { 0 };
-  if (!check_memory (&run_plan, params, error)
-      || !prepare (params, content, styles, n_styles, warm_start, &prepared, error))
-    {
-      prepared_clear (&prepared);
-      return NULL;
-    }
-  const NsImage *original = content;   /* the finish takes the content's colours from it */
-  if (prepared.content)
-    content = prepared.content;
-  if (prepared.styles)
-    styles = ns_style_set_styles (prepared.styles);
-  if (prepared.warm_start)
-    warm_start = prepared.warm_start;
-
-  Run run = { 0 };
-  run.params = params;
-  run.progress = progress;
-  run.user_data = user_data;
-  run.durations = g_array_new (FALSE, FALSE, sizeof (double));
-  run.start_time = g_get_monotonic_time ();
-  run.state.n_stages = plan->n_stages;
-  for (int k = 0; k < plan->n_stages; k++)
-    run.state.iterations += plan->iterations[k];
-
-  double *x = NULL;
+  Run run;
+  run_init (&run, model, params, &plan, content, progress, user_data);
   NsImage *result = NULL;
-  double loss_initial = 0, loss_final = 0;
-  gboolean ok = TRUE;
-  for (int k = 0; k <= last && ok; k++)
-    {
-      int w = plan->width[k], h = plan->height[k];
-      gsize n = (gsize) w * h * 3;
-      const NsMemoryPlan *memory = &run_plan.memory[k];   /* tiles and L-BFGS history that fit */
-      NsObjectiveSetup setup = {
-        content, styles, n_styles, params->style_scale,
-        recipe->content_weight * params->content_weight, recipe->style_weight * params->style_weight,
-        recipe->tv_weight * params->tv_weight, memory->tile, memory->halo, params->threads,
-      };
-      if (!stage_begin (&run, model, &setup, original, w, h, error))
-        {
-          ok = FALSE;
-          break;
-        }
-      double *next = g_try_malloc (n * sizeof (double));
-      if (next && k == 0)
-        initial_image (params, content, warm_start, w, h, next);
-      if (!next || (k > 0 && !upsample_stage (content, x, plan->width[k - 1], plan->height[k - 1], next, w, h)))
-        {
-          g_set_error (error, NS_ERROR, NS_ERROR_MEMORY, _("not enough memory for a %dx%d image"), w, h);
-          stage_end (&run);
-          g_free (next);
-          ok = FALSE;
-          break;
-        }
-      g_free (x);
-      x = next;
-      if (k == last && stats)
-        {
-          /* The content image's loss at the last optimised size: the reference for the loss ratio. */
-          g_autofree double *c = g_new (double, n), *g = g_new (double, n);
-          g_autoptr (NsImage) resized = ns_image_resize (content, w, h);
-          for (gsize i = 0; i < n; i++)
-            c[i] = resized->pixels[i];
-          loss_initial = ns_objective_evaluate (run.objective, c, g);
-        }
-      run.state.stage = k;
-      run.state.width = w, run.state.height = h;
-      run.last_time = g_get_monotonic_time ();
-      NsOptimizerParams op = { plan->iterations[k], memory->history };
-      int done = 0;
-      NsOptimizerResult r = ns_optimize (x, n, &op, objective_cb, iteration_cb, &run, &loss_final, &done);
-      run.done_before += done;
-      ok = check_stage_end (&run, r, w, h, error);
-      if (ok && k == final)
-        {
-          result = run.current;
-          run.current = NULL;
-          for (gsize i = 0; i < n; i++)
-            result->pixels[i] = (float) CLAMP (x[i], 0.0, 1.0);
-          ns_finish_apply (run.finish, result);
-        }
-      if (ok && k == last && stats)
-        {
-          /* Evaluate once more so that the reported terms belong to the result (to the
-           * last optimised stage's, before a detail stage). */
-          g_autofree double *g = g_new (double, n);
-          loss_final = ns_objective_evaluate (run.objective, x, g);
-          stats->content_loss = run.objective->content_loss;
-          stats->style_loss = run.objective->style_loss;
-          stats->tv_loss = run.objective->tv_loss;
-        }
-      stage_end (&run);
-    }
-  if (ok && last < final)
-    result = detail_stage (params, original, content, styles, n_styles, x, plan->width[last],
-                           plan->height[last], plan->width[final], plan->height[final], error);
-  g_free (x);
-  prepared_clear (&prepared);
-  if (stats && result)
-    {
-      stats->iterations = run.done_before;
-      stats->seconds = (g_get_monotonic_time () - run.start_time) / 1e6;
-      stats->seconds_per_iteration = median (run.durations);
-      stats->loss_initial = loss_initial;
-      stats->loss_final = loss_final;
-      stats->peak_rss_mb = ns_peak_rss_mb ();
-      stats->evaluations = run.evaluations;
-    }
-  g_array_unref (run.durations);
+  if (prepare (params, content, styles, n_styles, warm_start, &run.inputs, error))
+    result = run_stages (&run, stats, error);
+  if (result && stats)
+    record_stats (&run, stats);
+  run_clear (&run);
   return result;
 }
