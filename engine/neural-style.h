@@ -62,6 +62,7 @@ typedef struct
 } NsMask;
 
 NsMask *ns_mask_new    (int width, int height);   /* zero-filled; NULL if too large */
+NsMask *ns_mask_copy   (const NsMask *mask);      /* NULL if memory ran out */
 void    ns_mask_free   (NsMask *mask);
 NsMask *ns_mask_resize (const NsMask *mask, int width, int height);   /* as ns_image_resize */
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (NsMask, ns_mask_free)
@@ -143,8 +144,111 @@ typedef struct
   NsPreserveColors preserve_colors;
 } NsParams;
 
-void     ns_params_init     (NsParams *params);          /* the defaults */
+void     ns_params_init     (NsParams *params);          /* the table's defaults */
+/* Every row's range (messages naming the parameter), and content and style
+ * weight not both 0. */
 gboolean ns_params_validate (const NsParams *params, GError **error);
+
+/* ---- the parameters, described once --------------------------------------
+ * One row per field of NsParams (engine/optimizer/ns-param-table.c): its
+ * key, type, range, default and the words each front end shows. The
+ * defaults and the checks above come from it, and so do the neural-style
+ * tool's options and --help, the plug-in's PDB argument descriptions, its
+ * stored last values and its dialog's controls. Texts marked N_() are
+ * translated in the gimp-neural-style text domain; blurbs are English (the
+ * tool's help and the PDB's descriptions are not translated). */
+
+typedef enum
+{
+  NS_PARAM_INT,      /* an int */
+  NS_PARAM_UINT32,   /* a guint32 (the PDB carries it as an INT32's bits) */
+  NS_PARAM_DOUBLE,   /* a double */
+  NS_PARAM_ENUM      /* an enum of NsParams: one of the row's choices */
+} NsParamType;
+
+/* Which front ends show a row. */
+typedef enum
+{
+  NS_FRONT_CLI    = 1 << 0,   /* an option of the neural-style tool, --KEY */
+  NS_FRONT_PDB    = 1 << 1,   /* an argument KEY of plug-in-neural-style-full (the plug-in
+                               * lists which plug-in-neural-style has too) */
+  NS_FRONT_DIALOG = 1 << 2    /* a control of the plug-in's dialog */
+} NsFront;
+
+/* What changing the value changes: the dialog's preview and estimate follow it. */
+typedef enum
+{
+  NS_EFFECT_LOOK  = 1 << 0,   /* the picture (the preview continues from the current one) */
+  NS_EFFECT_START = 1 << 1,   /* the starting picture (the preview starts over) */
+  NS_EFFECT_COST  = 1 << 2    /* the time or memory a run takes */
+} NsEffect;
+
+/* What a row is about; the dialog puts each group under its heading. */
+typedef enum
+{
+  NS_GROUP_STYLE,     /* how the style is applied */
+  NS_GROUP_BALANCE,   /* the weights of the objective's terms */
+  NS_GROUP_QUALITY,   /* how long and how large */
+  NS_GROUP_START,     /* the starting picture */
+  NS_GROUP_RUN        /* how the machine runs it */
+} NsParamGroup;
+
+typedef struct
+{
+  int         value;
+  const char *name;    /* the tool's word; upper case in the PDB's description */
+  const char *blurb;   /* what it means, English */
+  const char *label;   /* the dialog's words, N_() */
+} NsParamChoice;
+
+typedef struct
+{
+  const char          *key;           /* the tool's --KEY, the PDB's argument, the stored values' key */
+  char                 short_flag;    /* the tool's one-letter form, or 0 */
+  NsParamType          type;
+  gsize                offset;        /* of the field in NsParams */
+  double               min, max;      /* the accepted range (max INFINITY: none) */
+  double               default_value;
+  const NsParamChoice *choices;       /* NS_PARAM_ENUM: its n_choices values */
+  int                  n_choices;
+  const char          *name;          /* in messages, N_(): "content weight" */
+  const char          *note;          /* what a special value means, N_(), or NULL */
+  const char          *blurb;         /* what it does, English */
+  const char          *label;         /* the dialog's label with its mnemonic, N_(), or NULL */
+  const char          *tooltip;       /* the dialog's tooltip, N_(), or NULL */
+  NsParamGroup         group;
+  guint                fronts;        /* NsFront: who shows it */
+  guint                effects;       /* NsEffect */
+  double               soft_min, soft_max;   /* the range most pictures need (the dialog's slider) */
+  double               step;          /* a sensible increment */
+  int                  digits;        /* decimals worth showing */
+  gboolean             log_scale;     /* the useful range spans orders of magnitude */
+} NsParamSpec;
+
+/* The table, in the order front ends list it; *n_specs rows. */
+const NsParamSpec *ns_param_specs (int *n_specs);
+/* The row of key, or NULL. */
+const NsParamSpec *ns_param_find  (const char *key);
+/* A row's value in params as a double (every int and guint32 is exact). */
+double   ns_param_get      (const NsParamSpec *spec, const NsParams *params);
+/* Sets it, rounded for the integer types; not checked (ns_param_check() is). */
+void     ns_param_set      (const NsParamSpec *spec, NsParams *params, double value);
+/* The row's range or choices, as ns_params_validate() checks them. */
+gboolean ns_param_check    (const NsParamSpec *spec, const NsParams *params, GError **error);
+/* Reads text (a number, or a choice's name) into the row's field; what
+ * names it in the message (NULL: the key). The range is left to
+ * ns_param_check(), but for NS_PARAM_UINT32, which cannot hold what is
+ * outside it. */
+gboolean ns_param_parse    (const NsParamSpec *spec, const char *text, const char *what, NsParams *params,
+                            GError **error);
+/* value as ns_param_parse() reads it back exactly. */
+char    *ns_param_format   (const NsParamSpec *spec, double value);
+/* The choice of value, or NULL. */
+const NsParamChoice *ns_param_choice (const NsParamSpec *spec, int value);
+/* The blurb with the choices, range, default and note, English, e.g.
+ * "L-BFGS iterations (1 to 100000, default 150)": for the tool's --help,
+ * or numbered, for the PDB ("{ CONTENT (0): ..., ... }"). */
+char    *ns_param_describe (const NsParamSpec *spec, gboolean numbered);
 
 typedef struct
 {
@@ -185,6 +289,42 @@ typedef struct
   const NsMask  *region;  /* where in the content (any size: resized to it); NULL = everywhere */
   const NsMask  *area;    /* which part of the style image (resized to it); NULL = all of it */
 } NsStyle;
+
+/* A set of 1 to NS_MAX_STYLES styles that owns its images and masks: what a
+ * front end reads for a run (files, GIMP layers, thumbnails) and hands to
+ * ns_stylize_blend() as ns_style_set_styles(). */
+typedef struct _NsStyleSet NsStyleSet;
+
+typedef enum
+{
+  NS_STYLE_TAKE_IMAGE = 1 << 0,   /* the set frees style->image */
+  NS_STYLE_TAKE_MASKS = 1 << 1,   /* the set frees style->region and style->area */
+  NS_STYLE_TAKE_ALL   = NS_STYLE_TAKE_IMAGE | NS_STYLE_TAKE_MASKS
+} NsStyleTake;
+
+NsStyleSet    *ns_style_set_new       (void);
+void           ns_style_set_free      (NsStyleSet *set);
+/* Appends style. The set takes the parts named in take and frees them with
+ * itself, or at once if it fails; parts not taken are borrowed and must
+ * outlive the set. FALSE (NS_ERROR_PARAMS) if the set is full or the style
+ * has no image. */
+gboolean       ns_style_set_add       (NsStyleSet *set, const NsStyle *style, NsStyleTake take, GError **error);
+/* A new set holding copies of the styles' images and masks; NULL
+ * (NS_ERROR_MEMORY, NS_ERROR_PARAMS) if they cannot be copied. */
+NsStyleSet    *ns_style_set_copy      (const NsStyle *styles, int n_styles, GError **error);
+int            ns_style_set_count     (const NsStyleSet *set);
+/* The set as the engine takes it: count entries, valid until the set changes. */
+const NsStyle *ns_style_set_styles    (const NsStyleSet *set);
+void           ns_style_set_set_blend (NsStyleSet *set, int index, double blend);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (NsStyleSet, ns_style_set_free)
+
+/* The one check of blend weights: finite numbers of 0 or more, not all 0
+ * (NS_ERROR_PARAMS naming the first that is not). ns_styles_validate()
+ * applies it; a front end may call it before it reads any image. */
+gboolean ns_style_blends_validate (const double *blends, int n_blends, GError **error);
+/* The one check of a run's styles, as ns_stylize_blend() makes it: 1 to
+ * NS_MAX_STYLES, none without pixels, their blends as above. */
+gboolean ns_styles_validate       (const NsStyle *styles, int n_styles, GError **error);
 
 /* How much the styles' regions (of blend > 0) cover each pixel of a width x
  * height picture: min (1, the sum of the regions), a region shared by

@@ -30,80 +30,134 @@ main (int argc, char *argv[])
   return gimp_main (&PLUG_IN_INFO, argc, argv);
 }
 
-#define N_ARGS 11
-#define N_FULL_ARGS 20
+/* The published procedures' arguments by name, in order: a promise to
+ * every script (README; tests/gimp/test-plugin.py holds the PDB to it).
+ * A name of the engine's parameter table (neural-style.h) takes its type
+ * and description from its row; the others are the plug-in's own. */
+static const char *const basic_args[] = {
+  "run-mode", "image", "drawable", "style-drawable",
+  "content-weight", "style-weight", "tv-weight", "iterations", "size", "seed", "init",
+};
+static const char *const full_args[] = {
+  "run-mode", "image", "drawable",
+  "num-styles", "style-drawables", "num-blends", "style-blends", "num-regions", "style-regions",
+  "num-areas", "style-areas", "style-scale", "preserve-colors",
+  "content-weight", "style-weight", "tv-weight", "iterations", "size", "seed", "init",
+};
+
+typedef struct
+{
+  const char        *name;
+  const char *const *args;
+  int                n_args;
+} Procedure;
+
+static const Procedure basic_procedure = { NS_PLUGIN_PROC, basic_args, G_N_ELEMENTS (basic_args) };
+static const Procedure full_procedure = { NS_PLUGIN_FULL_PROC, full_args, G_N_ELEMENTS (full_args) };
+
+/* The arguments that are not the engine's parameters. GIMP 2.10 shows
+ * argument descriptions untranslated, so they stay English. */
+static const GimpParamDef own_args[] = {
+  { GIMP_PDB_INT32, "run-mode",
+    "The run mode { RUN-INTERACTIVE (0), RUN-NONINTERACTIVE (1), RUN-WITH-LAST-VALS (2) }" },
+  { GIMP_PDB_IMAGE, "image", "Input image (the one holding drawable)" },
+  { GIMP_PDB_DRAWABLE, "drawable",
+    "Content layer to stylise (RGB or grayscale; with a selection only the selected part changes)" },
+  { GIMP_PDB_DRAWABLE, "style-drawable",
+    "Drawable whose look is transferred (any open image, RGB or grayscale, alpha ignored)" },
+  { GIMP_PDB_INT32, "num-styles", "Number of style drawables (1 to " G_STRINGIFY (NS_MAX_STYLES) ")" },
+  { GIMP_PDB_INT32ARRAY, "style-drawables",
+    "Drawable IDs whose look is transferred (any open images, RGB or grayscale, alpha ignored)" },
+  { GIMP_PDB_INT32, "num-blends", "Number of blend weights (= num-styles)" },
+  { GIMP_PDB_FLOATARRAY, "style-blends", "Each style's share of the blend (>= 0, not all 0; normalised to sum 1)" },
+  { GIMP_PDB_INT32, "num-regions", "Number of regions (= num-styles)" },
+  { GIMP_PDB_INT32ARRAY, "style-regions",
+    "Where each style goes: -1 = the whole image, else a channel or layer-mask ID of the image (white = this "
+    "style; e.g. the selection saved with gimp-selection-save). Pixels no region covers keep the drawable's" },
+  { GIMP_PDB_INT32, "num-areas", "Number of style areas (= num-styles)" },
+  { GIMP_PDB_INT32ARRAY, "style-areas",
+    "Which part of each style drawable is used: -1 = all of it, else a channel or layer-mask ID of that style "
+    "drawable's image" },
+};
+
+static const GimpParamDef *
+own_arg (const char *name)
+{
+  for (gsize i = 0; i < G_N_ELEMENTS (own_args); i++)
+    if (g_str_equal (own_args[i].name, name))
+      return &own_args[i];
+  return NULL;
+}
+
+/* The procedure's argument definitions; texts keeps the descriptions made
+ * from the table. */
+static GimpParamDef *
+argument_defs (const Procedure *proc, GPtrArray *texts)
+{
+  GimpParamDef *defs = g_new (GimpParamDef, proc->n_args);
+  for (int i = 0; i < proc->n_args; i++)
+    {
+      const GimpParamDef *own = own_arg (proc->args[i]);
+      if (own != NULL)
+        {
+          defs[i] = *own;
+          continue;
+        }
+      const NsParamSpec *spec = ns_param_find (proc->args[i]);
+      if (spec == NULL || !(spec->fronts & NS_FRONT_PDB))
+        g_error ("%s: argument %s is neither the plug-in's nor a PDB row of the parameter table", proc->name,
+                 proc->args[i]);
+      char *description = ns_param_describe (spec, TRUE);
+      g_ptr_array_add (texts, description);
+      defs[i] = (GimpParamDef) { spec->type == NS_PARAM_DOUBLE ? GIMP_PDB_FLOAT : GIMP_PDB_INT32,
+                                 (gchar *) spec->key, description };
+    }
+  return defs;
+}
+
+/* The argument of that name in the procedure's list, or -1. */
+static int
+arg_index (const Procedure *proc, const char *name)
+{
+  for (int i = 0; i < proc->n_args; i++)
+    if (g_str_equal (proc->args[i], name))
+      return i;
+  return -1;
+}
+
+/* The argument called name in a call of proc (a name of its list). */
+static const GimpParam *
+arg (const Procedure *proc, const GimpParam *params, const char *name)
+{
+  int i = arg_index (proc, name);
+  g_assert (i >= 0);
+  return &params[i];
+}
+
+/* Every row the table gives the PDB is an argument of the full procedure. */
+static void
+check_table (void)
+{
+  int n = 0;
+  const NsParamSpec *specs = ns_param_specs (&n);
+  for (int i = 0; i < n; i++)
+    if ((specs[i].fronts & NS_FRONT_PDB) && arg_index (&full_procedure, specs[i].key) < 0)
+      g_error ("the parameter %s is for the PDB but no argument of %s", specs[i].key, NS_PLUGIN_FULL_PROC);
+}
 
 static void
 query (void)
 {
-  /* GIMP 2.10 translates the blurb, help and menu label with the domain
-   * registered below; the argument descriptions stay English (GIMP shows
-   * them untranslated), so they can carry the engine's limits. */
-  g_autofree gchar *weight_range = g_strdup_printf ("0 to %g; 1.0 = the engine's balanced default",
-                                                    NS_MAX_RELATIVE_WEIGHT);
-  g_autofree gchar *content_weight = g_strdup_printf ("Weight of the content's structure, relative (%s)",
-                                                      weight_range);
-  g_autofree gchar *style_weight = g_strdup_printf ("Weight of the style's textures and colours, relative (%s)",
-                                                    weight_range);
-  g_autofree gchar *tv_weight = g_strdup_printf ("Weight of the smoothness (total variation) term, "
-                                                 "relative (%s)", weight_range);
-  g_autofree gchar *iterations = g_strdup_printf ("Optimiser (L-BFGS) iterations (1 to %d; more is slower "
-                                                  "and stronger)", NS_MAX_ITERATIONS);
-  g_autofree gchar *size = g_strdup_printf ("Longest side of the working resolution in pixels (0 to %d; "
-                                            "0 = the layer's own size; smaller is faster, the result is "
-                                            "scaled to the layer; both sides at least %d)",
-                                            NS_MAX_SIZE, NS_MIN_SIDE);
-  const GimpParamDef args[N_ARGS] = {
-    { GIMP_PDB_INT32,    "run-mode",
-      "The run mode { RUN-INTERACTIVE (0), RUN-NONINTERACTIVE (1), RUN-WITH-LAST-VALS (2) }" },
-    { GIMP_PDB_IMAGE,    "image", "Input image (the one holding drawable)" },
-    { GIMP_PDB_DRAWABLE, "drawable",
-      "Content layer to stylise (RGB or grayscale; with a selection only the "
-      "selected part changes)" },
-    { GIMP_PDB_DRAWABLE, "style-drawable",
-      "Drawable whose look is transferred (any open image, RGB or grayscale, "
-      "alpha ignored)" },
-    { GIMP_PDB_FLOAT,    "content-weight", content_weight },
-    { GIMP_PDB_FLOAT,    "style-weight", style_weight },
-    { GIMP_PDB_FLOAT,    "tv-weight", tv_weight },
-    { GIMP_PDB_INT32,    "iterations", iterations },
-    { GIMP_PDB_INT32,    "size", size },
-    { GIMP_PDB_INT32,    "seed",
-      "Seed of the random noise for init NOISE and BLEND (any value)" },
-    { GIMP_PDB_INT32,    "init",
-      "Starting image { CONTENT (0), NOISE (1), BLEND (2) }" },
-  };
-  g_autofree gchar *scale = g_strdup_printf ("Size of the style's brush strokes: the style images' long side "
-                                             "relative to the working size's (%g to %g; 1.0 = the same)",
-                                             NS_MIN_STYLE_SCALE, NS_MAX_STYLE_SCALE);
-  g_autofree gchar *num_styles = g_strdup_printf ("Number of style drawables (1 to %d)", NS_MAX_STYLES);
-  const GimpParamDef full_args[N_FULL_ARGS] = {
-    args[0], args[1], args[2],
-    { GIMP_PDB_INT32,      "num-styles", num_styles },
-    { GIMP_PDB_INT32ARRAY, "style-drawables",
-      "Drawable IDs whose look is transferred (any open images, RGB or grayscale, alpha ignored)" },
-    { GIMP_PDB_INT32,      "num-blends", "Number of blend weights (= num-styles)" },
-    { GIMP_PDB_FLOATARRAY, "style-blends",
-      "Each style's share of the blend (>= 0, not all 0; normalised to sum 1)" },
-    { GIMP_PDB_INT32,      "num-regions", "Number of regions (= num-styles)" },
-    { GIMP_PDB_INT32ARRAY, "style-regions",
-      "Where each style goes: -1 = the whole image, else a channel or layer-mask ID of the image "
-      "(white = this style; e.g. the selection saved with gimp-selection-save). Pixels no region covers "
-      "keep the drawable's" },
-    { GIMP_PDB_INT32,      "num-areas", "Number of style areas (= num-styles)" },
-    { GIMP_PDB_INT32ARRAY, "style-areas",
-      "Which part of each style drawable is used: -1 = all of it, else a channel or layer-mask ID of "
-      "that style drawable's image" },
-    { GIMP_PDB_FLOAT,      "style-scale", scale },
-    { GIMP_PDB_INT32,      "preserve-colors",
-      "Whose colours the result has { STYLE (0): the style's, LUMINANCE (1): the drawable's (style "
-      "in luminance only), MATCH (2): the style's matched to the drawable's }" },
-    args[4], args[5], args[6], args[7], args[8], args[9], args[10],
-  };
   static const GimpParamDef return_vals[] = {
     { GIMP_PDB_LAYER, "styled-layer", "The new layer, directly above the drawable" },
   };
+  check_table ();
+  g_autoptr (GPtrArray) texts = g_ptr_array_new_with_free_func (g_free);
+  g_autofree GimpParamDef *basic = argument_defs (&basic_procedure, texts);
+  g_autofree GimpParamDef *full = argument_defs (&full_procedure, texts);
 
+  /* GIMP 2.10 translates the blurb, help and menu label with the domain
+   * registered here. */
   gimp_plugin_domain_register (GETTEXT_PACKAGE, ns_plugin_i18n_locale_dir ());
   gimp_install_procedure (NS_PLUGIN_PROC,
                           N_("Repaint a layer in the style of another image"),
@@ -120,8 +174,8 @@ query (void)
                           N_("Neural _Style..."),
                           "RGB*, GRAY*",
                           GIMP_PLUGIN,
-                          G_N_ELEMENTS (args), G_N_ELEMENTS (return_vals),
-                          args, return_vals);
+                          basic_procedure.n_args, G_N_ELEMENTS (return_vals),
+                          basic, return_vals);
   gimp_plugin_menu_register (NS_PLUGIN_PROC, "<Image>/Filters/Artistic");
   gimp_install_procedure (NS_PLUGIN_FULL_PROC,
                           N_("Repaint a layer in the blended styles of other images, each where you say"),
@@ -135,30 +189,8 @@ query (void)
                           NULL,
                           "RGB*, GRAY*",
                           GIMP_PLUGIN,
-                          G_N_ELEMENTS (full_args), G_N_ELEMENTS (return_vals),
-                          full_args, return_vals);
-}
-
-/* The parameters both procedures share, from first on: content, style and
- * tv weights, iterations, size, seed, init. */
-static void
-common_from_params (NsValues *values, const GimpParam *p)
-{
-  values->content_weight = p[0].data.d_float;
-  values->style_weight = p[1].data.d_float;
-  values->tv_weight = p[2].data.d_float;
-  values->iterations = p[3].data.d_int32;
-  values->size = p[4].data.d_int32;
-  values->seed = p[5].data.d_int32;
-  values->init = p[6].data.d_int32;
-}
-
-static void
-values_from_params (NsValues *values, const GimpParam *params)
-{
-  values->n_styles = 1;
-  ns_style_values_init (&values->styles[0], params[3].data.d_drawable);
-  common_from_params (values, &params[4]);
+                          full_procedure.n_args, G_N_ELEMENTS (return_vals),
+                          full, return_vals);
 }
 
 /* An array's count must be num-styles'. */
@@ -187,21 +219,24 @@ check_where (const gint32 *ids, const char *name, gint n, GError **error)
   return TRUE;
 }
 
+/* The full procedure's styles: its four arrays, each after its count. */
 static gboolean
-values_from_full_params (NsValues *values, const GimpParam *params, GError **error)
+styles_from_params (const Procedure *proc, const GimpParam *params, NsValues *values, GError **error)
 {
-  gint n = params[3].data.d_int32;
+  gint n = arg (proc, params, "num-styles")->data.d_int32;
   if (n < 1 || n > NS_MAX_STYLES)
     {
       g_set_error (error, NS_ERROR, NS_ERROR_PARAMS, _("%s: num-styles is %d; give 1 to %d styles"),
                    NS_PLUGIN_FULL_PROC, n, NS_MAX_STYLES);
       return FALSE;
     }
-  const gint32 *drawables = params[4].data.d_int32array, *regions = params[8].data.d_int32array;
-  const gint32 *areas = params[10].data.d_int32array;
-  const gdouble *blends = params[6].data.d_floatarray;
-  if (!check_count (&params[5], "num-blends", n, error) || !check_count (&params[7], "num-regions", n, error)
-      || !check_count (&params[9], "num-areas", n, error))
+  const gint32 *drawables = arg (proc, params, "style-drawables")->data.d_int32array;
+  const gdouble *blends = arg (proc, params, "style-blends")->data.d_floatarray;
+  const gint32 *regions = arg (proc, params, "style-regions")->data.d_int32array;
+  const gint32 *areas = arg (proc, params, "style-areas")->data.d_int32array;
+  if (!check_count (arg (proc, params, "num-blends"), "num-blends", n, error)
+      || !check_count (arg (proc, params, "num-regions"), "num-regions", n, error)
+      || !check_count (arg (proc, params, "num-areas"), "num-areas", n, error))
     return FALSE;
   if (drawables == NULL || blends == NULL || regions == NULL || areas == NULL)
     {
@@ -210,22 +245,70 @@ values_from_full_params (NsValues *values, const GimpParam *params, GError **err
     }
   if (!check_where (regions, "style-regions", n, error) || !check_where (areas, "style-areas", n, error))
     return FALSE;
-
   values->n_styles = n;
   for (gint i = 0; i < n; i++)
     values->styles[i] = (NsStyleValues) { drawables[i], blends[i], regions[i], areas[i] };
-  values->style_scale = params[11].data.d_float;
-  values->preserve_colors = params[12].data.d_int32;
-  common_from_params (values, &params[13]);
   return TRUE;
 }
 
-/* The last values, if there are some of this layout; both procedures share
- * them (the last run's settings, whichever procedure ran). */
+/* The values of a call: its styles, and each parameter of the table the
+ * procedure has, read by name; the others keep their defaults. */
+static gboolean
+values_from_params (const Procedure *proc, const GimpParam *params, NsValues *values, GError **error)
+{
+  int style = arg_index (proc, "style-drawable");
+  if (style >= 0)
+    {
+      values->n_styles = 1;
+      values->styles[0] = NS_STYLE_VALUES (params[style].data.d_drawable);
+    }
+  else if (!styles_from_params (proc, params, values, error))
+    return FALSE;
+
+  int n = 0;
+  const NsParamSpec *specs = ns_param_specs (&n);
+  for (int i = 0; i < n; i++)
+    {
+      int k = (specs[i].fronts & NS_FRONT_PDB) ? arg_index (proc, specs[i].key) : -1;
+      if (k < 0)
+        continue;
+      const GimpParam *p = &params[k];
+      double value = specs[i].type == NS_PARAM_DOUBLE ? p->data.d_float
+                     : specs[i].type == NS_PARAM_UINT32 ? (double) (guint32) p->data.d_int32
+                     : p->data.d_int32;
+      ns_param_set (&specs[i], &values->params, value);
+    }
+  return TRUE;
+}
+
+/* The dialog reads masks of any drawable whole. */
+static NsMask *
+read_whole_mask (gint32 where, gint32 drawable_id, GError **error)
+{
+  return ns_pixels_read_mask (where, drawable_id, NULL, error);
+}
+
+static const NsDialogHost dialog_host = { read_whole_mask };
+
+/* The last values, from whichever procedure or the dialog ran last; FALSE
+ * (values the defaults) if there are none of this plug-in's layout. */
 static gboolean
 get_last_values (NsValues *values)
 {
-  return gimp_get_data_size (NS_PLUGIN_PROC) == sizeof *values && gimp_get_data (NS_PLUGIN_PROC, values);
+  gint size = gimp_get_data_size (NS_PLUGIN_PROC);   /* 0: none */
+  g_autofree guint8 *data = size > 0 ? g_malloc (size) : NULL;
+  if (data != NULL && !gimp_get_data (NS_PLUGIN_PROC, data))
+    g_clear_pointer (&data, g_free);
+  return ns_values_decode (data, data != NULL ? (gsize) size : 0, values);
+}
+
+static void
+set_last_values (const NsValues *values)
+{
+  g_autoptr (GBytes) bytes = ns_values_encode (values);
+  gsize size = 0;
+  gconstpointer data = g_bytes_get_data (bytes, &size);
+  gimp_set_data (NS_PLUGIN_PROC, data, size);
 }
 
 /* The model, loaded now unless an earlier attempt (kept in load_error)
@@ -243,12 +326,11 @@ load_model (GError **load_error, GError **error)
 /* The values to run with, per run mode. Returns FALSE with error unset if
  * the user cancelled the dialog. */
 static gboolean
-choose_values (const gchar     *name,
+choose_values (const Procedure *proc,
                GimpRunMode      run_mode,
                gint32           image_id,
                gint32           drawable_id,
                const GimpParam *params,
-               gint             n_params,
                NsValues        *values,
                const NsModel   *model,
                const GError    *model_error,
@@ -257,26 +339,14 @@ choose_values (const gchar     *name,
   switch (run_mode)
     {
     case GIMP_RUN_NONINTERACTIVE:
-      {
-        gboolean full = g_strcmp0 (name, NS_PLUGIN_FULL_PROC) == 0;
-        gint expected = full ? N_FULL_ARGS : N_ARGS;
-        if (n_params != expected)
-          {
-            g_set_error (error, NS_ERROR, NS_ERROR_PARAMS, _("%s takes %d arguments, got %d"),
-                         name, expected, n_params);
-            return FALSE;
-          }
-        if (full)
-          return values_from_full_params (values, params, error);
-        values_from_params (values, params);
-        return TRUE;
-      }
+      return values_from_params (proc, params, values, error);
 
     case GIMP_RUN_WITH_LAST_VALS:
       if (!get_last_values (values))
         {
           g_set_error (error, NS_ERROR, NS_ERROR_PARAMS,
-                       _("Neural Style has not run yet; there are no last values"));
+                       _("Neural Style has no last values: it has not run yet, or they were stored by "
+                         "another version"));
           return FALSE;
         }
       return TRUE;
@@ -284,7 +354,7 @@ choose_values (const gchar     *name,
     case GIMP_RUN_INTERACTIVE:
     default:
       get_last_values (values);   /* keeps the defaults if none */
-      return ns_dialog_run (image_id, drawable_id, values, model, model_error, error);
+      return ns_dialog_run (image_id, drawable_id, values, &dialog_host, model, model_error, error);
     }
 }
 
@@ -300,16 +370,23 @@ run (const gchar      *name,
   *return_vals = results;
   results[0].type = GIMP_PDB_STATUS;
 
-  if (n_params < 3)
+  /* As GIMP's own plug-ins: another count of arguments is the caller's
+   * error, in any run mode (the arguments are read by name from the list). */
+  const Procedure *proc = g_strcmp0 (name, NS_PLUGIN_FULL_PROC) == 0 ? &full_procedure : &basic_procedure;
+  if (n_params != proc->n_args)
     {
       results[0].data.d_status = GIMP_PDB_CALLING_ERROR;
+      results[1].type = GIMP_PDB_STRING;
+      results[1].data.d_string = g_strdup_printf (_("%s takes %d arguments, got %d"), proc->name, proc->n_args,
+                                                  n_params);
+      *n_return_vals = 2;
       return;
     }
 
   gegl_init (NULL, NULL);
-  GimpRunMode run_mode = params[0].data.d_int32;
-  gint32 image_id = params[1].data.d_image;
-  gint32 drawable_id = params[2].data.d_drawable;
+  GimpRunMode run_mode = arg (proc, params, "run-mode")->data.d_int32;
+  gint32 image_id = arg (proc, params, "image")->data.d_image;
+  gint32 drawable_id = arg (proc, params, "drawable")->data.d_drawable;
 
   NsValues values;
   ns_values_init (&values);
@@ -323,7 +400,7 @@ run (const gchar      *name,
    * fast. */
   if (run_mode == GIMP_RUN_INTERACTIVE)
     model = ns_model_load (NULL, &model_error);
-  gboolean chosen = choose_values (name, run_mode, image_id, drawable_id, params, n_params, &values, model,
+  gboolean chosen = choose_values (proc, run_mode, image_id, drawable_id, params, &values, model,
                                    model_error, &error);
 
   if (chosen && ns_plugin_job_prepare (&job, image_id, drawable_id, &values, &error)
@@ -332,7 +409,7 @@ run (const gchar      *name,
 
   if (layer_id != -1)
     {
-      gimp_set_data (NS_PLUGIN_PROC, &values, sizeof values);
+      set_last_values (&values);
       if (run_mode != GIMP_RUN_NONINTERACTIVE)
         gimp_displays_flush ();
       results[0].data.d_status = GIMP_PDB_SUCCESS;

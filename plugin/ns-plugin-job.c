@@ -1,8 +1,6 @@
 /* ns-plugin-job.c: checks, engine run and result layer of one stylisation. */
 #include "ns-plugin-job.h"
 
-#include "ns-masks.h"
-
 #include <glib/gi18n-lib.h>
 #include <string.h>
 
@@ -52,13 +50,13 @@ check_style (gint32 image_id, const NsStyleValues *style, int i, GError **error)
   if (style->region >= 0)
     {
       g_autofree gchar *what = g_strdup_printf (_("The region of style %d"), i);
-      if (!ns_masks_check (style->region, image_id, what, error))
+      if (!ns_pixels_check_mask (style->region, image_id, what, error))
         return FALSE;
     }
   if (style->area >= 0)
     {
       g_autofree gchar *what = g_strdup_printf (_("The area of style %d"), i);
-      if (!ns_masks_check (style->area, gimp_item_get_image (style->drawable), what, error))
+      if (!ns_pixels_check_mask (style->area, gimp_item_get_image (style->drawable), what, error))
         return FALSE;
     }
   return TRUE;
@@ -79,9 +77,16 @@ ns_plugin_job_prepare (NsPluginJob    *job,
                    NS_MAX_STYLES, values->n_styles);
       return FALSE;
     }
+  double blends[NS_MAX_STYLES];
   for (int i = 0; i < values->n_styles; i++)
-    if (!check_style (image_id, &values->styles[i], i + 1, error))
-      return FALSE;
+    {
+      if (!check_style (image_id, &values->styles[i], i + 1, error))
+        return FALSE;
+      blends[i] = values->styles[i].blend;
+    }
+  /* The engine's one check of the blends, before any pixel is read. */
+  if (!ns_style_blends_validate (blends, values->n_styles, error))
+    return FALSE;
 
   job->image_id = image_id;
   job->drawable_id = drawable_id;
@@ -99,8 +104,8 @@ ns_plugin_job_prepare (NsPluginJob    *job,
     }
 
   /* The engine checks the ranges (finite weights >= 0, iterations >= 1,
-   * size, init, scale, colours, blends) with messages naming them. */
-  ns_values_to_params (values, &job->params);
+   * size, init, scale, colours) with messages naming them. */
+  job->params = values->params;
   return ns_params_validate (&job->params, error);
 }
 
@@ -132,24 +137,33 @@ report_progress (const NsProgress *progress, gpointer user_data)
  * their masks, and how much the regions cover each pixel. */
 typedef struct
 {
-  NsImage *content;
-  NsImage *images[NS_MAX_STYLES];
-  NsMask  *regions[NS_MAX_STYLES], *areas[NS_MAX_STYLES];
-  NsStyle  styles[NS_MAX_STYLES];
-  NsMask  *coverage;   /* ns_styles_coverage(); NULL: some style covers everything */
+  NsImage    *content;
+  NsStyleSet *styles;
+  NsMask     *coverage;   /* ns_styles_coverage(); NULL: some style covers everything */
 } JobInputs;
 
 static void
 job_inputs_clear (JobInputs *in)
 {
   g_clear_pointer (&in->content, ns_image_free);
+  g_clear_pointer (&in->styles, ns_style_set_free);
   g_clear_pointer (&in->coverage, ns_mask_free);
-  for (int i = 0; i < NS_MAX_STYLES; i++)
-    {
-      g_clear_pointer (&in->images[i], ns_image_free);
-      g_clear_pointer (&in->regions[i], ns_mask_free);
-      g_clear_pointer (&in->areas[i], ns_mask_free);
-    }
+}
+
+/* Style i's image and masks, added to in->styles. */
+static gboolean
+read_style (const NsPluginJob *job, int i, JobInputs *in, GError **error)
+{
+  const NsStyleValues *s = &job->styles[i];
+  const NsRegion *r = &job->region;
+  NsStyle style = { .blend = s->blend };
+  gboolean ok = (style.image = ns_pixels_read (s->drawable, NULL, error)) != NULL
+                && (s->region == NS_WHERE_EVERYWHERE
+                    || (style.region = ns_pixels_read_mask (s->region, job->drawable_id, r, error)) != NULL)
+                && (s->area == NS_WHERE_EVERYWHERE
+                    || (style.area = ns_pixels_read_mask (s->area, s->drawable, NULL, error)) != NULL);
+  /* The set takes what was read, also when something was not. */
+  return ns_style_set_add (in->styles, &style, NS_STYLE_TAKE_ALL, ok ? error : NULL) && ok;
 }
 
 static gboolean
@@ -158,24 +172,14 @@ read_inputs (const NsPluginJob *job, JobInputs *in, GError **error)
   const NsRegion *r = &job->region;
   if ((in->content = ns_pixels_read (job->drawable_id, r, error)) == NULL)
     return FALSE;
+  in->styles = ns_style_set_new ();
   for (int i = 0; i < job->n_styles; i++)
-    {
-      const NsStyleValues *s = &job->styles[i];
-      if ((in->images[i] = ns_pixels_read (s->drawable, NULL, error)) == NULL)
-        return FALSE;
-      if (s->region != NS_WHERE_EVERYWHERE
-          && (in->regions[i] = ns_masks_read (s->region, job->drawable_id, r->x, r->y, r->width, r->height,
-                                              error)) == NULL)
-        return FALSE;
-      if (s->area != NS_WHERE_EVERYWHERE
-          && (in->areas[i] = ns_masks_read (s->area, s->drawable, 0, 0, in->images[i]->width,
-                                            in->images[i]->height, error)) == NULL)
-        return FALSE;
-      in->styles[i] = (NsStyle) { in->images[i], s->blend, in->regions[i], in->areas[i] };
-    }
+    if (!read_style (job, i, in, error))
+      return FALSE;
   /* As the engine covers them: where nothing covers, the new layer keeps
    * the drawable's pixels exactly (ns-plugin-pixels.c). */
-  return ns_styles_coverage (in->styles, job->n_styles, r->width, r->height, &in->coverage, error);
+  return ns_styles_coverage (ns_style_set_styles (in->styles), ns_style_set_count (in->styles), r->width,
+                             r->height, &in->coverage, error);
 }
 
 /* Runs the engine on the job's region; the result has the region's size. */
@@ -186,7 +190,8 @@ stylize_region (const NsPluginJob *job, const NsModel *model, const JobInputs *i
   params.memory_limit_mb = engine_memory_limit_mb (job);
 
   gimp_progress_init (_("Neural Style"));
-  g_autoptr (NsImage) styled = ns_stylize_blend (model, in->content, in->styles, job->n_styles, &params, NULL,
+  g_autoptr (NsImage) styled = ns_stylize_blend (model, in->content, ns_style_set_styles (in->styles),
+                                                 ns_style_set_count (in->styles), &params, NULL,
                                                  report_progress, NULL, NULL, error);
   if (styled == NULL)
     return NULL;

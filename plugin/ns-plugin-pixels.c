@@ -1,5 +1,7 @@
-/* ns-plugin-pixels.c: GIMP drawable <-> NsImage through GEGL buffers. */
+/* ns-plugin-pixels.c: GIMP drawables <-> NsImage and NsMask through GEGL
+ * buffers. */
 #include "ns-plugin-pixels.h"
+#include "ns-dialog.h"
 
 #include <gegl.h>
 #include <glib/gi18n-lib.h>
@@ -55,33 +57,57 @@ ns_pixels_read (gint32 drawable_id, const NsRegion *region, GError **error)
   return ns_image_from_pixels (samples, r->width, r->height, rowstride, channels, NS_SAMPLES_FLOAT, error);
 }
 
-/* Selection coverage (0..1) of the region, in the drawable's coordinates;
- * all ones when nothing is selected. */
-static gboolean
-read_selection (gint32 image_id, gint32 drawable_id, const NsRegion *region, gfloat *sel, GError **error)
+gboolean
+ns_pixels_check_mask (gint32 mask_id, gint32 image_id, const char *what, GError **error)
 {
-  gsize n = (gsize) region->width * region->height;
-  if (gimp_selection_is_empty (image_id))
+  if (!gimp_item_is_valid (mask_id) || !(gimp_item_is_channel (mask_id) || gimp_item_is_layer_mask (mask_id)))
     {
-      for (gsize i = 0; i < n; i++)
-        sel[i] = 1.0f;
-      return TRUE;
-    }
-
-  gint off_x, off_y;
-  gint32 selection_id = gimp_image_get_selection (image_id);
-  GeglBuffer *mask = selection_id != -1 && gimp_drawable_offsets (drawable_id, &off_x, &off_y)
-                     ? gimp_drawable_get_buffer (selection_id) : NULL;
-  if (mask == NULL)
-    {
-      g_set_error (error, NS_ERROR, NS_ERROR_IMAGE, _("GIMP gave no selection mask of the image"));
+      g_set_error (error, NS_ERROR, NS_ERROR_PARAMS,
+                   _("%s: %d is not a channel or a layer mask (use -1 for all of it)"), what, mask_id);
       return FALSE;
     }
-  /* Outside the image (abyss) nothing is selected. */
-  gegl_buffer_get (mask, GEGL_RECTANGLE (off_x + region->x, off_y + region->y, region->width, region->height),
-                   1.0, babl_format ("Y float"), sel, GEGL_AUTO_ROWSTRIDE, GEGL_ABYSS_NONE);
-  g_object_unref (mask);
+  if (gimp_item_get_image (mask_id) != image_id)
+    {
+      g_set_error (error, NS_ERROR, NS_ERROR_PARAMS,
+                   _("%s: the channel (ID %d) belongs to another image (ID %d, not %d)"), what, mask_id,
+                   gimp_item_get_image (mask_id), image_id);
+      return FALSE;
+    }
   return TRUE;
+}
+
+NsMask *
+ns_pixels_read_mask (gint32 where, gint32 drawable_id, const NsRegion *region, GError **error)
+{
+  NsRegion all = { 0, 0, gimp_drawable_width (drawable_id), gimp_drawable_height (drawable_id) };
+  const NsRegion *r = region != NULL ? region : &all;
+  gboolean outside = where == NS_WHERE_OUTSIDE_SELECTION;
+  gint32 mask_id = where == NS_WHERE_SELECTION || outside
+                   ? gimp_image_get_selection (gimp_item_get_image (drawable_id)) : where;
+  gsize n = (gsize) MAX (r->width, 0) * MAX (r->height, 0);
+  g_autofree gfloat *values = try_floats (n, error);
+  gint drawable_x, drawable_y, mask_x, mask_y;
+  if (values == NULL)
+    return NULL;
+  GeglBuffer *buffer = gimp_drawable_offsets (drawable_id, &drawable_x, &drawable_y)
+                       && gimp_drawable_offsets (mask_id, &mask_x, &mask_y)
+                       ? gimp_drawable_get_buffer (mask_id) : NULL;
+  if (buffer == NULL)
+    {
+      g_set_error (error, NS_ERROR, NS_ERROR_IMAGE, _("GIMP gave no pixels of the channel (ID %d)"), mask_id);
+      return NULL;
+    }
+  /* Image coordinates of the region, then the mask's own; outside the mask
+   * (abyss) is 0. */
+  gegl_buffer_get (buffer, GEGL_RECTANGLE (drawable_x + r->x - mask_x, drawable_y + r->y - mask_y, r->width,
+                                           r->height), 1.0, babl_format ("Y float"), values, GEGL_AUTO_ROWSTRIDE,
+                   GEGL_ABYSS_NONE);
+  g_object_unref (buffer);
+  if (outside)
+    for (gsize i = 0; i < n; i++)
+      values[i] = 1.0f - values[i];
+  return ns_mask_from_pixels (values, r->width, r->height, (gsize) r->width * sizeof (gfloat), 1,
+                              NS_SAMPLES_FLOAT, error);
 }
 
 /* The region's new pixels in format (alpha as in original), blended by the
@@ -95,19 +121,12 @@ composite_region (gint32 image_id, gint32 drawable_id, const NsRegion *region, c
   gsize rowstride = (gsize) region->width * channels * sizeof (gfloat);
   g_autofree gfloat *pixels = try_floats (n * channels, error);
   g_autofree gfloat *colour = pixels != NULL ? try_floats (n * channels, error) : NULL;
-  g_autofree gfloat *sel = colour != NULL ? try_floats (n, error) : NULL;
-  if (sel == NULL)
+  /* The selection's coverage (NULL: 1 everywhere, nothing is selected). */
+  gboolean selected = by_selection && !gimp_selection_is_empty (image_id);
+  g_autoptr (NsMask) selection = colour != NULL && selected
+                                 ? ns_pixels_read_mask (NS_WHERE_SELECTION, drawable_id, region, error) : NULL;
+  if (colour == NULL || (selected && selection == NULL))
     return NULL;
-  if (!by_selection)
-    for (gsize i = 0; i < n; i++)
-      sel[i] = 1.0f;
-  else if (!read_selection (image_id, drawable_id, region, sel, error))
-    return NULL;
-  /* The engine has already blended partly covered pixels with the content;
-   * uncovered ones keep the drawable's own pixels, exactly. */
-  if (coverage != NULL)
-    for (gsize i = 0; i < n; i++)
-      sel[i] *= coverage->values[i] > 0 ? 1.0f : 0.0f;
 
   gegl_buffer_get (source, GEGL_RECTANGLE (region->x, region->y, region->width, region->height), 1.0,
                    format, pixels, rowstride, GEGL_ABYSS_NONE);
@@ -115,10 +134,13 @@ composite_region (gint32 image_id, gint32 drawable_id, const NsRegion *region, c
   memcpy (colour, pixels, n * channels * sizeof (gfloat));
   ns_image_to_pixels (styled, colour, rowstride, channels, NS_SAMPLES_FLOAT);
 
+  /* The engine has already blended partly covered pixels with the content;
+   * uncovered ones keep the drawable's own pixels, exactly. */
   gint n_colour = channels - 1;
   for (gsize i = 0; i < n; i++)
     {
-      gfloat s = sel[i];
+      gfloat s = (selection != NULL ? selection->values[i] : 1.0f)
+                 * (coverage == NULL || coverage->values[i] > 0 ? 1.0f : 0.0f);
       if (s <= 0.0f)
         continue;   /* unselected: keep the original exactly */
       for (gint c = 0; c < n_colour; c++)

@@ -5,8 +5,14 @@
 1. No include cycle among the project's own modules (a module is a .c file
    and the .h of the same name; an edge is "X includes a header of Y").
 2. The front ends (engine/tool, plugin, ui) include no engine header but
-   the public neural-style.h; ui includes nothing from plugin; the engine
-   includes nothing from plugin or ui.
+   the public neural-style.h; ui includes nothing from plugin, and plugin
+   nothing of ui but ns-dialog.h (the dialog and the values it edits); the
+   engine includes nothing from plugin or ui.
+3. No cycle among the folders (tool, plugin, ui, engine): plugin -> ui ->
+   engine, tool -> engine.
+4. Libraries where they belong: GIMP's pixels (GEGL) are read and written
+   in plugin/ only, GTK is ui's, and the engine (the tool aside) includes
+   none of libgimp, GTK, GEGL or gdk-pixbuf.
 """
 import os
 import re
@@ -14,6 +20,13 @@ import sys
 
 root = sys.argv[1]
 INCLUDE = re.compile(r'^\s*#\s*include\s+"([^"]+)"', re.M)
+SYSTEM_INCLUDE = re.compile(r'^\s*#\s*include\s+<([^>]+)>', re.M)
+# System headers an area must not include (rule 4).
+FORBIDDEN = {
+    "engine": ("libgimp/", "gtk/", "gdk/", "gegl", "gdk-pixbuf/"),
+    "ui": ("gegl",),
+    "tool": ("libgimp/", "gtk/", "gegl"),
+}
 FOLDERS = ["engine", "plugin", "ui"]
 
 headers = {}   # header name -> path
@@ -42,10 +55,15 @@ def area(path):
 
 
 edges = {}
+folder_edges = {}
 problems = []
 for path in sources:
     with open(path, encoding="utf-8") as f:
         text = f.read()
+    rel = os.path.relpath(path, root)
+    for name in SYSTEM_INCLUDE.findall(text):
+        if name.startswith(FORBIDDEN.get(area(path), ())):
+            problems.append(f"{rel} ({area(path)}) includes <{name}>")
     for name in INCLUDE.findall(text):
         target = headers.get(name)
         if target is None:
@@ -55,6 +73,10 @@ for path in sources:
             problems.append(f"{os.path.relpath(path, root)} includes the engine's internal {name}")
         if src_area == "ui" and dst_area == "plugin":
             problems.append(f"{os.path.relpath(path, root)} (ui) includes the plug-in's {name}")
+        if src_area == "plugin" and dst_area == "ui" and name != "ns-dialog.h":
+            problems.append(f"{rel} (plugin) includes ui's {name}; only ns-dialog.h is the plug-in's to include")
+        if src_area != dst_area:
+            folder_edges.setdefault(src_area, set()).add(dst_area)
         if src_area == "engine" and dst_area in ("plugin", "ui", "tool"):
             problems.append(f"{os.path.relpath(path, root)} (engine) includes {name} of {dst_area}")
         a, b = module(path), module(target)
@@ -83,6 +105,14 @@ def visit(node):
 for node in sorted(edges):
     if colour.get(node, WHITE) == WHITE:
         visit(node)
+
+# The same search over the folders (rule 3).
+module_edges, edges = edges, folder_edges
+colour = {}
+for node in sorted(edges):
+    if colour.get(node, WHITE) == WHITE:
+        visit(node)
+edges = module_edges
 
 for p in problems:
     print(p)

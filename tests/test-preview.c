@@ -122,10 +122,10 @@ recorder_clear (Recorder *r)
 static void
 preview_params (double style_weight, NsParams *params)
 {
-  NsValues values;
-  ns_values_init (&values);
-  values.style_weight = style_weight;
-  ns_preview_params (&values, NS_PREVIEW_SIZE, params);
+  NsParams chosen;
+  ns_params_init (&chosen);
+  chosen.style_weight = style_weight;
+  ns_preview_params (&chosen, NS_PREVIEW_SIZE, params);
 }
 
 /* A weight change continues from the picture on screen: the first frame of
@@ -344,11 +344,10 @@ test_styles_regions_colours (void)
   ns_preview_set_content (preview, content);
   g_assert_true (ns_preview_set_styles (preview, styles, 1));
 
-  NsValues values;
-  NsParams params;
-  ns_values_init (&values);
-  values.preserve_colors = NS_COLORS_LUMINANCE;
-  ns_preview_params (&values, NS_PREVIEW_SIZE, &params);
+  NsParams chosen, params;
+  ns_params_init (&chosen);
+  chosen.preserve_colors = NS_COLORS_LUMINANCE;
+  ns_preview_params (&chosen, NS_PREVIEW_SIZE, &params);
   g_assert_cmpint (params.preserve_colors, ==, NS_COLORS_LUMINANCE);
   ns_preview_set_debounce (preview, 0);
   ns_preview_restart (preview, &params, FALSE);

@@ -5,11 +5,9 @@
  * right, Reset / Cancel / OK below. All libgimp (PDB) calls happen here on
  * the main thread; the preview's worker only ever sees NsImage copies. */
 #include "ns-dialog.h"
-#include "ns-masks.h"
+#include "ns-param-controls.h"
 #include "ns-preview.h"
 #include "ns-preview-area.h"
-#include "ns-size-control.h"
-#include "ns-slider.h"
 #include "ns-style-rows.h"
 #include "ns-thumbnail.h"
 
@@ -24,20 +22,18 @@
 typedef struct
 {
   gint32         image_id, drawable_id;
+  const NsDialogHost *host;
   const NsModel *model;
   const GError  *model_error;  /* why model is NULL */
   NsValues       values;       /* working copy; the caller's only on OK */
   NsImage       *content;      /* the drawable at preview size; NULL without one */
   gboolean       updating;     /* set while Reset moves the controls */
 
-  GtkWidget     *dialog, *rows, *preview_area, *size, *init, *seed_spin, *seed_button, *colors;
-  GtkAdjustment *content_weight, *style_weight, *tv_weight, *iterations, *seed, *style_scale;
+  GtkWidget     *dialog, *rows, *preview_area;
+  NsParamControls *controls;   /* one per parameter the dialog shows */
 
   NsPreview     *preview;      /* NULL without a model or a style */
-  /* The styles at preview size, as last read from GIMP (blends aside). */
-  int            n_styles;
-  NsImage       *style_images[NS_MAX_STYLES];
-  NsMask        *regions[NS_MAX_STYLES], *areas[NS_MAX_STYLES];
+  NsStyleSet    *styles;       /* at preview size, as last read from GIMP (blends aside) */
 } Dialog;
 
 /* ---- values <-> controls --------------------------------------------------- */
@@ -48,15 +44,8 @@ read_controls (Dialog *d)
   NsValues *v = &d->values;
 
   ns_style_rows_get (d->rows, v);
-  v->content_weight = gtk_adjustment_get_value (d->content_weight);
-  v->style_weight = gtk_adjustment_get_value (d->style_weight);
-  v->tv_weight = gtk_adjustment_get_value (d->tv_weight);
-  v->iterations = (gint32) gtk_adjustment_get_value (d->iterations);
-  v->size = ns_size_control_get_size (d->size);
-  v->seed = (gint32) gtk_adjustment_get_value (d->seed);
-  v->init = gtk_combo_box_get_active (GTK_COMBO_BOX (d->init));
-  v->style_scale = gtk_adjustment_get_value (d->style_scale);
-  v->preserve_colors = gtk_combo_box_get_active (GTK_COMBO_BOX (d->colors));
+  if (d->controls != NULL)   /* built after the style rows */
+    ns_param_controls_get (d->controls, &v->params);
 }
 
 /* ---- live preview ----------------------------------------------------------- */
@@ -96,31 +85,18 @@ restart_preview (Dialog *d, gboolean warm)
     return;
   NsParams params;
   read_controls (d);
-  ns_preview_params (&d->values, NS_PREVIEW_SIZE, &params);
+  ns_preview_params (&d->values.params, NS_PREVIEW_SIZE, &params);
   ns_preview_restart (d->preview, &params, warm);
-}
-
-static void
-clear_preview_styles (Dialog *d)
-{
-  for (int i = 0; i < NS_MAX_STYLES; i++)
-    {
-      g_clear_pointer (&d->style_images[i], ns_image_free);
-      g_clear_pointer (&d->regions[i], ns_mask_free);
-      g_clear_pointer (&d->areas[i], ns_mask_free);
-    }
-  d->n_styles = 0;
 }
 
 /* A region or area at the preview size of its drawable (NULL: everywhere,
  * or GIMP gave nothing, which the preview can live with). */
 static NsMask *
-read_preview_mask (gint32 where, gint32 drawable_id, const NsImage *size)
+read_preview_mask (const Dialog *d, gint32 where, gint32 drawable_id, const NsImage *size)
 {
   if (where == NS_WHERE_EVERYWHERE || size == NULL)
     return NULL;
-  g_autoptr (NsMask) mask = ns_masks_read (where, drawable_id, 0, 0, gimp_drawable_width (drawable_id),
-                                           gimp_drawable_height (drawable_id), NULL);
+  g_autoptr (NsMask) mask = d->host->read_mask (where, drawable_id, NULL);
   return mask != NULL ? ns_mask_resize (mask, size->width, size->height) : NULL;
 }
 
@@ -128,11 +104,10 @@ read_preview_mask (gint32 where, gint32 drawable_id, const NsImage *size)
 static void
 send_preview_styles (Dialog *d)
 {
-  NsStyle styles[NS_MAX_STYLES];
   read_controls (d);
-  for (int i = 0; i < d->n_styles; i++)
-    styles[i] = (NsStyle) { d->style_images[i], d->values.styles[i].blend, d->regions[i], d->areas[i] };
-  ns_preview_set_styles (d->preview, styles, d->n_styles);
+  for (int i = 0; i < ns_style_set_count (d->styles); i++)
+    ns_style_set_set_blend (d->styles, i, d->values.styles[i].blend);
+  ns_preview_set_styles (d->preview, ns_style_set_styles (d->styles), ns_style_set_count (d->styles));
 }
 
 /* Reads the styles (layers at preview size, their regions over the content
@@ -141,16 +116,18 @@ send_preview_styles (Dialog *d)
 static gboolean
 load_preview_styles (Dialog *d, const NsImage *content)
 {
-  clear_preview_styles (d);
+  g_clear_pointer (&d->styles, ns_style_set_free);
+  d->styles = ns_style_set_new ();
   read_controls (d);
   for (int i = 0; i < d->values.n_styles; i++)
     {
       const NsStyleValues *s = &d->values.styles[i];
-      if (s->drawable == -1 || (d->style_images[i] = ns_thumbnail_read (s->drawable, NS_PREVIEW_SIZE)) == NULL)
+      NsImage *image = s->drawable != -1 ? ns_thumbnail_read (s->drawable, NS_PREVIEW_SIZE) : NULL;
+      if (image == NULL)
         return FALSE;
-      d->n_styles = i + 1;
-      d->regions[i] = read_preview_mask (s->region, d->drawable_id, content);
-      d->areas[i] = read_preview_mask (s->area, s->drawable, d->style_images[i]);
+      NsStyle style = { image, s->blend, read_preview_mask (d, s->region, d->drawable_id, content),
+                        read_preview_mask (d, s->area, s->drawable, image) };
+      ns_style_set_add (d->styles, &style, NS_STYLE_TAKE_ALL, NULL);
     }
   send_preview_styles (d);
   return TRUE;
@@ -196,13 +173,11 @@ start_preview (Dialog *d)
 /* ---- control callbacks ------------------------------------------------------- */
 
 static void
-on_weight_changed (GtkAdjustment *adjustment, Dialog *d)
+update_estimate (Dialog *d)
 {
-  restart_preview (d, TRUE);
+  read_controls (d);
+  ns_param_controls_update_estimate (d->controls, d->model, &d->values.params);
 }
-
-static void
-update_estimate (Dialog *d);
 
 /* A style row changed: its blend only (the images stay), or more. */
 static void
@@ -220,81 +195,27 @@ on_styles_changed (NsStyleRowsChange change, gpointer data)
   restart_preview (d, TRUE);
 }
 
+/* A parameter changed: the estimate and the preview follow what it changes
+ * (its row's effects). */
 static void
-update_seed_sensitivity (Dialog *d)
+on_param_changed (const NsParamSpec *spec, gpointer data)
 {
-  gboolean noisy = gtk_combo_box_get_active (GTK_COMBO_BOX (d->init)) != NS_INIT_CONTENT;
-  gtk_widget_set_sensitive (d->seed_spin, noisy);
-  gtk_widget_set_sensitive (d->seed_button, noisy);
-}
-
-static void
-on_init_changed (GtkComboBox *combo, Dialog *d)
-{
-  update_seed_sensitivity (d);
-  restart_preview (d, FALSE);
-}
-
-static void
-on_seed_changed (GtkAdjustment *adjustment, Dialog *d)
-{
-  if (gtk_combo_box_get_active (GTK_COMBO_BOX (d->init)) != NS_INIT_CONTENT)
+  Dialog *d = data;
+  if (spec->effects & NS_EFFECT_COST)
+    update_estimate (d);
+  if (spec->effects & NS_EFFECT_START)
     restart_preview (d, FALSE);
+  else if (spec->effects & NS_EFFECT_LOOK)
+    restart_preview (d, TRUE);
 }
 
-static void
-on_new_seed (GtkButton *button, Dialog *d)
-{
-  gtk_adjustment_set_value (d->seed, g_random_int_range (0, G_MAXINT32));
-}
-
-static void
-update_estimate (Dialog *d)
-{
-  NsParams params;
-  read_controls (d);
-  ns_values_to_params (&d->values, &params);
-  ns_size_control_update_estimate (d->size, d->model, &params);
-}
-
-static void
-on_cost_changed (gpointer instance, Dialog *d)
-{
-  update_estimate (d);
-}
-
-/* Style scale and colours: the look and the cost change. */
-static void
-on_look_changed (gpointer instance, Dialog *d)
-{
-  update_estimate (d);
-  restart_preview (d, TRUE);
-}
-
-static void
-on_size_changed (gpointer data)
-{
-  update_estimate (data);
-}
-
+/* Every parameter back to its default; the styles stay as chosen. */
 static void
 reset_controls (Dialog *d)
 {
-  NsValues defaults;   /* the styles stay as chosen */
-
-  ns_values_init (&defaults);
   d->updating = TRUE;
-  gtk_adjustment_set_value (d->content_weight, defaults.content_weight);
-  gtk_adjustment_set_value (d->style_weight, defaults.style_weight);
-  gtk_adjustment_set_value (d->tv_weight, defaults.tv_weight);
-  gtk_adjustment_set_value (d->iterations, defaults.iterations);
-  ns_size_control_set_size (d->size, defaults.size);
-  gtk_adjustment_set_value (d->seed, defaults.seed);
-  gtk_combo_box_set_active (GTK_COMBO_BOX (d->init), defaults.init);
-  gtk_adjustment_set_value (d->style_scale, defaults.style_scale);
-  gtk_combo_box_set_active (GTK_COMBO_BOX (d->colors), defaults.preserve_colors);
+  ns_param_controls_reset (d->controls);
   d->updating = FALSE;
-  update_seed_sensitivity (d);
   update_estimate (d);
   restart_preview (d, FALSE);
 }
@@ -302,61 +223,9 @@ reset_controls (Dialog *d)
 /* ---- layout ------------------------------------------------------------------- */
 
 static GtkWidget *
-row_label (GtkGrid *grid, int row, const char *mnemonic, GtkWidget *target, const char *tooltip)
-{
-  GtkWidget *label = gtk_label_new_with_mnemonic (mnemonic);
-  gtk_label_set_xalign (GTK_LABEL (label), 0.0);
-  gtk_label_set_mnemonic_widget (GTK_LABEL (label), target);
-  gtk_widget_set_tooltip_text (label, tooltip);
-  gtk_widget_set_tooltip_text (target, tooltip);
-  gtk_grid_attach (grid, label, 0, row, 1, 1);
-  return label;
-}
-
-static GtkWidget *
-heading (const char *text)
-{
-  g_autofree char *markup = g_markup_printf_escaped ("<b>%s</b>", text);
-  GtkWidget *label = gtk_label_new (NULL);
-  gtk_label_set_markup (GTK_LABEL (label), markup);
-  gtk_label_set_xalign (GTK_LABEL (label), 0.0);
-  gtk_widget_set_margin_top (label, 6);
-  return label;
-}
-
-/* The sliders cover the useful range; the spin buttons beside them reach
- * the engine's limits. */
-static const NsSliderSpec content_spec = {
-  N_("Con_tent weight"),
-  N_("How firmly your picture keeps its own shapes. Raise it to keep faces and outlines "
-     "recognisable; lower it to let the style take over."),
-  0.0, 5.0, NS_MAX_RELATIVE_WEIGHT, 0.05, 2, FALSE };
-static const NsSliderSpec style_spec = {
-  N_("St_yle weight"),
-  N_("How thickly the style's brushwork, texture and palette are laid on. Each step to the "
-     "right is bolder and more painterly; to the left, a lighter glaze."),
-  0.01, 100.0, NS_MAX_RELATIVE_WEIGHT, 0.01, 2, TRUE };
-static const NsSliderSpec smooth_spec = {
-  N_("S_moothness"),
-  N_("Evens out speckles and grain. A little gives cleaner strokes; too much looks soft and blurry."),
-  0.0, 5.0, NS_MAX_RELATIVE_WEIGHT, 0.05, 2, FALSE };
-static const NsSliderSpec scale_spec = {
-  N_("_Brush size"),
-  N_("How big the style's brush strokes and patterns are painted on your picture. 1 paints them at "
-     "the size they have in the style image (seen at your picture's size); smaller gives finer strokes, "
-     "larger bolder ones."),
-  NS_MIN_STYLE_SCALE, NS_MAX_STYLE_SCALE, NS_MAX_STYLE_SCALE, 0.05, 2, TRUE };
-static const NsSliderSpec iterations_spec = {
-  N_("_Iterations"),
-  N_("How long the painting is worked on. More passes give a more finished look but take "
-     "longer; the preview above always uses a short sketch."),
-  1, 2000, NS_MAX_ITERATIONS, 10, 0, FALSE };
-
-static GtkWidget *
 build_settings (Dialog *d)
 {
   GtkGrid *grid = GTK_GRID (gtk_grid_new ());
-  const NsValues *v = &d->values;
   int row = 0;
 
   gtk_grid_set_row_spacing (grid, 6);
@@ -364,68 +233,11 @@ build_settings (Dialog *d)
 
   GtkSizeGroup *labels = gtk_size_group_new (GTK_SIZE_GROUP_HORIZONTAL);
   GtkSizeGroup *spins = gtk_size_group_new (GTK_SIZE_GROUP_HORIZONTAL);
-  gtk_grid_attach (grid, heading (_("Styles")), 0, row++, 3, 1);
-  d->rows = ns_style_rows_new (d->drawable_id, v, labels, spins, on_styles_changed, d);
+  gtk_grid_attach (grid, ns_param_controls_heading (_("Styles")), 0, row++, 3, 1);
+  d->rows = ns_style_rows_new (d->drawable_id, &d->values, labels, spins, on_styles_changed, d);
   gtk_grid_attach (grid, d->rows, 0, row++, 3, 1);
-
-  d->colors = gtk_combo_box_text_new ();
-  /* In NsPreserveColors order. */
-  gtk_combo_box_text_append_text (GTK_COMBO_BOX_TEXT (d->colors), _("The style's own colours"));
-  gtk_combo_box_text_append_text (GTK_COMBO_BOX_TEXT (d->colors), _("Keep your picture's colours (texture only)"));
-  gtk_combo_box_text_append_text (GTK_COMBO_BOX_TEXT (d->colors), _("The style, recoloured to your picture's colours"));
-  gtk_combo_box_set_active (GTK_COMBO_BOX (d->colors), CLAMP (v->preserve_colors, 0, 2));
-  gtk_widget_set_hexpand (d->colors, TRUE);
-  row_label (grid, row, _("Colo_urs"), d->colors,
-             _("Whose colours the result has: the style's own; your picture's, with only the style's "
-               "brushwork and texture in its light and dark; or the style's, shifted to your picture's "
-               "palette first."));
-  gtk_grid_attach (grid, d->colors, 1, row++, 2, 1);
-  d->style_scale = ns_slider_attach (grid, row++, &scale_spec, v->style_scale);
-
-  gtk_grid_attach (grid, heading (_("Balance")), 0, row++, 3, 1);
-  d->content_weight = ns_slider_attach (grid, row++, &content_spec, v->content_weight);
-  d->style_weight = ns_slider_attach (grid, row++, &style_spec, v->style_weight);
-  d->tv_weight = ns_slider_attach (grid, row++, &smooth_spec, v->tv_weight);
-
-  gtk_grid_attach (grid, heading (_("Quality")), 0, row++, 3, 1);
-  d->iterations = ns_slider_attach (grid, row++, &iterations_spec, v->iterations);
-  d->size = ns_size_control_new (grid, row, gimp_drawable_width (d->drawable_id),
-                                 gimp_drawable_height (d->drawable_id), v->size,
-                                 on_size_changed, d);
-  row += NS_SIZE_CONTROL_ROWS;
-
-  gtk_grid_attach (grid, heading (_("Starting canvas")), 0, row++, 3, 1);
-  d->init = gtk_combo_box_text_new ();
-  gtk_combo_box_text_append_text (GTK_COMBO_BOX_TEXT (d->init), _("Your picture"));
-  gtk_combo_box_text_append_text (GTK_COMBO_BOX_TEXT (d->init), _("Random noise"));
-  gtk_combo_box_text_append_text (GTK_COMBO_BOX_TEXT (d->init), _("Picture mixed with noise"));
-  gtk_combo_box_set_active (GTK_COMBO_BOX (d->init), CLAMP (v->init, 0, 2));
-  row_label (grid, row, _("Start _from"), d->init,
-             _("What is on the canvas before painting starts. Your picture gives the most faithful "
-               "result; noise gives a wilder, more abstract one."));
-  gtk_grid_attach (grid, d->init, 1, row++, 2, 1);
-
-  d->seed = gtk_adjustment_new (v->seed, 0, G_MAXINT32, 1, 100, 0);
-  d->seed_spin = gtk_spin_button_new (d->seed, 1, 0);
-  gtk_widget_set_hexpand (d->seed_spin, TRUE);
-  row_label (grid, row, _("S_eed"), d->seed_spin,
-             _("The number behind the random noise. The same number paints the same picture again; "
-               "another number gives another variation."));
-  d->seed_button = gtk_button_new_with_mnemonic (_("_New seed"));
-  gtk_widget_set_tooltip_text (d->seed_button, _("Try another random variation"));
-  gtk_grid_attach (grid, d->seed_spin, 1, row, 1, 1);
-  gtk_grid_attach (grid, d->seed_button, 2, row++, 1, 1);
-  update_seed_sensitivity (d);
-
-  g_signal_connect (d->colors, "changed", G_CALLBACK (on_look_changed), d);
-  g_signal_connect (d->style_scale, "value-changed", G_CALLBACK (on_look_changed), d);
-  g_signal_connect (d->content_weight, "value-changed", G_CALLBACK (on_weight_changed), d);
-  g_signal_connect (d->style_weight, "value-changed", G_CALLBACK (on_weight_changed), d);
-  g_signal_connect (d->tv_weight, "value-changed", G_CALLBACK (on_weight_changed), d);
-  g_signal_connect (d->init, "changed", G_CALLBACK (on_init_changed), d);
-  g_signal_connect (d->seed, "value-changed", G_CALLBACK (on_seed_changed), d);
-  g_signal_connect (d->seed_button, "clicked", G_CALLBACK (on_new_seed), d);
-  g_signal_connect (d->iterations, "value-changed", G_CALLBACK (on_cost_changed), d);
+  d->controls = ns_param_controls_new (grid, &row, &d->values.params, gimp_drawable_width (d->drawable_id),
+                                       gimp_drawable_height (d->drawable_id), on_param_changed, d);
 
   /* The rows' columns line up with these. */
   for (int r = 0; r < row; r++)
@@ -495,8 +307,8 @@ build_dialog (Dialog *d)
 }
 
 gboolean
-ns_dialog_run (gint32 image_id, gint32 drawable_id, NsValues *values, const NsModel *model,
-               const GError *model_error, GError **error)
+ns_dialog_run (gint32 image_id, gint32 drawable_id, NsValues *values, const NsDialogHost *host,
+               const NsModel *model, const GError *model_error, GError **error)
 {
   if (!gtk_init_check (NULL, NULL))
     {
@@ -506,7 +318,7 @@ ns_dialog_run (gint32 image_id, gint32 drawable_id, NsValues *values, const NsMo
       return FALSE;
     }
 
-  Dialog d = { .image_id = image_id, .drawable_id = drawable_id, .model = model,
+  Dialog d = { .image_id = image_id, .drawable_id = drawable_id, .host = host, .model = model,
                .model_error = model_error, .values = *values };
   build_dialog (&d);
   set_transient_for_gimp (d.dialog);
@@ -527,7 +339,8 @@ ns_dialog_run (gint32 image_id, gint32 drawable_id, NsValues *values, const NsMo
   gtk_widget_hide (d.dialog);
   g_clear_pointer (&d.preview, ns_preview_free);
   gtk_widget_destroy (d.dialog);
-  clear_preview_styles (&d);
+  g_clear_pointer (&d.controls, ns_param_controls_free);
+  g_clear_pointer (&d.styles, ns_style_set_free);
   g_clear_pointer (&d.content, ns_image_free);
   while (gtk_events_pending ())
     gtk_main_iteration ();

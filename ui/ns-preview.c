@@ -6,17 +6,6 @@
  * everything else they share is under one mutex. */
 #include "ns-preview.h"
 
-#include <string.h>
-
-/* The styles a job runs with: owned copies of the images and masks. */
-typedef struct
-{
-  int      n;
-  NsImage *images[NS_MAX_STYLES];
-  NsMask  *regions[NS_MAX_STYLES], *areas[NS_MAX_STYLES];
-  double   blends[NS_MAX_STYLES];
-} StyleSet;
-
 struct _NsPreview
 {
   const NsModel      *model;
@@ -45,7 +34,7 @@ struct _NsPreview
   gint64    pending_requested_at;
   gboolean  busy;                      /* the worker runs a job */
   NsImage  *content;
-  StyleSet  styles;                    /* n == 0 until set */
+  NsStyleSet *styles;                  /* NULL until set */
   guint     images_serial;             /* bumped by every new content */
   NsImage  *last;                      /* latest iterate of any job */
   guint     last_serial;               /* images_serial that last belongs to */
@@ -66,58 +55,6 @@ typedef struct
   int        frame_every;
   guint      serial;
 } Job;
-
-static NsMask *
-mask_copy (const NsMask *mask)
-{
-  NsMask *copy = mask != NULL ? ns_mask_new (mask->width, mask->height) : NULL;
-  if (copy != NULL)
-    memcpy (copy->values, mask->values, sizeof (float) * mask->width * mask->height);
-  return copy;
-}
-
-static void
-style_set_clear (StyleSet *set)
-{
-  for (int i = 0; i < set->n; i++)
-    {
-      g_clear_pointer (&set->images[i], ns_image_free);
-      g_clear_pointer (&set->regions[i], ns_mask_free);
-      g_clear_pointer (&set->areas[i], ns_mask_free);
-    }
-  set->n = 0;
-}
-
-/* Copies; FALSE (set empty) if memory ran out. */
-static gboolean
-style_set_copy (StyleSet *set, const NsStyle *styles, int n_styles)
-{
-  style_set_clear (set);
-  for (int i = 0; i < MIN (n_styles, NS_MAX_STYLES); i++, set->n++)
-    {
-      set->images[i] = ns_image_copy (styles[i].image);
-      set->regions[i] = mask_copy (styles[i].region);
-      set->areas[i] = mask_copy (styles[i].area);
-      set->blends[i] = styles[i].blend;
-      if (set->images[i] == NULL || (styles[i].region != NULL) != (set->regions[i] != NULL)
-          || (styles[i].area != NULL) != (set->areas[i] != NULL))
-        {
-          set->n++;
-          style_set_clear (set);
-          return FALSE;
-        }
-    }
-  return TRUE;
-}
-
-/* The engine's view of a set (borrowing its images and masks). */
-static int
-style_set_view (const StyleSet *set, NsStyle *styles)
-{
-  for (int i = 0; i < set->n; i++)
-    styles[i] = (NsStyle) { set->images[i], set->blends[i], set->regions[i], set->areas[i] };
-  return set->n;
-}
 
 static gboolean
 deliver_frame (gpointer data)
@@ -214,13 +151,12 @@ on_progress (const NsProgress *progress, gpointer user_data)
 
 static void
 run_job (NsPreview *preview, Job *job, const NsParams *params,
-         NsImage *content, const StyleSet *style_set, NsImage *warm_start)
+         NsImage *content, const NsStyleSet *styles, NsImage *warm_start)
 {
   g_autoptr (GError) error = NULL;
   NsStats stats = { 0 };
-  NsStyle styles[NS_MAX_STYLES];
-  int n_styles = style_set_view (style_set, styles);
-  g_autoptr (NsImage) result = ns_stylize_blend (preview->model, content, styles, n_styles, params, warm_start,
+  g_autoptr (NsImage) result = ns_stylize_blend (preview->model, content, ns_style_set_styles (styles),
+                                                 ns_style_set_count (styles), params, warm_start,
                                                  on_progress, job, &stats, &error);
   if (result != NULL)
     {
@@ -267,14 +203,13 @@ worker_main (gpointer data)
         .serial = preview->images_serial,
       };
       preview->pending = FALSE;
-      if (preview->content == NULL || preview->styles.n == 0
+      if (preview->content == NULL || preview->styles == NULL || ns_style_set_count (preview->styles) == 0
           || job.generation != (guint) g_atomic_int_get (&preview->generation))
         continue;
 
       g_autoptr (NsImage) content = ns_image_copy (preview->content);
-      StyleSet styles = { 0 };
-      NsStyle view[NS_MAX_STYLES];
-      gboolean copied = style_set_copy (&styles, view, style_set_view (&preview->styles, view));
+      g_autoptr (NsStyleSet) styles = ns_style_set_copy (ns_style_set_styles (preview->styles),
+                                                         ns_style_set_count (preview->styles), NULL);
       g_autoptr (NsImage) warm_start = NULL;
       if (preview->pending_warm && preview->last != NULL && preview->last_serial == job.serial)
         warm_start = ns_image_copy (preview->last);
@@ -282,9 +217,9 @@ worker_main (gpointer data)
       preview->busy = TRUE;
       g_mutex_unlock (&preview->lock);
 
-      if (content != NULL && copied)
-        run_job (preview, &job, &params, content, &styles, warm_start);
-      style_set_clear (&styles);
+      if (content != NULL && styles != NULL)
+        run_job (preview, &job, &params, content, styles, warm_start);
+      g_clear_pointer (&styles, ns_style_set_free);
 
       g_mutex_lock (&preview->lock);
       preview->busy = FALSE;
@@ -334,7 +269,7 @@ ns_preview_free (NsPreview *preview)
   ns_image_free (preview->frame_image);
   g_clear_error (&preview->frame_error);
   ns_image_free (preview->content);
-  style_set_clear (&preview->styles);
+  ns_style_set_free (preview->styles);
   ns_image_free (preview->last);
   g_mutex_clear (&preview->lock);
   g_cond_clear (&preview->wake);
@@ -356,10 +291,12 @@ ns_preview_set_content (NsPreview *preview, const NsImage *content)
 gboolean
 ns_preview_set_styles (NsPreview *preview, const NsStyle *styles, int n_styles)
 {
+  NsStyleSet *copy = ns_style_set_copy (styles, n_styles, NULL);
   g_mutex_lock (&preview->lock);
-  gboolean copied = style_set_copy (&preview->styles, styles, n_styles);
+  ns_style_set_free (preview->styles);
+  preview->styles = copy;
   g_mutex_unlock (&preview->lock);
-  return copied;
+  return copy != NULL;
 }
 
 void
@@ -467,9 +404,9 @@ ns_preview_is_busy (NsPreview *preview)
 }
 
 void
-ns_preview_params (const NsValues *values, int preview_size, NsParams *out)
+ns_preview_params (const NsParams *chosen, int preview_size, NsParams *out)
 {
-  ns_values_to_params (values, out);
+  *out = *chosen;
   out->size = preview_size;
   out->schedule = NS_SCHEDULE_SINGLE;
   out->iterations = NS_PREVIEW_ITERATIONS;

@@ -10,7 +10,6 @@
 #pragma once
 
 #include "neural-style.h"
-#include "ns-values.h"
 
 G_BEGIN_DECLS
 
@@ -72,10 +71,10 @@ void  ns_preview_cancel  (NsPreview *preview);
 /* TRUE while a job is pending or running. */
 gboolean ns_preview_is_busy (NsPreview *preview);
 
-/* The params a preview job uses for the dialog's values (mapped as the final
- * run maps them, ns_values_to_params()), then single scale at the preview
- * size with a moderate iteration count. */
-void  ns_preview_params (const NsValues *values, int preview_size, NsParams *out);
+/* The params a preview job uses for the params the final run would use:
+ * the same, but single scale at the preview size with a moderate iteration
+ * count. */
+void  ns_preview_params (const NsParams *chosen, int preview_size, NsParams *out);
 
 #define NS_PREVIEW_SIZE       192
 #define NS_PREVIEW_ITERATIONS 60

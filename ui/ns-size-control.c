@@ -78,14 +78,10 @@ on_pixels_changed (GtkAdjustment *adjustment, SizeControl *s)
 }
 
 GtkWidget *
-ns_size_control_new (GtkGrid *grid, int row, int drawable_width, int drawable_height,
-                     int size, void (*changed) (gpointer), gpointer data)
+ns_size_control_new (GtkGrid *grid, int row, const char *label_text, const char *tooltip,
+                     int drawable_width, int drawable_height, int size, void (*changed) (gpointer), gpointer data)
 {
   SizeControl *s = g_new0 (SizeControl, 1);
-  const char *tooltip =
-    _("How big the painting is worked on, in pixels on its long side. Brush strokes keep "
-      "their size in pixels, so a smaller working size gives bolder strokes and is much "
-      "faster; the result is scaled to your layer.");
 
   s->width = drawable_width;
   s->height = drawable_height;
@@ -106,7 +102,7 @@ ns_size_control_new (GtkGrid *grid, int row, int drawable_width, int drawable_he
   gtk_label_set_width_chars (GTK_LABEL (s->estimate), 10);
   gtk_style_context_add_class (gtk_widget_get_style_context (s->estimate), "dim-label");
 
-  GtkWidget *label = gtk_label_new_with_mnemonic (_("_Working size"));
+  GtkWidget *label = gtk_label_new_with_mnemonic (label_text);
   gtk_label_set_xalign (GTK_LABEL (label), 0.0);
   gtk_label_set_mnemonic_widget (GTK_LABEL (label), s->presets);
   for (GtkWidget **w = (GtkWidget *[]) { label, s->presets, s->spin, NULL }; *w != NULL; w++)

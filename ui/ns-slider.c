@@ -38,8 +38,8 @@ on_linear_moved (GtkAdjustment *linear, SliderLink *link)
 GtkAdjustment *
 ns_slider_attach (GtkGrid *grid, int row, const NsSliderSpec *spec, double value)
 {
-  GtkAdjustment *linear = gtk_adjustment_new (value, spec->min, MAX (spec->max, spec->limit), spec->step,
-                                              spec->step * 10, 0);
+  GtkAdjustment *linear = gtk_adjustment_new (value, MIN (spec->min, spec->lower), MAX (spec->max, spec->limit),
+                                              spec->step, spec->step * 10, 0);
   SliderLink *link = g_new0 (SliderLink, 1);
   double lo = spec->log_scale ? log10 (spec->min) : spec->min;
   double hi = spec->log_scale ? log10 (spec->max) : spec->max;

@@ -6,13 +6,13 @@
 
 typedef struct
 {
-  const char *label;      /* with a mnemonic underscore; untranslated (N_) */
-  const char *tooltip;    /* untranslated (N_) */
-  double      min, max;   /* the slider's range */
-  double      limit;      /* the spin button's maximum (>= max): the engine's limit */
+  const char *label;          /* with a mnemonic underscore; untranslated (N_) */
+  const char *tooltip;        /* untranslated (N_) */
+  double      min, max;       /* the slider's range: the useful one */
+  double      lower, limit;   /* the spin button's (lower <= min, limit >= max): the engine's */
   double      step;
   int         digits;
-  gboolean    log_scale;  /* slider moves on log10(value); min must be > 0 */
+  gboolean    log_scale;      /* slider moves on log10(value); min must be > 0 */
 } NsSliderSpec;
 
 /* Adds the row to grid at row and returns the adjustment that holds the

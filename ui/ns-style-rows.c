@@ -28,7 +28,7 @@ static const NsSliderSpec blend_spec = {
   N_("Share"),
   N_("How much of this style goes into the mix, relative to the other styles over the same "
      "place. With one style it makes no difference."),
-  0.0, 1.0, 1000.0, 0.05, 2, FALSE };
+  0.0, 1.0, 0.0, 1000.0, 0.05, 2, FALSE };
 
 static void
 notify (Rows *r, NsStyleRowsChange change)
@@ -205,8 +205,7 @@ on_add (GtkButton *button, Rows *r)
 {
   if (r->rows->len >= NS_MAX_STYLES)
     return;
-  NsStyleValues style;
-  ns_style_values_init (&style, -1);
+  NsStyleValues style = NS_STYLE_VALUES (-1);
   add_row (r, &style);
   notify (r, NS_STYLE_ROWS_STYLES);
 }

@@ -6,7 +6,7 @@
 
 #include <gtk/gtk.h>
 
-#include "ns-values.h"
+#include "ns-dialog-values.h"
 
 typedef enum
 {

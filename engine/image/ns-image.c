@@ -171,6 +171,15 @@ ns_mask_new (int width, int height)
   return mask;
 }
 
+NsMask *
+ns_mask_copy (const NsMask *mask)
+{
+  NsMask *copy = ns_mask_new (mask->width, mask->height);
+  if (copy)
+    memcpy (copy->values, mask->values, (gsize) mask->width * mask->height * sizeof (float));
+  return copy;
+}
+
 void
 ns_mask_free (NsMask *mask)
 {

@@ -42,35 +42,19 @@ check_image (const NsImage *image, const char *empty_message, GError **error)
   return TRUE;
 }
 
-/* The styles' check, and the aspect of the one whose pass is largest. */
+/* The styles' check (ns_styles_validate()), and the aspect of the one
+ * whose pass is largest. */
 static gboolean
 check_styles (const NsStyle *styles, int n_styles, double *aspect, GError **error)
 {
-  if (n_styles < 1 || n_styles > NS_MAX_STYLES)
-    {
-      g_set_error (error, NS_ERROR, NS_ERROR_PARAMS, _("give 1 to %d style images, not %d"), NS_MAX_STYLES, n_styles);
-      return FALSE;
-    }
-  double total = 0, squarest = 0;
+  if (!ns_styles_validate (styles, n_styles, error))
+    return FALSE;
+  double squarest = 0;
   for (int r = 0; r < n_styles; r++)
     {
-      if (!check_image (styles[r].image, _("the style image is empty"), error))
-        return FALSE;
-      if (!isfinite (styles[r].blend) || styles[r].blend < 0)
-        {
-          g_set_error (error, NS_ERROR, NS_ERROR_PARAMS, _("style blend weights must be numbers of 0 or more, "
-                       "not %g"), styles[r].blend);
-          return FALSE;
-        }
-      total += styles[r].blend;
       double a = (double) styles[r].image->width / styles[r].image->height;
       if (styles[r].blend > 0 && MIN (a, 1 / a) > squarest)
         squarest = MIN (a, 1 / a), *aspect = a;
-    }
-  if (!(total > 0))
-    {
-      g_set_error (error, NS_ERROR, NS_ERROR_PARAMS, _("the style blend weights must not all be 0"));
-      return FALSE;
     }
   return TRUE;
 }
@@ -123,15 +107,16 @@ last_optimised (const NsSchedulePlan *s)
 
 /* ---- preparation: the images the optimiser works against ---------------------------- */
 
-/* After the colour mode (ns-colors.h): the content, the styles (their
- * blends, regions and areas kept) and the warm start, either the caller's
- * or the copies this holds. */
+/* After the colour mode (ns-colors.h): the content, the styles and the
+ * warm start, either the caller's or the copies this holds (the styles'
+ * recoloured images with the caller's blends, regions and areas). */
 typedef struct
 {
   const NsImage *content, *warm_start;
-  NsStyle        styles[NS_MAX_STYLES];
+  const NsStyle *styles;
   int            n_styles;
-  NsImage       *own_content, *own_warm_start, *own_styles[NS_MAX_STYLES];
+  NsImage       *own_content, *own_warm_start;
+  NsStyleSet    *own_styles;
 } Prepared;
 
 static void
@@ -139,28 +124,28 @@ prepared_clear (Prepared *p)
 {
   ns_image_free (p->own_content);
   ns_image_free (p->own_warm_start);
-  for (int r = 0; r < NS_MAX_STYLES; r++)
-    ns_image_free (p->own_styles[r]);
+  ns_style_set_free (p->own_styles);
 }
 
 static gboolean
 prepare (const NsParams *params, const NsImage *content, const NsStyle *styles, int n_styles,
          const NsImage *warm_start, Prepared *p, GError **error)
 {
-  *p = (Prepared) { .content = content, .warm_start = warm_start, .n_styles = n_styles };
-  for (int r = 0; r < n_styles; r++)
-    p->styles[r] = styles[r];
+  *p = (Prepared) { .content = content, .warm_start = warm_start, .styles = styles, .n_styles = n_styles };
   if (params->preserve_colors == NS_COLORS_STYLE)
     return TRUE;   /* the images as they are: no copies */
   const NsImage *originals[NS_MAX_STYLES];
+  NsImage *images[NS_MAX_STYLES] = { NULL };
   for (int r = 0; r < n_styles; r++)
     originals[r] = styles[r].image;
-  if (!ns_colors_prepare (params->preserve_colors, content, originals, n_styles, &p->own_content, p->own_styles,
-                          error))
+  if (!ns_colors_prepare (params->preserve_colors, content, originals, n_styles, &p->own_content, images, error))
     return FALSE;
   p->content = p->own_content;
-  for (int r = 0; r < n_styles; r++)
-    p->styles[r].image = p->own_styles[r];
+  p->own_styles = ns_style_set_new ();
+  for (int r = 0; r < n_styles; r++)   /* the masks stay the caller's */
+    ns_style_set_add (p->own_styles, &(NsStyle) { images[r], styles[r].blend, styles[r].region, styles[r].area },
+                      NS_STYLE_TAKE_IMAGE, NULL);
+  p->styles = ns_style_set_styles (p->own_styles);
   /* A warm start in colour (the preview's last frame) goes grey too. */
   if (!warm_start || params->preserve_colors != NS_COLORS_LUMINANCE)
     return TRUE;

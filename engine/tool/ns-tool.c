@@ -17,15 +17,17 @@
 #include <glib/gstdio.h>
 #include <json-glib/json-glib.h>
 
+/* The group's data of the GOption callbacks: style-options.c's take it as
+ * their StyleOptions, so that comes first. */
 typedef struct
 {
-  char   *content, *output, *weights, *stats;
-  char   *init, *schedule, *preserve_colors, *memory_limit;
   StyleOptions styles;
-  gint64  seed;
-  gboolean quiet;
-  double  memory_limit_mb;   /* 0 = what is available when the run starts */
+  NsParams     params;      /* the engine's parameter table's options */
+  char        *content, *output, *weights, *stats, *memory_limit;
+  gboolean     quiet;
+  double       memory_limit_mb;   /* 0 = what is available when the run starts */
 } Options;
+G_STATIC_ASSERT (G_STRUCT_OFFSET (Options, styles) == 0);
 
 typedef struct
 {
@@ -33,18 +35,28 @@ typedef struct
   gboolean drew;      /* a \r line is on screen and needs a final newline */
 } ProgressState;
 
-static gboolean
-parse_choice (const char *name, const char *value, const char *const *choices, int *out, GError **error)
+/* The table's row of an option as given: --KEY or its one-letter form. */
+static const NsParamSpec *
+option_spec (const char *option_name)
 {
-  for (int i = 0; choices[i] != NULL; i++)
-    if (g_strcmp0 (value, choices[i]) == 0)
-      {
-        *out = i;
-        return TRUE;
-      }
-  g_autofree char *list = g_strjoinv (", ", (char **) choices);
-  g_set_error (error, NS_ERROR, NS_ERROR_PARAMS, "--%s must be one of %s, not “%s”", name, list, value);
-  return FALSE;
+  if (g_str_has_prefix (option_name, "--"))
+    return ns_param_find (option_name + 2);
+  int n = 0;
+  const NsParamSpec *specs = ns_param_specs (&n);
+  for (int i = 0; i < n; i++)
+    if ((specs[i].fronts & NS_FRONT_CLI) && specs[i].short_flag == option_name[1])
+      return &specs[i];
+  return NULL;
+}
+
+/* Every option of the table: its text read as the engine reads it. */
+static gboolean
+on_param_option (const char *option_name, const char *value, gpointer data, GError **error)
+{
+  Options *opt = data;
+  const NsParamSpec *spec = option_spec (option_name);
+  g_return_val_if_fail (spec != NULL, FALSE);
+  return ns_param_parse (spec, value, option_name, &opt->params, error);
 }
 
 static gboolean
@@ -61,21 +73,44 @@ parse_memory_limit (const char *text, double *mb, GError **error)
   return TRUE;
 }
 
-/* Parses the command line into params; FALSE with a message on bad usage. */
-static gboolean
-parse_arguments (int *argc, char ***argv, Options *opt, NsParams *params, GError **error)
+/* The table's options, each with its range and default in its help;
+ * their strings are kept in texts. */
+static void
+add_param_entries (GArray *entries, GPtrArray *texts)
 {
-  ns_params_init (params);
-  params->size = 0;                     /* the CLI keeps the content's size unless told */
-  opt->seed = params->seed;
+  int n = 0;
+  const NsParamSpec *specs = ns_param_specs (&n);
+  for (int i = 0; i < n; i++)
+    {
+      const NsParamSpec *spec = &specs[i];
+      if (!(spec->fronts & NS_FRONT_CLI))
+        continue;
+      char *help = ns_param_describe (spec, FALSE);
+      char *value = NULL;
+      if (spec->type == NS_PARAM_ENUM)
+        {
+          GString *names = g_string_new (NULL);
+          for (int c = 0; c < spec->n_choices; c++)
+            g_string_append_printf (names, "%s%s", c > 0 ? "|" : "", spec->choices[c].name);
+          value = g_string_free (names, FALSE);
+        }
+      else
+        value = g_strdup (spec->type == NS_PARAM_DOUBLE ? "X" : "N");
+      g_ptr_array_add (texts, help);
+      g_ptr_array_add (texts, value);
+      GOptionEntry entry = { spec->key, spec->short_flag, 0, G_OPTION_ARG_CALLBACK, on_param_option, help, value };
+      g_array_append_val (entries, entry);
+    }
+}
 
-  /* Help texts with the engine's limits. */
+/* Parses the command line into opt; FALSE with a message on bad usage. */
+static gboolean
+parse_arguments (int *argc, char ***argv, Options *opt, GError **error)
+{
+  ns_params_init (&opt->params);
+
   g_autofree char *style_help = g_strdup_printf ("Style image; repeat to blend up to %d styles", NS_MAX_STYLES);
-  g_autofree char *scale_help = g_strdup_printf ("Size of the style image relative to the result's, %g to %g "
-                                                 "(default %g): smaller makes the painting's motifs the "
-                                                 "texture, larger enlarges its brush strokes",
-                                                 NS_MIN_STYLE_SCALE, NS_MAX_STYLE_SCALE, params->style_scale);
-  const GOptionEntry entries[] = {
+  const GOptionEntry files[] = {
     { "content", 'c', 0, G_OPTION_ARG_FILENAME, &opt->content, "Content image (any format gdk-pixbuf reads)", "FILE" },
     { "style", 's', G_OPTION_FLAG_FILENAME, G_OPTION_ARG_CALLBACK, style_options_add_style, style_help, "FILE" },
     { "region", 0, G_OPTION_FLAG_FILENAME, G_OPTION_ARG_CALLBACK, style_options_add_region,
@@ -85,39 +120,30 @@ parse_arguments (int *argc, char ***argv, Options *opt, NsParams *params, GError
       "After a --style: the part of the style image to use (a greyscale image, white = use)", "FILE" },
     { "style-blend", 0, 0, G_OPTION_ARG_STRING, &opt->styles.blend_text,
       "Blend weights, one per --style, 0 or more (default: equal)", "W1,W2,..." },
-    { "style-scale", 0, 0, G_OPTION_ARG_DOUBLE, &params->style_scale, scale_help, "X" },
-    { "preserve-colors", 0, 0, G_OPTION_ARG_STRING, &opt->preserve_colors,
-      "Colours of the result: none (the style's), luminance (style in the luminance only; the content's "
-      "colours), match (the style's colours matched to the content's first)", "MODE" },
     { "output", 'o', 0, G_OPTION_ARG_FILENAME, &opt->output, "Result, written as PNG", "FILE" },
-    { "size", 0, 0, G_OPTION_ARG_INT, &params->size, "Long side of the result in pixels (default: the content's own)", "N" },
-    { "iterations", 'i', 0, G_OPTION_ARG_INT, &params->iterations, "L-BFGS iterations over the whole schedule", "N" },
-    { "content-weight", 0, 0, G_OPTION_ARG_DOUBLE, &params->content_weight, "Relative content weight (1 = balanced)", "X" },
-    { "style-weight", 0, 0, G_OPTION_ARG_DOUBLE, &params->style_weight, "Relative style weight (1 = balanced)", "X" },
-    { "tv-weight", 0, 0, G_OPTION_ARG_DOUBLE, &params->tv_weight, "Relative total-variation weight", "X" },
-    { "init", 0, 0, G_OPTION_ARG_STRING, &opt->init, "Start image: content, noise or blend", "KIND" },
-    { "seed", 0, 0, G_OPTION_ARG_INT64, &opt->seed, "Seed of the noise for --init noise|blend", "N" },
-    { "threads", 'j', 0, G_OPTION_ARG_INT, &params->threads, "Worker threads (0 = all cores)", "N" },
+  };
+  const GOptionEntry run[] = {
     { "weights", 'w', 0, G_OPTION_ARG_FILENAME, &opt->weights, "model.json, or a folder holding one", "PATH" },
-    { "schedule", 0, 0, G_OPTION_ARG_STRING, &opt->schedule, "multiscale (coarse to fine) or single", "KIND" },
     { "stats", 0, 0, G_OPTION_ARG_FILENAME, &opt->stats, "Write timing and loss statistics as JSON", "FILE" },
     { "memory-limit", 0, 0, G_OPTION_ARG_STRING, &opt->memory_limit,
-      "Refuse a run whose estimated memory exceeds this (default: the memory available now)", "MB" },
+      "Refuse a run whose estimated memory exceeds this many MB, more than 0 (default: the memory available "
+      "when the run starts)", "MB" },
     { "quiet", 'q', 0, G_OPTION_ARG_NONE, &opt->quiet, "No progress output", NULL },
-    { NULL }
   };
+  g_autoptr (GArray) entries = g_array_new (TRUE, TRUE, sizeof (GOptionEntry));   /* ends with { NULL } */
+  g_autoptr (GPtrArray) texts = g_ptr_array_new_with_free_func (g_free);
+  g_array_append_vals (entries, files, G_N_ELEMENTS (files));
+  add_param_entries (entries, texts);
+  g_array_append_vals (entries, run, G_N_ELEMENTS (run));
 
   g_autoptr (GOptionContext) context = g_option_context_new ("- paint a content image in the style of another");
-  /* The main group's data is what the --style callbacks fill. */
-  GOptionGroup *group = g_option_group_new (NULL, NULL, NULL, &opt->styles, NULL);
-  g_option_group_add_entries (group, entries);
+  /* The callbacks' data: the styles and the params (Options). */
+  GOptionGroup *group = g_option_group_new (NULL, NULL, NULL, opt, NULL);
+  g_option_group_add_entries (group, (const GOptionEntry *) entries->data);
   g_option_context_set_main_group (context, group);
-  g_autofree char *description = g_strdup_printf (
-      "Defaults: --iterations %d --content-weight %g --style-weight %g --tv-weight %g --seed %u\n"
+  g_option_context_set_description (context,
       "Weights: --weights, else $NEURAL_STYLE_WEIGHTS, else\n"
-      "$XDG_DATA_HOME/neural-style/resnet50/model.json (see weights/fetch-weights.sh).\n",
-      params->iterations, params->content_weight, params->style_weight, params->tv_weight, params->seed);
-  g_option_context_set_description (context, description);
+      "$XDG_DATA_HOME/neural-style/resnet50/model.json (see weights/fetch-weights.sh).\n");
   if (!g_option_context_parse (context, argc, argv, error))
     return FALSE;
 
@@ -138,39 +164,9 @@ parse_arguments (int *argc, char ***argv, Options *opt, NsParams *params, GError
 
   if (!style_options_finish (&opt->styles, error))
     return FALSE;
-
-  static const char *const inits[] = { "content", "noise", "blend", NULL };
-  static const char *const schedules[] = { "multiscale", "single", NULL };
-  int choice;
-  if (opt->init != NULL)
-    {
-      if (!parse_choice ("init", opt->init, inits, &choice, error))
-        return FALSE;
-      params->init = (NsInit) choice;
-    }
-  if (opt->schedule != NULL)
-    {
-      if (!parse_choice ("schedule", opt->schedule, schedules, &choice, error))
-        return FALSE;
-      params->schedule = (NsSchedule) choice;
-    }
-  /* In NsPreserveColors order. */
-  static const char *const colors[] = { "none", "luminance", "match", NULL };
-  if (opt->preserve_colors != NULL)
-    {
-      if (!parse_choice ("preserve-colors", opt->preserve_colors, colors, &choice, error))
-        return FALSE;
-      params->preserve_colors = (NsPreserveColors) choice;
-    }
   if (opt->memory_limit != NULL && !parse_memory_limit (opt->memory_limit, &opt->memory_limit_mb, error))
     return FALSE;
-  if (opt->seed < 0 || opt->seed > G_MAXUINT32)
-    {
-      g_set_error (error, NS_ERROR, NS_ERROR_PARAMS, "--seed must be between 0 and %u", G_MAXUINT32);
-      return FALSE;
-    }
-  params->seed = (guint32) opt->seed;
-  return ns_params_validate (params, error);
+  return ns_params_validate (&opt->params, error);
 }
 
 static gboolean
@@ -305,7 +301,7 @@ write_stats (const char *path, const NsStats *stats, const NsImage *result, cons
 
 static gboolean
 stylize_and_save (const Options *opt, const NsParams *params, const char *weights, const NsImage *content,
-                  const LoadedStyles *styles, GError **error)
+                  const NsStyleSet *styles, GError **error)
 {
   g_autoptr (NsModel) model = ns_model_load (weights, error);   /* its error says how to get weights */
   if (model == NULL)
@@ -318,7 +314,8 @@ stylize_and_save (const Options *opt, const NsParams *params, const char *weight
    * fail after minutes. */
   NsParams guarded = *params;
   guarded.memory_limit_mb = opt->memory_limit_mb > 0 ? opt->memory_limit_mb : ns_available_memory_mb ();
-  g_autoptr (NsImage) result = ns_stylize_blend (model, content, styles->styles, styles->n, &guarded, NULL,
+  g_autoptr (NsImage) result = ns_stylize_blend (model, content, ns_style_set_styles (styles),
+                                                 ns_style_set_count (styles), &guarded, NULL,
                                                  opt->quiet ? NULL : print_progress, &state, &stats, error);
   if (state.drew)
     fputc ('\n', stderr);
@@ -347,8 +344,9 @@ stylize_and_save (const Options *opt, const NsParams *params, const char *weight
 }
 
 static gboolean
-run (Options *opt, const NsParams *params, GError **error)
+run (Options *opt, GError **error)
 {
+  const NsParams *params = &opt->params;
   g_autofree char *weights = opt->weights ? g_strdup (opt->weights) : ns_weights_default_path ();
   if (!check_outputs (opt, weights, error))
     return FALSE;
@@ -356,11 +354,8 @@ run (Options *opt, const NsParams *params, GError **error)
   g_autoptr (NsImage) content = image_file_load (opt->content, error);
   if (content == NULL)
     return FALSE;
-  LoadedStyles styles;
-  gboolean loaded = style_options_load (&opt->styles, &styles, error);
-  gboolean ok = loaded && stylize_and_save (opt, params, weights, content, &styles, error);
-  loaded_styles_clear (&styles);
-  return ok;
+  g_autoptr (NsStyleSet) styles = style_options_load (&opt->styles, error);
+  return styles != NULL && stylize_and_save (opt, params, weights, content, styles, error);
 }
 
 int
@@ -368,15 +363,13 @@ main (int argc, char **argv)
 {
   g_autoptr (GError) error = NULL;
   Options opt = { 0 };
-  NsParams params;
 
-  gboolean ok = parse_arguments (&argc, &argv, &opt, &params, &error) && run (&opt, &params, &error);
+  gboolean ok = parse_arguments (&argc, &argv, &opt, &error) && run (&opt, &error);
   if (!ok)
     fprintf (stderr, "neural-style: %s\n", error->message);
 
   g_free (opt.content); g_free (opt.output); g_free (opt.weights);
-  g_free (opt.stats); g_free (opt.init); g_free (opt.schedule);
-  g_free (opt.preserve_colors); g_free (opt.memory_limit);
+  g_free (opt.stats); g_free (opt.memory_limit);
   style_options_clear (&opt.styles);
   return ok ? 0 : 1;
 }

@@ -3,7 +3,6 @@
 #include "style-options.h"
 #include "image-file.h"
 
-#include <math.h>
 
 gboolean
 style_options_add_style (const char *option, const char *value, gpointer options, GError **error)
@@ -64,24 +63,21 @@ parse_blends (StyleOptions *s, GError **error)
                    "give one per --style", s->blend_text, count, count == 1 ? "" : "s", s->n, s->n == 1 ? "" : "s");
       return FALSE;
     }
-  double total = 0;
   for (int r = 0; r < count; r++)
     {
       char *end = NULL;
-      double w = g_ascii_strtod (words[r], &end);
-      if (end == words[r] || *end != '\0' || !isfinite (w) || w < 0)
+      s->blends[r] = g_ascii_strtod (words[r], &end);
+      if (end == words[r] || *end != '\0')
         {
           g_set_error (error, NS_ERROR, NS_ERROR_PARAMS, "--style-blend %s: “%s” is not a weight (a number "
                        "of 0 or more)", s->blend_text, words[r]);
           return FALSE;
         }
-      s->blends[r] = w;
-      total += w;
     }
-  if (!(total > 0))
+  /* The engine's one check of blend weights, before any file is read. */
+  if (!ns_style_blends_validate (s->blends, count, error))
     {
-      g_set_error (error, NS_ERROR, NS_ERROR_PARAMS, "--style-blend %s: the weights must not all be 0",
-                   s->blend_text);
+      g_prefix_error (error, "--style-blend %s: ", s->blend_text);
       return FALSE;
     }
   return TRUE;
@@ -124,33 +120,20 @@ load_mask (const char *option, const char *path, GError **error)
   return mask;
 }
 
-gboolean
-style_options_load (const StyleOptions *s, LoadedStyles *loaded, GError **error)
+NsStyleSet *
+style_options_load (const StyleOptions *s, GError **error)
 {
-  *loaded = (LoadedStyles) { .n = s->n };
+  g_autoptr (NsStyleSet) set = ns_style_set_new ();
   for (int r = 0; r < s->n; r++)
     {
       const StyleFiles *files = &s->files[r];
-      if (!(loaded->images[r] = image_file_load (files->image, error)))
-        return FALSE;
-      if (files->region && !(loaded->regions[r] = load_mask ("--region", files->region, error)))
-        return FALSE;
-      if (files->area && !(loaded->areas[r] = load_mask ("--style-area", files->area, error)))
-        return FALSE;
-      loaded->styles[r] = (NsStyle) { .image = loaded->images[r], .blend = s->blends[r],
-                                      .region = loaded->regions[r], .area = loaded->areas[r] };
+      NsStyle style = { .blend = s->blends[r] };
+      gboolean ok = (style.image = image_file_load (files->image, error)) != NULL
+                    && (!files->region || (style.region = load_mask ("--region", files->region, error)))
+                    && (!files->area || (style.area = load_mask ("--style-area", files->area, error)));
+      /* The set takes what was read, also when something was not. */
+      if (!ns_style_set_add (set, &style, NS_STYLE_TAKE_ALL, ok ? error : NULL) || !ok)
+        return NULL;
     }
-  return TRUE;
-}
-
-void
-loaded_styles_clear (LoadedStyles *loaded)
-{
-  for (int r = 0; r < loaded->n; r++)
-    {
-      ns_image_free (loaded->images[r]);
-      ns_mask_free (loaded->regions[r]);
-      ns_mask_free (loaded->areas[r]);
-    }
-  *loaded = (LoadedStyles) { 0 };
+  return g_steal_pointer (&set);
 }

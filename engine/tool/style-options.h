@@ -31,20 +31,12 @@ gboolean style_options_add_region (const char *option, const char *value, gpoint
 gboolean style_options_add_area   (const char *option, const char *value, gpointer options, GError **error);
 
 /* After parsing: at least one style, and the blend weights (one per style,
- * numbers of 0 or more, not all 0). */
+ * numbers; the engine's ns_style_blends_validate() checks their values). */
 gboolean style_options_finish (StyleOptions *options, GError **error);
 void     style_options_clear  (StyleOptions *options);
 
-/* The styles' images and masks, read from their files. */
-typedef struct
-{
-  NsStyle  styles[NS_MAX_STYLES];
-  NsImage *images[NS_MAX_STYLES];
-  NsMask  *regions[NS_MAX_STYLES], *areas[NS_MAX_STYLES];
-  int      n;
-} LoadedStyles;
-
-gboolean style_options_load  (const StyleOptions *options, LoadedStyles *loaded, GError **error);
-void     loaded_styles_clear (LoadedStyles *loaded);
+/* The styles' images and masks, read from their files; NULL with an error
+ * naming the file that could not be read. */
+NsStyleSet *style_options_load (const StyleOptions *options, GError **error);
 
 G_END_DECLS

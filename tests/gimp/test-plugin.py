@@ -1,7 +1,9 @@
 #!/usr/bin/python3
 """Tests the plug-in inside real GIMP 2.10 (gimp-console, batch Script-Fu).
 
-Usage: test-plugin.py PLUGIN LOCALEDIR [--keep]
+Usage: test-plugin.py PLUGIN LOCALEDIR PROBE [--keep]
+
+PROBE is the test plug-in call-probe.c builds, installed beside PLUGIN.
 
 Installs PLUGIN, with the translations built in LOCALEDIR
 (LANG/LC_MESSAGES/*.mo) beside it as install.sh does, into a throw-away
@@ -16,7 +18,10 @@ this script presses Ctrl+Z (GIMP 2.10's PDB cannot undo) and checks that one
 undo restores the layers and pixels. plug-in-neural-style-full: two styles
 in luminance (the content's chroma kept), its last values, two styles on
 the two sides of a saved selection (colourful and grey), a feathered
-selection with a style area, and each kind of bad argument. TAP output; exit 77 (skip) without
+selection with a style area, and each kind of bad argument. pdb.scm: the
+two procedures' arguments as the PDB describes them, against the README's
+tables and the published types, last values stored in an older layout
+refused, and a call with the wrong number of arguments a calling error. TAP output; exit 77 (skip) without
 weights.
 """
 import os
@@ -92,11 +97,14 @@ def read_results(tmp, name):
     return {c[0]: c for c in map(parse_sexp, lines)}
 
 
-def make_profile(root, plugin, localedir):
+def make_profile(root, plugin, localedir, probe=None):
     profile = os.path.join(root, "profile")
     folder = os.path.join(profile, "plug-ins", "neural-style")
     os.makedirs(folder)
     shutil.copy(plugin, os.path.join(folder, "neural-style"))
+    if probe is not None:   # the test plug-in that makes calls Script-Fu cannot (call-probe.c)
+        os.makedirs(os.path.join(profile, "plug-ins", "ns-call-probe"))
+        shutil.copy(probe, os.path.join(profile, "plug-ins", "ns-call-probe", "ns-call-probe"))
     for lang in os.listdir(localedir):
         messages = os.path.join(localedir, lang, "LC_MESSAGES")
         if os.path.isdir(messages):
@@ -284,6 +292,71 @@ def call_once(profile, weights, path, mode="RUN-NONINTERACTIVE", other_image=Fal
     return text, proc.stderr
 
 
+# The published procedures' argument types (GimpPDBArgType), by name; a
+# name means the same type in both procedures. Changing one breaks every
+# script that calls the plug-in.
+PDB_TYPES = {"run-mode": 0, "image": 13, "drawable": 16, "style-drawable": 16, "content-weight": 3,
+             "style-weight": 3, "tv-weight": 3, "iterations": 0, "size": 0, "seed": 0, "init": 0,
+             "num-styles": 0, "style-drawables": 5, "num-blends": 0, "style-blends": 8, "num-regions": 0,
+             "style-regions": 5, "num-areas": 0, "style-areas": 5, "style-scale": 3, "preserve-colors": 0}
+
+
+def readme_signatures():
+    """The README's two argument tables (Script-Fu), as {procedure: [names in
+    order]}: a row "14-20 | content-weight, ..., init" names arguments 14 to 20."""
+    readme = open(os.path.join(HERE, "..", "..", "README.md"), encoding="utf-8").read()
+    tables = {}
+    for proc in ("plug-in-neural-style", "plug-in-neural-style-full"):
+        start = readme.index("`%s` take" % proc)
+        rows = re.findall(r"^\| ([0-9][0-9, -]*) \| ([^|]+) \|", readme[start:readme.index("\n\n", readme.index("| # |", start))],
+                          re.M)
+        names = []
+        for numbers, text in rows:
+            first = int(re.match(r"[0-9]+", numbers).group())
+            row = [n.strip() for n in text.split(",")]
+            if first != len(names) + 1:
+                raise ValueError("%s: row %s does not follow argument %d" % (proc, numbers, len(names)))
+            names += row
+        tables[proc] = names
+    return tables
+
+
+def check_signatures(tap, profile, weights, tmp):
+    """The two procedures keep exactly their published arguments: the PDB's own
+    description (names, order, count) against the README's tables, and each
+    argument's type against PDB_TYPES. And last values stored by an older
+    plug-in (its raw struct) are refused, not misread."""
+    proc = run_gimp(profile, weights, [load_script(tmp, "pdb")], timeout=120)
+    found = read_results(tmp, "pdb")
+    tap.ok("done" in found, "pdb.scm ran to the end", proc.stderr[-2000:])
+    for name, documented in readme_signatures().items():
+        registered = found.get(name, [name, []])[1]
+        names = [arg[1] for arg in registered]
+        tap.ok(names == documented, "%s: %d arguments, named and ordered as in the README" % (name, len(names)),
+               (names, documented))
+        wrong = [(arg[1], arg[0], PDB_TYPES.get(arg[1])) for arg in registered if PDB_TYPES.get(arg[1]) != arg[0]]
+        tap.ok(registered and not wrong, "%s: every argument has its published type" % name, wrong)
+    # Last values in an older layout are not misread as raw bytes.
+    tap.ok(found.get("stored-size", [None, None])[1] == 256, "pdb.scm stored an old layout's 256 bytes",
+           found.get("stored-size"))
+    check_failure(tap, tmp, found.get("stored-old-layout", ["stored-old-layout", ["error", "case did not run"],
+                                                            ["position", -1, -1], ["before", []], ["after", [None]]]),
+                  r"no last values.*another version")
+    # A call with another count of arguments is a calling error (GimpPDBStatusType 1), as in GIMP's
+    # own plug-ins; the right count with values the plug-in refuses is an execution error (0).
+    for name, right, control in (("plug-in-neural-style", 11, "iterations"),
+                                 ("plug-in-neural-style-full", 20, "num-styles is 0")):
+        for count in (2 if right == 11 else 3, right - 1, right, right + 1):
+            call = found.get("call %s %d" % (name, count), [None, None])[1]
+            status, message = (call[0], call[1]) if isinstance(call, list) and len(call) == 2 else (None, str(call))
+            if count == right:
+                tap.ok(status == 0 and control in message,
+                       "%s with its %d arguments reaches the plug-in (%s)" % (name, count, message), call)
+            else:
+                tap.ok(status == 1 and "takes %d arguments, got %d" % (right, count) in message,
+                       "%s with %d arguments: a calling error (%s)" % (name, count, message), call)
+
+
 def check_german(tap, profile, weights, tmp):
     """Under LANGUAGE=de the plug-in's own message comes back in German
     (C.UTF-8 is the only locale some machines have; gettext still follows
@@ -387,6 +460,7 @@ def check_undo(tap, profile, weights, tmp):
 def main():
     plugin = os.path.abspath(sys.argv[1])
     localedir = os.path.abspath(sys.argv[2])
+    probe = os.path.abspath(sys.argv[3])
     keep = "--keep" in sys.argv
     weights = default_weights()
     if not os.path.isfile(weights):
@@ -399,7 +473,7 @@ def main():
     root = tempfile.mkdtemp(prefix="ns-gimp-test-")
     tap = Tap()
     try:
-        profile = make_profile(root, plugin, localedir)
+        profile = make_profile(root, plugin, localedir, probe)
         tmp = os.path.join(root, "out")
         os.makedirs(tmp)
         proc = run_gimp(profile, weights, [load_script(tmp, "checks")], timeout=600)
@@ -445,6 +519,7 @@ def main():
                "wrong-image: the drawable's own image keeps its pixels")
 
         check_full(tap, tmp, case, basic)
+        check_signatures(tap, profile, weights, tmp)
 
         # Missing weights: the error carries the engine's fetch hint.
         missing = os.path.join(root, "missing", "model.json")
