@@ -362,6 +362,28 @@ NsImage *ns_stylize_blend (const NsModel  *model,
                            NsStats        *stats,
                            GError        **error);
 
+/* A run split in two, for a preview that shows part of the result at full
+ * size: ns_painting_new() runs the optimised stages (the costly part:
+ * parameters, styles and progress as ns_stylize_blend()), then
+ * ns_painting_render() makes any part of the final picture, the same pixels
+ * ns_stylize_blend() gives there. For a photo the final size is made by the
+ * brushwork stage in tiles, so a part costs about its share of the picture;
+ * otherwise the whole picture is kept and a part is a copy. The styles'
+ * region masks must outlive the painting. */
+typedef struct _NsPainting NsPainting;
+
+NsPainting *ns_painting_new    (const NsModel *model, const NsImage *content, const NsStyle *styles, int n_styles,
+                                const NsParams *params, const NsImage *warm_start, NsProgressFunc progress,
+                                gpointer user_data, NsStats *stats, GError **error);
+void        ns_painting_free   (NsPainting *painting);
+/* The final picture's size (the working size). */
+void        ns_painting_size   (const NsPainting *painting, int *width, int *height);
+/* The final picture's pixels in [x, x + width) x [y, y + height), which must
+ * lie inside it; progress as in the brushwork stage (tiles, no frame). */
+NsImage    *ns_painting_render (NsPainting *painting, int x, int y, int width, int height,
+                                NsProgressFunc progress, gpointer user_data, GError **error);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (NsPainting, ns_painting_free)
+
 typedef struct
 {
   double seconds;

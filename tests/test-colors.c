@@ -463,11 +463,39 @@ test_style_mode_copies (void)
   g_rand_free (rand);
 }
 
+/* The luminance finish on a part of the picture (the painting's 100% view)
+ * gives the pixels the whole picture's finish gives there. */
+static void
+test_finish_window (void)
+{
+  int w = 37, h = 23;
+  g_autoptr (NsImage) content = ns_image_new (w, h), picture = ns_image_new (w, h);
+  guint32 state = 3;
+  for (gsize i = 0; i < (gsize) w * h * 3; i++)
+    {
+      state = state * 1664525u + 1013904223u;
+      content->pixels[i] = (state >> 8) / (float) (1 << 24);
+      picture->pixels[i] = 1.0f - content->pixels[i] * 0.7f;
+    }
+  g_autoptr (NsContentColors) colors = ns_content_colors_new (content, w, h, NULL);
+  int x = 11, y = 5, pw = 20, ph = 13;
+  g_autoptr (NsImage) part = ns_image_new (pw, ph);
+  for (int row = 0; row < ph; row++)
+    memcpy (part->pixels + (gsize) row * pw * 3, picture->pixels + ((gsize) (y + row) * w + x) * 3,
+            pw * 3 * sizeof (float));
+  ns_colors_finish (NS_COLORS_LUMINANCE, colors, picture);
+  ns_colors_finish_window (NS_COLORS_LUMINANCE, colors, part, x, y);
+  for (int row = 0; row < ph; row++)
+    g_assert_cmpmem (part->pixels + (gsize) row * pw * 3, pw * 3 * sizeof (float),
+                     picture->pixels + ((gsize) (y + row) * w + x) * 3, pw * 3 * sizeof (float));
+}
+
 int
 main (int argc, char **argv)
 {
   g_test_init (&argc, &argv, NULL);
   g_test_add_func ("/colors/lab/reference-values", test_lab_reference_values);
+  g_test_add_func ("/colors/finish-window", test_finish_window);
   g_test_add_func ("/colors/lab/round-trip", test_lab_round_trip);
   g_test_add_func ("/colors/lab/grey-of-lightness", test_grey_of_lightness);
   g_test_add_func ("/colors/match/statistics-exact", test_match_statistics_exact);

@@ -351,7 +351,8 @@ correlation (const float *a, const float *b, gsize n)
 }
 
 /* A 1600x1200 result (the photo schedule): optimised at 512 px at most,
- * then the brushwork stage. Up close it is not the photo: the photo's own
+ * then the brushwork stage, through a painting (ns_painting_new: what
+ * ns_stylize_blend() runs), whole and a part alone. Up close it is not the photo: the photo's own
  * fine grain (a seeded texture added to it) does not come through (its
  * fine band's correlation with the result's at most 0.5, issue 20's T1),
  * and the result has fine texture as strong as the style image's own (at
@@ -381,12 +382,24 @@ test_brushwork_stage (gconstpointer data)
         photo->pixels[3 * i + ch] = CLAMP (photo->pixels[3 * i + ch] + grain, 0.0f, 1.0f);
     }
   Stages stages = { 0 };
-  g_autoptr (NsImage) result = ns_stylize (c->model, photo, c->style, &params, NULL, record_stages, &stages,
-                                           NULL, &error);
+  NsStyle one = { .image = c->style, .blend = 1 };
+  g_autoptr (NsPainting) painting = ns_painting_new (c->model, photo, &one, 1, &params, NULL, record_stages, &stages,
+                                                     NULL, &error);
+  g_assert_no_error (error);
+  g_autoptr (NsImage) result = ns_painting_render (painting, 0, 0, 1600, 1200, record_stages, &stages, &error);
   g_autoptr (NsImage) sketch = stages.sketch;
   g_assert_no_error (error);
   g_assert_cmpint (result->width, ==, 1600);
   g_assert_cmpint (result->height, ==, 1200);
+  /* A part made alone (the dialog's 100% view) is that part of the whole, bit for bit. */
+  g_autoptr (NsImage) part = ns_painting_render (painting, 333, 222, 700, 500, NULL, NULL, &error);
+  g_assert_no_error (error);
+  for (int y = 0; y < 500; y++)
+    g_assert_cmpmem (part->pixels + (gsize) y * 700 * 3, 700 * 3 * sizeof (float),
+                     result->pixels + ((gsize) (222 + y) * 1600 + 333) * 3, 700 * 3 * sizeof (float));
+  g_assert_null (ns_painting_render (painting, 1000, 0, 700, 10, NULL, NULL, &error));
+  g_assert_error (error, NS_ERROR, NS_ERROR_PARAMS);
+  g_clear_error (&error);
   g_assert_cmpint (stages.widest, ==, 512);
   g_assert_cmpint (stages.brushwork_calls, >, 0);
 

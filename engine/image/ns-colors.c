@@ -437,17 +437,25 @@ ns_content_colors_free (NsContentColors *colors)
 }
 
 void
-ns_colors_finish (NsPreserveColors mode, const NsContentColors *colors, NsImage *image)
+ns_colors_finish_window (NsPreserveColors mode, const NsContentColors *colors, NsImage *image, int x, int y)
 {
   if (mode != NS_COLORS_LUMINANCE)
     return;
-  g_return_if_fail (colors && colors->width == image->width && colors->height == image->height);
-  gsize n = pixel_count (image);
-  for (gsize i = 0; i < n; i++)
-    {
-      float *rgb = image->pixels + i * 3;
-      float fy = lightness_f (rgb);
-      float f[3] = { fy + colors->chroma[i * 2], fy, fy - colors->chroma[i * 2 + 1] };
-      rgb_of_lab_fs (f, rgb, TRUE);
-    }
+  g_return_if_fail (colors && x >= 0 && y >= 0 && x + image->width <= colors->width
+                    && y + image->height <= colors->height);
+  for (int row = 0; row < image->height; row++)
+    for (int col = 0; col < image->width; col++)
+      {
+        float *rgb = image->pixels + ((gsize) row * image->width + col) * 3;
+        const float *chroma = colors->chroma + ((gsize) (y + row) * colors->width + x + col) * 2;
+        float fy = lightness_f (rgb);
+        float f[3] = { fy + chroma[0], fy, fy - chroma[1] };
+        rgb_of_lab_fs (f, rgb, TRUE);
+      }
+}
+
+void
+ns_colors_finish (NsPreserveColors mode, const NsContentColors *colors, NsImage *image)
+{
+  ns_colors_finish_window (mode, colors, image, 0, 0);
 }

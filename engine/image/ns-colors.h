@@ -44,6 +44,9 @@ void             ns_content_colors_free (NsContentColors *colors);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (NsContentColors, ns_content_colors_free)
 
 void ns_colors_finish (NsPreserveColors mode, const NsContentColors *colors, NsImage *image);
+/* The same on a part of the picture colors was made for: image holds the
+ * pixels from (x, y) on. */
+void ns_colors_finish_window (NsPreserveColors mode, const NsContentColors *colors, NsImage *image, int x, int y);
 
 /* ---- CIELAB -------------------------------------------------------------
  * lab: L* 0..100, a*, b* roughly -128..127. Out-of-range RGB is converted

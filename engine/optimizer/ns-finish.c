@@ -72,17 +72,25 @@ ns_finish_free (NsFinish *finish)
 }
 
 void
-ns_finish_apply (const NsFinish *finish, NsImage *image)
+ns_finish_apply_window (const NsFinish *finish, NsImage *image, int x, int y)
 {
-  ns_colors_finish (finish->mode, finish->colors, image);
+  ns_colors_finish_window (finish->mode, finish->colors, image, x, y);
   if (!finish->coverage)
     return;
-  g_return_if_fail (image->width == finish->content->width && image->height == finish->content->height);
-  for (gsize p = 0; p < (gsize) image->width * image->height; p++)
-    {
-      float a = finish->coverage->values[p];
-      for (int c = 0; c < 3; c++)
-        image->pixels[p * 3 + c] = finish->content->pixels[p * 3 + c]
-                                   + a * (image->pixels[p * 3 + c] - finish->content->pixels[p * 3 + c]);
-    }
+  int width = finish->content->width;
+  g_return_if_fail (x >= 0 && y >= 0 && x + image->width <= width && y + image->height <= finish->content->height);
+  for (int row = 0; row < image->height; row++)
+    for (int col = 0; col < image->width; col++)
+      {
+        gsize p = (gsize) (y + row) * width + x + col;
+        float a = finish->coverage->values[p], *out = image->pixels + ((gsize) row * image->width + col) * 3;
+        for (int c = 0; c < 3; c++)
+          out[c] = finish->content->pixels[p * 3 + c] + a * (out[c] - finish->content->pixels[p * 3 + c]);
+      }
+}
+
+void
+ns_finish_apply (const NsFinish *finish, NsImage *image)
+{
+  ns_finish_apply_window (finish, image, 0, 0);
 }

@@ -17,6 +17,8 @@ NsFinish *ns_finish_new   (NsPreserveColors mode, const NsImage *content, const 
 void      ns_finish_free  (NsFinish *finish);
 /* In place; image has the finish's size. */
 void      ns_finish_apply (const NsFinish *finish, NsImage *image);
+/* In place on a part of the picture: image holds its pixels from (x, y) on. */
+void      ns_finish_apply_window (const NsFinish *finish, NsImage *image, int x, int y);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (NsFinish, ns_finish_free)
 
 /* Floats per pixel a finish holds at most (the memory model counts them). */

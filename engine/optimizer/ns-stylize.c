@@ -1,14 +1,14 @@
-/* ns-stylize.c: the public entry point, in the order it runs:
+/* ns-stylize.c: a run's optimised stages (ns-stages.h), in the order they
+ * run:
  *   checks        the parameters and images (check_inputs)
  *   planning      stages and memory (plan_run, ns-memory-plan.h)
  *   preparation   the images after the colour mode (prepare, ns-colors.h)
  *   stages        one stage's begin, optimisation and end (run_stage)
- *   brushwork     a photo's last stage: the optimised picture at its size, with
- *                 the painting's own brushwork (brushwork_stage, ns-brushwork.h)
- *   statistics    what the run reports (record_stats)
- * Every image-sized buffer is allocated with g_try_* and a failure is
- * reported as NS_ERROR_MEMORY (docs/architecture.md, "Memory"). */
-#include "ns-model.h"
+ *   statistics    what the stages report (record_stats)
+ * A photo's brushwork stage and the public entry points are in
+ * ns-painting.c. Every image-sized buffer is allocated with g_try_* and a
+ * failure is reported as NS_ERROR_MEMORY (docs/architecture.md, "Memory"). */
+#include "ns-stages.h"
 #include "ns-objective.h"
 #include "ns-optimizer.h"
 #include "ns-memory-plan.h"
@@ -16,7 +16,6 @@
 #include "ns-finish.h"
 #include "ns-colors.h"
 #include "ns-upsample.h"
-#include "ns-brushwork.h"
 
 #include <math.h>
 #include <string.h>
@@ -404,64 +403,6 @@ run_stage (Run *run, int k, NsStats *stats, NsImage **result, GError **error)
   return ok;
 }
 
-/* ---- the brushwork stage ---------------------------------------------------------- */
-
-static gboolean
-brushwork_progress (int tiles_done, int tiles, gpointer data)
-{
-  Run *run = data;
-  if (!run->progress)
-    return TRUE;
-  NsProgress *s = &run->state;
-  s->stage = run->plan->schedule.n_stages - 1;
-  s->width = run->plan->schedule.width[s->stage], s->height = run->plan->schedule.height[s->stage];
-  s->iteration = run->done_before;
-  s->tiles = tiles, s->tiles_done = tiles_done;
-  s->seconds = (g_get_monotonic_time () - run->start_time) / 1e6;
-  s->current = NULL;
-  return run->progress (s, run->user_data);
-}
-
-/* The brushwork stage (iterations 0, ns-schedule.h): the last optimised
- * stage's result (run->x) brought up to the final size with the painting's
- * own brushwork on it (ns-brushwork.h), finished. */
-static NsImage *
-brushwork_stage (Run *run, GError **error)
-{
-  const NsSchedulePlan *s = &run->plan->schedule;
-  int last = last_optimised (s), final = s->n_stages - 1;
-  int w = s->width[final], h = s->height[final];
-  const Prepared *in = &run->inputs;
-  g_autoptr (NsImage) sketch = ns_image_new (s->width[last], s->height[last]);
-  if (!sketch)
-    {
-      no_memory (s->width[last], s->height[last], error);
-      return NULL;
-    }
-  for (gsize i = 0; i < (gsize) sketch->width * sketch->height * 3; i++)
-    sketch->pixels[i] = (float) CLAMP (run->x[i], 0.0, 1.0);
-  g_autoptr (NsBrushwork) brushwork = ns_brushwork_new (sketch, w, h, in->styles, in->n_styles,
-                                                        run->params->style_scale, run->params->seed,
-                                                        run->params->threads, error);
-  g_clear_pointer (&sketch, ns_image_free);
-  g_autoptr (NsImage) result = brushwork ? ns_image_new (w, h) : NULL;
-  if (brushwork && !result)
-    no_memory (w, h, error);
-  if (!result || !ns_brushwork_paint (brushwork, (NsWindow) { 0, 0, w, h }, result, brushwork_progress, run, error))
-    return NULL;
-  g_clear_pointer (&brushwork, ns_brushwork_free);
-  g_autoptr (NsFinish) finish = ns_finish_new (run->params->preserve_colors, run->original, in->styles,
-                                               in->n_styles, w, h, error);
-  if (!finish)
-    {
-      if (error && !*error)
-        no_memory (w, h, error);
-      return NULL;
-    }
-  ns_finish_apply (finish, result);
-  return g_steal_pointer (&result);
-}
-
 /* ---- statistics --------------------------------------------------------------------- */
 
 static int
@@ -494,47 +435,53 @@ record_stats (Run *run, NsStats *stats)
   stats->evaluations = run->evaluations;
 }
 
-/* ---- the entry points ---------------------------------------------------------------- */
+/* ---- the stages, as ns-stages.h gives them ---------------------------------------------- */
 
-/* The stages, coarse to fine, then the brushwork stage if the plan has one. */
-static NsImage *
-run_stages (Run *run, NsStats *stats, GError **error)
+static void
+run_close (Run *run, NsStages *out)
 {
-  const NsSchedulePlan *s = &run->plan->schedule;
-  int last = last_optimised (s), final = s->n_stages - 1;
-  NsImage *result = NULL;
-  for (int k = 0; k <= last; k++)
-    if (!run_stage (run, k, k == last ? stats : NULL, k == final ? &result : NULL, error))
-      return NULL;
-  return last < final ? brushwork_stage (run, error) : result;
+  out->start_time = run->start_time;
+  out->state = run->state;
+  out->state.current = NULL;
+  run_clear (run);
 }
 
-NsImage *
-ns_stylize (const NsModel *model, const NsImage *content, const NsImage *style, const NsParams *params,
-            const NsImage *warm_start, NsProgressFunc progress, gpointer user_data, NsStats *stats,
-            GError **error)
+gboolean
+ns_stages_run (const NsModel *model, const NsImage *content, const NsStyle *styles, int n_styles,
+               const NsParams *params, const NsImage *warm_start, NsProgressFunc progress, gpointer user_data,
+               NsStats *stats, NsStages *out, GError **error)
 {
-  NsStyle one = { .image = style, .blend = 1.0 };
-  return ns_stylize_blend (model, content, &one, 1, params, warm_start, progress, user_data, stats, error);
-}
-
-NsImage *
-ns_stylize_blend (const NsModel *model, const NsImage *content, const NsStyle *styles, int n_styles,
-                  const NsParams *params, const NsImage *warm_start, NsProgressFunc progress, gpointer user_data,
-                  NsStats *stats, GError **error)
-{
+  *out = (NsStages) { .params = *params };
   double style_aspect = 1;
-  NsRunPlan plan;
   if (!check_inputs (params, content, styles, n_styles, warm_start, &style_aspect, error)
-      || !plan_run (model, params, content, styles, n_styles, style_aspect, &plan, error))
-    return NULL;
+      || !plan_run (model, params, content, styles, n_styles, style_aspect, &out->plan, error))
+    return FALSE;
   Run run;
-  run_init (&run, model, params, &plan, content, progress, user_data);
-  NsImage *result = NULL;
-  if (prepare (params, content, styles, n_styles, warm_start, &run.inputs, error))
-    result = run_stages (&run, stats, error);
-  if (result && stats)
+  run_init (&run, model, &out->params, &out->plan, content, progress, user_data);
+  const NsSchedulePlan *s = &out->plan.schedule;
+  int last = last_optimised (s), final = s->n_stages - 1;
+  gboolean ok = prepare (params, content, styles, n_styles, warm_start, &run.inputs, error);
+  for (int k = 0; k <= last && ok; k++)
+    ok = run_stage (&run, k, k == last ? stats : NULL, k == final ? &out->picture : NULL, error);
+  if (ok && last < final && !(out->picture = ns_image_new (s->width[last], s->height[last])))
+    ok = no_memory (s->width[last], s->height[last], error);
+  if (ok && last < final)
+    for (gsize i = 0; i < (gsize) out->picture->width * out->picture->height * 3; i++)
+      out->picture->pixels[i] = (float) CLAMP (run.x[i], 0.0, 1.0);
+  if (ok && stats)
     record_stats (&run, stats);
-  run_clear (&run);
-  return result;
+  /* The styles as prepared stay for the brushwork stage. */
+  out->styles = run.inputs.styles, out->n_styles = run.inputs.n_styles;
+  out->own_styles = g_steal_pointer (&run.inputs.own_styles);
+  run_close (&run, out);
+  if (!ok)
+    ns_stages_clear (out);
+  return ok;
+}
+
+void
+ns_stages_clear (NsStages *stages)
+{
+  g_clear_pointer (&stages->picture, ns_image_free);
+  g_clear_pointer (&stages->own_styles, ns_style_set_free);
 }
