@@ -185,7 +185,7 @@ add_style_target (NsObjective *o, NsStyleGroup *g, const NsStyle *style, double 
   const NsImage *image = style->image;
   double factor = scale * MAX (o->width, o->height) / MAX (image->width, image->height);
   int w = MAX (1, (int) (image->width * factor + 0.5)), h = MAX (1, (int) (image->height * factor + 0.5));
-  g_autoptr (NsImage) resized = resize_or_fail (image, w, h, error);
+  g_autoptr (NsImage) resized = ns_image_resize (image, w, h);   /* one error below for either */
   g_autoptr (NsMask) area = resized && style->area ? ns_mask_resize (style->area, w, h) : NULL;
   if (!resized || (style->area && !area))
     {
