@@ -38,9 +38,10 @@ ns_network_prepare_kernels (NsNetwork *net)
       if (node->op == NS_OP_CONV && node->padding == NS_PADDING_SAME && !node->winograd
           && ns_winograd_supports (&conv))
         {
-          /* Only the transformed kernel is used from now on. */
-          node->winograd = ns_winograd_new (&conv);
-          g_clear_pointer (&node->kernel, g_free);
+          /* Only the transformed kernel is used from now on (if it fits:
+           * else the conv keeps its im2col path). */
+          if ((node->winograd = ns_winograd_new (&conv)))
+            g_clear_pointer (&node->kernel, g_free);
         }
     }
 }
