@@ -250,7 +250,7 @@ tiny_model_init (TinyModel *m, NsNetwork *net)
   m->style_nodes[0] = tap (net, "act1"), m->style_nodes[1] = tap (net, "act2a");
   m->content_nodes[0] = tap (net, "conv3");
   m->model = (NsModel) { .net = net, .recipe = &m->recipe, .style_nodes = m->style_nodes,
-                         .content_nodes = m->content_nodes };   /* gemm_gflops 0: not measured */
+                         .content_nodes = m->content_nodes };
 }
 
 /* The objective tests' scene: the mini network with a hand-made recipe, and

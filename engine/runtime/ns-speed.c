@@ -10,9 +10,11 @@ double
 ns_gemm_gflops_measure (void)
 {
   const gsize count = (gsize) PROBE_SIZE * PROBE_SIZE;
-  g_autofree float *a = g_new (float, count);
-  g_autofree float *b = g_new (float, count);
-  g_autofree float *c = g_new0 (float, count);
+  g_autofree float *a = g_try_new (float, count);
+  g_autofree float *b = g_try_new (float, count);
+  g_autofree float *c = g_try_new0 (float, count);
+  if (!a || !b || !c)
+    return 0;
   for (gsize i = 0; i < count; i++)
     {
       /* Plain values away from zero: denormals would slow the probe. */
