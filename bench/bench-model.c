@@ -43,7 +43,7 @@ time_convs (NsPass *pass, int reps, gboolean print_layers, double *flops, double
   for (int i = 1; i < net->n_nodes; i++)
     {
       const NsNode *node = &net->nodes[i];
-      if (node->op != NS_OP_CONV)
+      if (node->op != &ns_op_conv)
         continue;
       NsShape is = pass->shapes[node->inputs[0]], os = pass->shapes[i];
       NsConv conv = ns_pass_conv (pass, i);

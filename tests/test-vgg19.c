@@ -69,7 +69,7 @@ test_recipe (gconstpointer data)
       g_autofree char *expected = g_strdup_printf ("block%d_conv1", i + 1);
       const NsNode *node = &model->net->nodes[model->style_nodes[i]];
       g_assert_cmpstr (node->name, ==, expected);
-      g_assert_cmpint (node->op, ==, NS_OP_CONV);
+      g_assert_true (node->op == &ns_op_conv);
       g_assert_true (node->relu);
     }
   g_assert_cmpstr (model->net->nodes[model->content_nodes[0]].name, ==, "block4_conv2");
