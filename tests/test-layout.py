@@ -7,6 +7,11 @@
 2. The front ends (engine/tool, plugin, ui) include no engine header but
    the public neural-style.h; ui includes nothing from plugin; the engine
    includes nothing from plugin or ui.
+3. The engine's folders depend on each other as the chain in
+   docs/architecture.md says (read from there, "optimizer → objective → ...
+   → image, runtime"): every folder is in the chain, and a folder includes
+   headers only of the folders after it (the public neural-style.h, at the
+   engine's top, from anywhere).
 """
 import os
 import re
@@ -34,6 +39,24 @@ def module(path):
     return os.path.splitext(os.path.relpath(path, root))[0]
 
 
+def engine_chain():
+    """The chain of docs/architecture.md: a list of levels, each a set of folders."""
+    with open(os.path.join(root, "docs", "architecture.md"), encoding="utf-8") as f:
+        doc = f.read()
+    chains = re.findall(r"^`(optimizer →[^`]*)`$", doc, re.M)   # on a line of its own
+    if len(chains) != 1:
+        sys.exit(f"docs/architecture.md states {len(chains)} engine chains (`optimizer → ...`), not one")
+    return [{name.strip() for name in level.split(",")} for level in chains[0].split("→")]
+
+
+def engine_folder(path):
+    """The engine folder of a path (None: not in one, e.g. neural-style.h or engine/tool)."""
+    rel = os.path.relpath(path, root).split(os.sep)
+    if rel[0] != "engine" or len(rel) < 3 or rel[1] == "tool":
+        return None
+    return rel[1]
+
+
 def area(path):
     rel = os.path.relpath(path, root)
     if rel.startswith("engine/tool/"):
@@ -41,8 +64,15 @@ def area(path):
     return rel.split(os.sep)[0]
 
 
+chain = engine_chain()
+level = {folder: k for k, names in enumerate(chain) for folder in names}
 edges = {}
 problems = []
+folders = {engine_folder(path) for path in sources} - {None}
+for folder in sorted(folders - set(level)):
+    problems.append(f"engine/{folder}/ is not in docs/architecture.md's chain")
+for folder in sorted(set(level) - folders):
+    problems.append(f"docs/architecture.md's chain names {folder}, which engine/ does not have")
 for path in sources:
     with open(path, encoding="utf-8") as f:
         text = f.read()
@@ -57,6 +87,11 @@ for path in sources:
             problems.append(f"{os.path.relpath(path, root)} (ui) includes the plug-in's {name}")
         if src_area == "engine" and dst_area in ("plugin", "ui", "tool"):
             problems.append(f"{os.path.relpath(path, root)} (engine) includes {name} of {dst_area}")
+        src_folder, dst_folder = engine_folder(path), engine_folder(target)
+        if src_folder in level and dst_folder in level and src_folder != dst_folder \
+                and level[dst_folder] <= level[src_folder]:
+            problems.append(f"{os.path.relpath(path, root)} ({src_folder}) includes {name} of {dst_folder}, "
+                            "which is not after it in docs/architecture.md's chain")
         a, b = module(path), module(target)
         if a != b:
             edges.setdefault(a, set()).add(b)
