@@ -88,6 +88,20 @@ ns_node_window_shape (const NsNode *node, NsShape in)
 }
 
 gboolean
+ns_op_same_shape (const NsNode *node, const NsShape *in, NsShape *out, GError **error)
+{
+  *out = in[0];
+  return TRUE;
+}
+
+gboolean
+ns_op_window_shape (const NsNode *node, const NsShape *in, NsShape *out, GError **error)
+{
+  *out = ns_node_window_shape (node, in[0]);
+  return TRUE;
+}
+
+gboolean
 ns_network_shapes (const NsNetwork *net, int height, int width, NsShape *shapes, GError **error)
 {
   for (int i = 0; i < net->n_nodes; i++)

@@ -63,6 +63,10 @@ gsize    ns_network_weight_floats (const NsNetwork *net);
 NsConv   ns_node_conv      (const NsNode *node, NsShape in, int threads);
 NsPool   ns_node_pool      (const NsNode *node, NsShape in);
 NsShape  ns_node_window_shape (const NsNode *node, NsShape in);
+/* Shapes (NsOp.shape) that several ops share: the input's, and a window's
+ * (pooling: ns_node_window_shape()). */
+gboolean ns_op_same_shape   (const NsNode *node, const NsShape *in, NsShape *out, GError **error);
+gboolean ns_op_window_shape (const NsNode *node, const NsShape *in, NsShape *out, GError **error);
 
 /* Loads model.json and its shards, keeping only the layers needed to compute
  * the named outputs (NULL = all), which are marked tapped. (../model) */

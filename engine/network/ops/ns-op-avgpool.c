@@ -1,13 +1,6 @@
 /* ns-op-avgpool.c: AveragePooling2D (ns-pool.c). */
 #include "ns-network.h"
 
-static gboolean
-avgpool_shape (const NsNode *node, const NsShape *in, NsShape *out, GError **error)
-{
-  *out = ns_node_window_shape (node, in[0]);
-  return TRUE;
-}
-
 static void
 avgpool_forward (NsPass *pass, int i)
 {
@@ -29,7 +22,7 @@ avgpool_backward (NsPass *pass, int i)
 const NsOp ns_op_avgpool = {
   .name = "avgpool",
   .n_inputs = 1,
-  .shape = avgpool_shape,
+  .shape = ns_op_window_shape,
   .forward = avgpool_forward,
   .backward = avgpool_backward,
 };

@@ -2,13 +2,6 @@
  * from, which is all its backward reads (ns-pool.c). */
 #include "ns-network.h"
 
-static gboolean
-maxpool_shape (const NsNode *node, const NsShape *in, NsShape *out, GError **error)
-{
-  *out = ns_node_window_shape (node, in[0]);
-  return TRUE;
-}
-
 static void
 maxpool_forward (NsPass *pass, int i)
 {
@@ -28,7 +21,7 @@ maxpool_backward (NsPass *pass, int i)
 const NsOp ns_op_maxpool = {
   .name = "maxpool",
   .n_inputs = 1,
-  .shape = maxpool_shape,
+  .shape = ns_op_window_shape,
   .argmax = TRUE,
   .forward = maxpool_forward,
   .backward = maxpool_backward,

@@ -3,13 +3,6 @@
 #include "ns-network.h"
 
 static gboolean
-relu_shape (const NsNode *node, const NsShape *in, NsShape *out, GError **error)
-{
-  *out = in[0];
-  return TRUE;
-}
-
-static gboolean
 relu_keeps_output (const NsNode *node)
 {
   return TRUE;   /* its backward masks by it */
@@ -33,7 +26,7 @@ relu_backward (NsPass *pass, int i)
 const NsOp ns_op_relu = {
   .name = "relu",
   .n_inputs = 1,
-  .shape = relu_shape,
+  .shape = ns_op_same_shape,
   .keeps_output = relu_keeps_output,
   .forward = relu_forward,
   .backward = relu_backward,
