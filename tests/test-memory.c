@@ -8,7 +8,7 @@
  *   - capped from the start, 1 to 384 MB more: the network passes, the
  *     style and content targets, the optimised stage;
  *   - capped from the last iteration on, 1 to 256 MB more: the detail
- *     stage's full-size images.
+ *     stage's full-size images (not under AddressSanitizer, see below).
  * Every run either succeeds or reports NS_ERROR_MEMORY, and the tightest
  * cap of each kind fails.
  *
@@ -23,12 +23,14 @@
 #define MB ((rlim_t) 1 << 20)
 
 /* Under AddressSanitizer (.ci/sanitize), a malloc that fails must return
- * NULL as glibc's does, not end the process with a report. */
+ * NULL as glibc's does, not end the process with a report; and small blocks
+ * are reused at once, as glibc reuses them, not held in quarantine: ASan
+ * dies when it cannot map more room for them. */
 G_GNUC_UNUSED const char *__asan_default_options (void);
 const char *
 __asan_default_options (void)
 {
-  return "allocator_may_return_null=1";
+  return "allocator_may_return_null=1:quarantine_size_mb=0";
 }
 
 static NsModel *model;
@@ -111,7 +113,9 @@ test_address_space_limit (void)
       g_test_trap_subprocess (NULL, 900 * G_USEC_PER_SEC, G_TEST_SUBPROCESS_DEFAULT);   /* not a hang */
       g_test_trap_assert_passed ();
       g_test_trap_assert_stdout ("*1 MB more from the start: not enough memory*");
+#ifndef __SANITIZE_ADDRESS__
       g_test_trap_assert_stdout ("*1 MB more from the last iteration: not enough memory*");
+#endif
       return;
     }
   /* Every buffer of a megabyte or more mapped and unmapped on its own, so
@@ -120,14 +124,22 @@ test_address_space_limit (void)
   mallopt (M_MMAP_THRESHOLD, 1 << 20);
   mallopt (M_TRIM_THRESHOLD, 1 << 20);
   g_autoptr (NsImage) photo = ns_image_resize (content, 2000, 1500);
-  /* A small run first: OpenBLAS' buffers and the helper threads exist before any cap. */
-  g_assert_true (run_capped (photo, 64, 0, FALSE));
+  /* A whole run first: OpenBLAS' buffers, the helper threads and the small
+   * blocks every run needs exist before any cap. */
+  g_assert_true (run_capped (photo, 1600, 0, FALSE));
   g_assert_false (run_capped (photo, 1600, 1, FALSE));
   for (rlim_t headroom = 96; headroom <= 384; headroom += 96)
     run_capped (photo, 1600, headroom, FALSE);
+#ifdef __SANITIZE_ADDRESS__
+  /* A cap below what the process holds (the optimised stage's memory, not
+   * yet freed) leaves AddressSanitizer itself no room for its shadow
+   * bookkeeping, and it dies: these caps are for the plain build. */
+  g_print ("the caps from the last iteration on are not run under AddressSanitizer\n");
+#else
   g_assert_false (run_capped (photo, 1600, 1, TRUE));
   for (rlim_t headroom = 16; headroom <= 256; headroom *= 4)
     run_capped (photo, 1600, headroom, TRUE);
+#endif
 }
 
 int
