@@ -9,9 +9,9 @@
 
 #include <glib/gi18n-lib.h>
 
-#define NS_OP_ADDRESS(name) &ns_op_##name,
-const NsOp *const ns_ops[] = { NS_OPS (NS_OP_ADDRESS) NULL };
-#undef NS_OP_ADDRESS
+#define OP_ADDRESS(name) &ns_op_##name,
+const NsOp *const ns_ops[] = { NS_OPS (OP_ADDRESS) NULL };
+#undef OP_ADDRESS
 
 void
 ns_network_free (NsNetwork *net)
