@@ -1,42 +1,19 @@
 /* bench-conv.c: GFLOP/s of the conv kernels (forward + input gradient)
- * against a plain 2048^3 cblas_sgemm, the ceiling they can reach. */
+ * against a plain 2048^3 cblas_sgemm (the engine's probe at that size,
+ * ns-speed.h), the ceiling they can reach. */
+#include "bench-common.h"
 #include "ns-layers.h"
+#include "ns-speed.h"
 
 #include <stdio.h>
-#include <cblas.h>
-
-static double
-now (void)
-{
-  return g_get_monotonic_time () / 1e6;
-}
-
-static float *
-filled (gsize n)
-{
-  float *v = g_new (float, n);
-
-  for (gsize i = 0; i < n; i++)
-    v[i] = (float) ((i * 2654435761u) % 1000) / 1000.0f - 0.5f;
-  return v;
-}
 
 static void
 bench_sgemm (void)
 {
-  const int n = 2048;
-  float *a = filled ((gsize) n * n), *b = filled ((gsize) n * n), *c = filled ((gsize) n * n);
-  double best = G_MAXDOUBLE;
-
-  for (int i = 0; i < 5; i++)
-    {
-      double t = now ();
-
-      cblas_sgemm (CblasRowMajor, CblasNoTrans, CblasNoTrans, n, n, n, 1.0f, a, n, b, n, 0.0f, c, n);
-      best = MIN (best, now () - t);
-    }
-  printf ("sgemm 2048^3:                %7.1f GFLOP/s\n", 2.0 * n * n * n / best / 1e9);
-  g_free (a); g_free (b); g_free (c);
+  NsSgemmRate rate;
+  if (!ns_sgemm_rate (2048, 5, &rate))
+    bench_fail ("not enough memory for the SGEMM probe");
+  printf ("sgemm 2048^3:                %7.1f GFLOP/s\n", rate.gflops);
 }
 
 static void
@@ -53,13 +30,13 @@ bench_conv (const char *name, int k, int cin, int cout, int h, int w)
   conv.pad_top = pad;
   os.w = ns_window_output (w, k, 1, NS_PADDING_SAME, &pad);
   conv.pad_left = pad;
-  kernel = filled ((gsize) k * k * cin * cout);
-  bias = filled (cout);
+  kernel = bench_filled ((gsize) k * k * cin * cout, 0);
+  bias = bench_filled (cout, 0);
   conv.kernel = kernel;
   conv.bias = bias;
-  in = filled (ns_shape_size (is));
-  din = filled (ns_shape_size (is));
-  out = filled (ns_shape_size (os));
+  in = bench_filled (ns_shape_size (is), 0);
+  din = bench_filled (ns_shape_size (is), 0);
+  out = bench_filled (ns_shape_size (os), 0);
   ws = g_new (float, MAX (ns_conv_workspace (&conv, is, os), 1));
   flops = 2.0 * os.h * os.w * k * k * cin * cout;
 
@@ -67,13 +44,13 @@ bench_conv (const char *name, int k, int cin, int cout, int h, int w)
   t_fwd = t_bwd = G_MAXDOUBLE;
   for (int i = 0; i < reps; i++)
     {
-      double t0 = now (), t1;
+      double t0 = bench_now (), t1;
 
       ns_conv_forward (&conv, in, is, out, os, ws);
-      t1 = now ();
+      t1 = bench_now ();
       ns_conv_backward (&conv, out, os, din, is, ws);
       t_fwd = MIN (t_fwd, t1 - t0);
-      t_bwd = MIN (t_bwd, now () - t1);
+      t_bwd = MIN (t_bwd, bench_now () - t1);
     }
   printf ("%-28s fwd %6.2f ms %6.1f GFLOP/s | bwd %6.2f ms %6.1f GFLOP/s\n", name,
           t_fwd * 1e3, flops / t_fwd / 1e9, t_bwd * 1e3, flops / t_bwd / 1e9);
@@ -81,8 +58,9 @@ bench_conv (const char *name, int k, int cin, int cout, int h, int w)
 }
 
 int
-main (void)
+main (int argc, char **argv)
 {
+  g_set_prgname ("bench-conv");
   bench_sgemm ();
   bench_conv ("conv 3x3 64->64 @128x96:", 3, 64, 64, 128, 96);
   bench_conv ("conv 1x1 256->64 @128x96:", 1, 256, 64, 128, 96);

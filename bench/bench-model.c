@@ -9,44 +9,13 @@
  * alone (forward + input gradient, each layer on its real shapes) and
  * ns_estimate() for a single-scale and a multiscale run of the default
  * iterations. Images are synthetic: timing does not depend on their content. */
+#include "bench-common.h"
 #include "ns-model.h"
 #include "ns-memory.h"
 #include "ns-objective.h"
 
 #include <math.h>
-#include <time.h>
 #include <stdio.h>
-#include <cblas.h>
-
-static double
-now (void)
-{
-  return g_get_monotonic_time () / 1e6;
-}
-
-/* CPU seconds of the whole process: with one thread, the work itself,
- * whatever else the machine runs (with more, it includes BLAS spin-waits). */
-static double
-cpu_now (void)
-{
-  struct timespec t;
-  clock_gettime (CLOCK_PROCESS_CPUTIME_ID, &t);
-  return t.tv_sec + t.tv_nsec / 1e9;
-}
-
-static int
-compare_doubles (gconstpointer a, gconstpointer b, gpointer unused)
-{
-  double x = *(const double *) a, y = *(const double *) b;
-  return (x > y) - (x < y);
-}
-
-static double
-median (double *v, int n)
-{
-  g_qsort_with_data (v, n, sizeof (double), compare_doubles, NULL);
-  return n % 2 ? v[n / 2] : 0.5 * (v[n / 2 - 1] + v[n / 2]);
-}
 
 /* A smooth pattern with some texture: realistic activations, no denormals. */
 static NsImage *
@@ -59,13 +28,6 @@ synthetic_image (int width, int height, double phase)
         image->pixels[((gsize) y * width + x) * 3 + c] =
           (float) (0.5 + 0.4 * sin (0.05 * x * (c + 1) + phase) * cos (0.07 * y + c + phase));
   return image;
-}
-
-static void
-fill (float *v, gsize n, guint seed)
-{
-  for (gsize i = 0; i < n; i++)
-    v[i] = (float) (((i + seed) * 2654435761u) % 1000) / 1000.0f - 0.5f;
 }
 
 /* Times every conv layer of the pass (forward + input gradient, median of
@@ -81,24 +43,22 @@ time_convs (NsPass *pass, int reps, gboolean print_layers, double *flops, double
   for (int i = 1; i < net->n_nodes; i++)
     {
       const NsNode *node = &net->nodes[i];
-      if (node->op != NS_OP_CONV)
+      if (node->op != &ns_op_conv)
         continue;
       NsShape is = pass->shapes[node->inputs[0]], os = pass->shapes[i];
       NsConv conv = ns_pass_conv (pass, i);
-      float *in = g_new (float, ns_shape_size (is)), *out = g_new (float, ns_shape_size (os));
-      float *din = g_new0 (float, ns_shape_size (is)), *dout = g_new (float, ns_shape_size (os));
-      fill (in, ns_shape_size (is), 1);
-      fill (dout, ns_shape_size (os), 2);
+      float *in = bench_filled (ns_shape_size (is), 1), *out = g_new (float, ns_shape_size (os));
+      float *din = g_new0 (float, ns_shape_size (is)), *dout = bench_filled (ns_shape_size (os), 2);
       double f = 2.0 * os.h * os.w * conv.kh * conv.kw * conv.cin * conv.cout;
       for (int r = 0; r < reps; r++)
         {
-          double t0 = now (), c0 = cpu_now ();
+          double t0 = bench_now (), c0 = bench_cpu_now ();
           ns_conv_forward (&conv, in, is, out, os, pass->workspace);
           ns_conv_backward (&conv, dout, os, din, is, pass->workspace);
-          t[r] = now () - t0;
-          c[r] = cpu_now () - c0;
+          t[r] = bench_now () - t0;
+          c[r] = bench_cpu_now () - c0;
         }
-      double m = median (t, reps), mc = median (c, reps);
+      double m = bench_median (t, reps), mc = bench_median (c, reps);
       total += m;
       *cpu_total += mc;
       *flops += 2 * f;
@@ -125,13 +85,13 @@ time_evaluations (NsObjective *objective, int width, int height, int reps, doubl
   ns_objective_evaluate (objective, x, grad);   /* warm-up: first-touch page faults */
   for (int r = 0; r < reps; r++)
     {
-      double t0 = now (), c0 = cpu_now ();
+      double t0 = bench_now (), c0 = bench_cpu_now ();
       ns_objective_evaluate (objective, x, grad);
-      t[r] = now () - t0;
-      c[r] = cpu_now () - c0;
+      t[r] = bench_now () - t0;
+      c[r] = bench_cpu_now () - c0;
     }
-  double m = median (t, reps);
-  *cpu = median (c, reps);
+  double m = bench_median (t, reps);
+  *cpu = bench_median (c, reps);
   g_free (t);
   g_free (c);
   return m;
@@ -153,28 +113,12 @@ main (int argc, char **argv)
     { "layers", 0, 0, G_OPTION_ARG_NONE, &layers, "per-layer conv times on stderr", NULL },
     { NULL }
   };
-  g_autoptr (GOptionContext) context = g_option_context_new ("- engine work and speed on the real model");
-  g_option_context_add_main_entries (context, entries, NULL);
-  g_autoptr (GError) error = NULL;
-  if (!g_option_context_parse (context, &argc, &argv, &error))
-    {
-      fprintf (stderr, "bench-model: %s\n", error->message);
-      return 1;
-    }
+  bench_parse_options (&argc, &argv, "- engine work and speed on the real model", entries);
   int cw = 1024, ch = 768;
   if (content_size && sscanf (content_size, "%dx%d", &cw, &ch) != 2)
-    {
-      fprintf (stderr, "bench-model: --content-size must be WxH\n");
-      return 1;
-    }
+    bench_fail ("--content-size must be WxH");
   reps = MAX (reps, 1);
-
-  g_autoptr (NsModel) model = ns_model_load (weights, &error);
-  if (!model)
-    {
-      fprintf (stderr, "bench-model: %s\n", error->message);
-      return 1;
-    }
+  g_autoptr (NsModel) model = bench_load_model (weights);
   double scale = (double) size / MAX (cw, ch);
   int w = MAX (1, (int) lround (cw * scale)), h = MAX (1, (int) lround (ch * scale));
 
@@ -201,13 +145,11 @@ main (int argc, char **argv)
   g_autoptr (NsImage) content = synthetic_image (cw, ch, 0.0);
   g_autoptr (NsImage) style = synthetic_image (cw, ch, 2.0);
   const NsRecipe *recipe = model->recipe;
+  g_autoptr (GError) error = NULL;
   NsObjective *objective = ns_objective_new (model, content, style, w, h, recipe->content_weight,
                                              recipe->style_weight, recipe->tv_weight, threads, &error);
   if (!objective)
-    {
-      fprintf (stderr, "bench-model: %s\n", error->message);
-      return 1;
-    }
+    bench_fail ("%s", error->message);
   double evaluation_cpu;
   double evaluation = time_evaluations (objective, w, h, reps, &evaluation_cpu);
   double conv_flops, conv_cpu;

@@ -16,6 +16,7 @@
  * the cost in full-resolution iterations (each stage's iterations weighted
  * by its pixels over the final stage's), which, unlike the time, does not
  * depend on the machine's load. */
+#include "bench-common.h"
 #include "ns-model.h"
 #include "image-file.h"
 #include "ns-schedule.h"
@@ -128,22 +129,15 @@ main (int argc, char **argv)
     { "detail", 0, 0, G_OPTION_ARG_NONE, &detail, "stages start from content + upsampled stylisation", NULL },
     { NULL }
   };
-  g_autoptr (GOptionContext) context = g_option_context_new ("- one run with a tuned schedule");
-  g_option_context_add_main_entries (context, entries, NULL);
+  bench_parse_options (&argc, &argv, "- one run with a tuned schedule", entries);
+  if (!content_path || !style_path)
+    bench_fail ("--content and --style are required");
+  g_autoptr (NsModel) model = bench_load_model (weights);
   g_autoptr (GError) error = NULL;
-  if (!g_option_context_parse (context, &argc, &argv, &error) || !content_path || !style_path)
-    {
-      fprintf (stderr, "bench-schedule: %s\n", error ? error->message : "--content and --style are required");
-      return 1;
-    }
-  g_autoptr (NsModel) model = ns_model_load (weights, &error);
-  g_autoptr (NsImage) content = model ? image_file_load (content_path, &error) : NULL;
+  g_autoptr (NsImage) content = image_file_load (content_path, &error);
   g_autoptr (NsImage) style = content ? image_file_load (style_path, &error) : NULL;
   if (!style)
-    {
-      fprintf (stderr, "bench-schedule: %s\n", error->message);
-      return 1;
-    }
+    bench_fail ("%s", error->message);
   if (min_size > 0)
     model->recipe->min_stage_size = min_size;
   if (factor > 1)
@@ -169,18 +163,12 @@ main (int argc, char **argv)
   else
     result = stylize_with_detail (model, content, style, &params, &trace, &stats, &error);
   if (!result)
-    {
-      fprintf (stderr, "bench-schedule: %s\n", error->message);
-      return 1;
-    }
+    bench_fail ("%s", error->message);
   g_autofree char *png = NULL;
   gsize png_size = 0;
   if (output && (!image_file_encode_png (result, &png, &png_size, &error)
                  || !g_file_set_contents (output, png, (gssize) png_size, &error)))
-    {
-      fprintf (stderr, "bench-schedule: %s\n", error->message);
-      return 1;
-    }
+    bench_fail ("%s", error->message);
   double final_pixels = (double) result->width * result->height;
   printf ("{\n  \"schedule\": \"%s\", \"min_size\": %d, \"factor\": %g, \"ratio\": %g, \"max_size\": %d,\n",
           params.schedule == NS_SCHEDULE_SINGLE ? "single" : "multiscale", model->recipe->min_stage_size,

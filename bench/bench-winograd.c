@@ -3,27 +3,12 @@
  * 512x384 image, forward and input gradient, at 1 and 2 threads (OpenBLAS
  * single-threaded: the kernels split the work), with the relative error of
  * each against the im2col output. */
+#include "bench-common.h"
 #include "ns-winograd.h"
 
 #include <math.h>
 #include <stdio.h>
 #include <cblas.h>
-
-static double
-now (void)
-{
-  return g_get_monotonic_time () / 1e6;
-}
-
-static float *
-filled (gsize n, guint seed)
-{
-  float *v = g_new (float, n);
-
-  for (gsize i = 0; i < n; i++)
-    v[i] = (float) (((i + seed) * 2654435761u) % 1000) / 1000.0f - 0.5f;
-  return v;
-}
 
 static double
 relative_error (const float *got, const float *want, gsize n)
@@ -58,19 +43,19 @@ time_conv (NsConv *conv, int m, const float *in, NsShape is, float *out, NsShape
 
   for (int i = 0; i < reps; i++)
     {
-      double t0 = now (), t1;
+      double t0 = bench_now (), t1;
 
       if (w)
         ns_winograd_forward (w, conv, in, is, out, os, ws);
       else
         ns_conv_forward (conv, in, is, out, os, ws);
-      t1 = now ();
+      t1 = bench_now ();
       if (w)
         ns_winograd_backward (w, conv, dout, os, din, is, ws);
       else
         ns_conv_backward (conv, dout, os, din, is, ws);
       best.fwd = MIN (best.fwd, t1 - t0);
-      best.bwd = MIN (best.bwd, now () - t1);
+      best.bwd = MIN (best.bwd, bench_now () - t1);
     }
   ns_winograd_free (w);
   g_free (ws);
@@ -82,8 +67,8 @@ bench_layer (int h, int w, int c, int reps)
 {
   NsShape is = { h, w, c }, os = { h, w, c };
   gsize n = ns_shape_size (is);
-  float *kernel = filled ((gsize) 9 * c * c, 1), *bias = filled (c, 2);
-  float *in = filled (n, 3), *dout = filled (n, 4);
+  float *kernel = bench_filled ((gsize) 9 * c * c, 1), *bias = bench_filled (c, 2);
+  float *in = bench_filled (n, 3), *dout = bench_filled (n, 4);
   float *ref = g_new (float, n), *out = g_new (float, n);
   float *ref_din = g_new0 (float, n), *din = g_new0 (float, n);
   NsConv conv = { .kh = 3, .kw = 3, .stride_h = 1, .stride_w = 1, .pad_top = 1, .pad_left = 1,

@@ -1,7 +1,7 @@
 /* estimate-run: ns_estimate() for a default run on a content of a given
  * size, as JSON, without running it (bench/run-photo-bench compares it with
  * the measured run). */
-#include "neural-style.h"
+#include "bench-common.h"
 
 #include <stdio.h>
 
@@ -19,20 +19,10 @@ main (int argc, char **argv)
     { "threads", 'j', 0, G_OPTION_ARG_INT, &threads, "engine threads (0: all cores)", "N" },
     { NULL }
   };
-  g_autoptr (GOptionContext) context = g_option_context_new ("- the engine's estimate of a run");
-  g_option_context_add_main_entries (context, entries, NULL);
-  g_autoptr (GError) error = NULL;
-  if (!g_option_context_parse (context, &argc, &argv, &error) || width < 1 || height < 1)
-    {
-      fprintf (stderr, "estimate-run: %s\n", error ? error->message : "give --width and --height");
-      return 1;
-    }
-  g_autoptr (NsModel) model = ns_model_load (weights, &error);
-  if (!model)
-    {
-      fprintf (stderr, "estimate-run: %s\n", error->message);
-      return 1;
-    }
+  bench_parse_options (&argc, &argv, "- the engine's estimate of a run", entries);
+  if (width < 1 || height < 1)
+    bench_fail ("give --width and --height");
+  g_autoptr (NsModel) model = bench_load_model (weights);
   NsParams params;
   ns_params_init (&params);
   params.size = size;

@@ -3,7 +3,18 @@
  * The engine has no GIMP or GTK dependency. Images are RGB, interleaved,
  * float 0..1, row-major (NsImage). A loaded NsModel is read-only after
  * ns_model_load(), so one model may serve several threads at once; all
- * per-run state lives inside ns_stylize().
+ * per-run state lives inside ns_stylize(). (The machine's SGEMM rate that
+ * ns_estimate() needs is measured once per model, by the first estimate,
+ * thread-safely: about 10 ms.)
+ *
+ * What the engine sets for the whole process: OpenBLAS' thread count, to 1
+ * (openblas_set_num_threads()), when ns_stylize(), ns_stylize_blend() or
+ * ns_estimate() builds a network pass or measures the SGEMM rate; it
+ * splits the GEMMs over its own threads instead, and does not set the
+ * count back. ns_model_load() sets nothing and runs no benchmark. Nothing
+ * else: no locale, text domain binding, signal handler or environment
+ * variable; its helper threads belong to the thread that calls it and end
+ * with that thread.
  */
 #pragma once
 

@@ -35,16 +35,15 @@ fd_crosses_kink (NsPass *pass, float *input, gsize i, float eps)
   input[i] = saved;
   float **mid = snapshot (pass, input);
 
-  /* Kinks are where ReLU and max-pool outputs bend (and those outputs are
-   * kept after the forward pass; others may share buffers). On a linear
-   * piece v(+) + v(-) - 2 v(0) vanishes up to rounding; across a kink it is
-   * of the order of the change v(+) - v(-) of that element. */
+  /* Kinks are where ReLU and max-pool outputs bend, and every output after
+   * one bends with it: every node's buffer is checked, whatever its type (a
+   * transient output's holds the last output that shared it, piecewise
+   * linear too). On a linear piece v(+) + v(-) - 2 v(0) vanishes up to
+   * rounding; across a kink it is of the order of the change v(+) - v(-) of
+   * that element. */
   gboolean kink = FALSE;
   for (int k = 1; k < net->n_nodes && !kink; k++)
     {
-      const NsNode *node = &net->nodes[k];
-      if (node->op != NS_OP_RELU && node->op != NS_OP_MAXPOOL && !(node->op == NS_OP_CONV && node->relu))
-        continue;
       gsize n = ns_shape_size (pass->shapes[k]);
       double scale = 0;
       for (gsize j = 0; j < n; j++)

@@ -13,6 +13,11 @@
 4. Libraries where they belong: GIMP's pixels (GEGL) are read and written
    in plugin/ only, GTK is ui's, and the engine (the tool aside) includes
    none of libgimp, GTK, GEGL or gdk-pixbuf.
+5. The engine's folders depend on each other as the chain in
+   docs/architecture.md says (read from there, "optimizer → objective → ...
+   → image, runtime"): every folder is in the chain, and a folder includes
+   headers only of the folders after it (the public neural-style.h, at the
+   engine's top, from anywhere).
 """
 import os
 import re
@@ -47,6 +52,24 @@ def module(path):
     return os.path.splitext(os.path.relpath(path, root))[0]
 
 
+def engine_chain():
+    """The chain of docs/architecture.md: a list of levels, each a set of folders."""
+    with open(os.path.join(root, "docs", "architecture.md"), encoding="utf-8") as f:
+        doc = f.read()
+    chains = re.findall(r"^`(optimizer →[^`]*)`$", doc, re.M)   # on a line of its own
+    if len(chains) != 1:
+        sys.exit(f"docs/architecture.md states {len(chains)} engine chains (`optimizer → ...`), not one")
+    return [{name.strip() for name in level.split(",")} for level in chains[0].split("→")]
+
+
+def engine_folder(path):
+    """The engine folder of a path (None: not in one, e.g. neural-style.h or engine/tool)."""
+    rel = os.path.relpath(path, root).split(os.sep)
+    if rel[0] != "engine" or len(rel) < 3 or rel[1] == "tool":
+        return None
+    return rel[1]
+
+
 def area(path):
     rel = os.path.relpath(path, root)
     if rel.startswith("engine/tool/"):
@@ -54,9 +77,16 @@ def area(path):
     return rel.split(os.sep)[0]
 
 
+chain = engine_chain()
+level = {folder: k for k, names in enumerate(chain) for folder in names}
 edges = {}
 folder_edges = {}
 problems = []
+folders = {engine_folder(path) for path in sources} - {None}
+for folder in sorted(folders - set(level)):
+    problems.append(f"engine/{folder}/ is not in docs/architecture.md's chain")
+for folder in sorted(set(level) - folders):
+    problems.append(f"docs/architecture.md's chain names {folder}, which engine/ does not have")
 for path in sources:
     with open(path, encoding="utf-8") as f:
         text = f.read()
@@ -79,6 +109,11 @@ for path in sources:
             folder_edges.setdefault(src_area, set()).add(dst_area)
         if src_area == "engine" and dst_area in ("plugin", "ui", "tool"):
             problems.append(f"{os.path.relpath(path, root)} (engine) includes {name} of {dst_area}")
+        src_folder, dst_folder = engine_folder(path), engine_folder(target)
+        if src_folder in level and dst_folder in level and src_folder != dst_folder \
+                and level[dst_folder] <= level[src_folder]:
+            problems.append(f"{os.path.relpath(path, root)} ({src_folder}) includes {name} of {dst_folder}, "
+                            "which is not after it in docs/architecture.md's chain")
         a, b = module(path), module(target)
         if a != b:
             edges.setdefault(a, set()).add(b)

@@ -2,13 +2,16 @@
  * with the real network, without a display.
  *
  * Needs the ResNet-50 weights ($NEURAL_STYLE_WEIGHTS or the default path);
- * skips otherwise. The photographs come from the set-up (test-images.h). */
+ * skips only when they are absent (test-model.h). The photographs come from
+ * the set-up (test-images.h). */
 #include "ns-preview.h"
 #include "test-images.h"
+#include "test-model.h"
 
 #include <math.h>
 
 static NsModel *model;
+static char *skip_reason;   /* why model is NULL: the weights are missing */
 static NsImage *content, *style;
 
 typedef struct
@@ -136,7 +139,7 @@ test_warm_restart (void)
 {
   if (model == NULL)
     {
-      g_test_skip ("no network weights");
+      g_test_skip (skip_reason);
       return;
     }
   Recorder r;
@@ -211,7 +214,7 @@ test_debounce (void)
 {
   if (model == NULL)
     {
-      g_test_skip ("no network weights");
+      g_test_skip (skip_reason);
       return;
     }
   Recorder r;
@@ -248,7 +251,7 @@ test_finish_and_cancel (void)
 {
   if (model == NULL)
     {
-      g_test_skip ("no network weights");
+      g_test_skip (skip_reason);
       return;
     }
   Recorder r;
@@ -330,7 +333,7 @@ test_styles_regions_colours (void)
 {
   if (model == NULL)
     {
-      g_test_skip ("no network weights");
+      g_test_skip (skip_reason);
       return;
     }
   LastFrame last = { g_main_loop_new (NULL, FALSE), NULL, FALSE };
@@ -382,12 +385,8 @@ main (int argc, char **argv)
 {
   g_test_init (&argc, &argv, NULL);
 
-  g_autoptr (GError) error = NULL;
-  model = ns_model_load (NULL, &error);
-  if (model == NULL)
-    g_printerr ("# no model (%s): the preview tests skip\n", error->message);
-
-  else
+  model = test_model_load (&skip_reason);
+  if (model)
     {
       content = load_at_preview_size (TEST_CONTENT_IMAGE);
       style = load_at_preview_size (TEST_STYLE_IMAGE);
@@ -402,5 +401,6 @@ main (int argc, char **argv)
   ns_image_free (content);
   ns_image_free (style);
   ns_model_free (model);
+  g_free (skip_reason);
   return status;
 }

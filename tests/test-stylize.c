@@ -5,9 +5,11 @@
  * photo's.
  *
  * Needs the weights (NEURAL_STYLE_WEIGHTS or ns_weights_default_path()),
- * skips without them; the photographs come from the set-up (test-images.h). */
+ * skips only without them (test-model.h); the photographs come from the
+ * set-up (test-images.h). */
 #include "neural-style.h"
 #include "test-images.h"
+#include "test-model.h"
 
 #include <math.h>
 #include <string.h>
@@ -248,20 +250,6 @@ test_warm_start (gconstpointer data)
   g_assert_cmpfloat (warm.first_loss, <, 1.5 * stats.loss_final);
 }
 
-static char *
-missing_inputs (Context *c)
-{
-  g_autofree char *weights = ns_weights_default_path ();
-  if (!g_file_test (weights, G_FILE_TEST_IS_REGULAR))
-    return g_strdup_printf ("no weights at %s: %s", weights, ns_weights_fetch_hint ());
-  GError *error = NULL;
-  if (!(c->model = ns_model_load (weights, &error)))
-    g_error ("%s", error->message);   /* present but unreadable: a failure, not a skip */
-  c->content = test_image_load (TEST_CONTENT_IMAGE);
-  c->style = test_image_load (TEST_STYLE_IMAGE);
-  return NULL;
-}
-
 /* Records the widest optimised stage and the last frame of it (the
  * brushwork stage's progress carries no frame). */
 typedef struct
@@ -426,7 +414,11 @@ main (int argc, char **argv)
 {
   g_test_init (&argc, &argv, NULL);
   Context c = { 0 };
-  c.skip_reason = missing_inputs (&c);
+  if ((c.model = test_model_load (&c.skip_reason)))
+    {
+      c.content = test_image_load (TEST_CONTENT_IMAGE);
+      c.style = test_image_load (TEST_STYLE_IMAGE);
+    }
   g_test_add_data_func ("/stylize/loss-halves", &c, test_loss_halves);
   g_test_add_data_func ("/stylize/same-seed-same-output", &c, test_seeds);
   g_test_add_data_func ("/stylize/cancel", &c, test_cancel);

@@ -7,11 +7,12 @@
  *     docs/tiling.md, and with no halo they do not (the check is sensitive);
  *   - the memory plan keeps a 3840x2160 stage under 4 GB, and a photo run
  *     (its detail stage) within issue 13's bounds.
- * The model tests are skipped when the weights are absent; the photographs
- * come from the set-up (test-images.h). */
+ * The model tests skip only when the weights are absent (test-model.h); the
+ * photographs come from the set-up (test-images.h). */
 #include "ns-objective.h"
 #include "ns-memory-plan.h"
 #include "test-images.h"
+#include "test-model.h"
 
 #include <math.h>
 #include <string.h>
@@ -83,25 +84,33 @@ test_plan (void)
     check_plan (sizes[i][0], sizes[i][1], sizes[i][2], sizes[i][3]);
 }
 
+static NsModel *model;
+static char *skip_reason;   /* why model is NULL: the weights are missing */
+
+/* FALSE, the test skipped, without the weights. */
+static gboolean
+have_model (void)
+{
+  if (!model)
+    g_test_skip (skip_reason);
+  return model != NULL;
+}
+
 typedef struct
 {
-  NsModel *model;
-  NsImage *content, *style;
-  double  *x;
-  int      width, height;
+  const NsModel *model;
+  NsImage       *content, *style;
+  double        *x;
+  int            width, height;
 } Fixture;
 
 static gboolean
 setup (Fixture *f, int width, int height)
 {
-  g_autoptr (GError) error = NULL;
   memset (f, 0, sizeof *f);
-  f->model = ns_model_load (NULL, &error);
-  if (!f->model)
-    {
-      g_test_skip (error->message);
-      return FALSE;
-    }
+  if (!have_model ())
+    return FALSE;
+  f->model = model;
   f->content = test_image_load (TEST_CONTENT_IMAGE);
   f->style = test_image_load (TEST_STYLE_IMAGE);
   /* The content with some noise, as during an optimisation. */
@@ -119,7 +128,6 @@ setup (Fixture *f, int width, int height)
 static void
 teardown (Fixture *f)
 {
-  ns_model_free (f->model);
   ns_image_free (f->content);
   ns_image_free (f->style);
   g_free (f->x);
@@ -217,13 +225,8 @@ test_tiled_objective (void)
 static void
 test_memory_plan (void)
 {
-  g_autoptr (GError) error = NULL;
-  g_autoptr (NsModel) model = ns_model_load (NULL, &error);
-  if (!model)
-    {
-      g_test_skip (error->message);
-      return;
-    }
+  if (!have_model ())
+    return;
   NsMemoryPlan small, large, tight;
   ns_memory_plan (model, 512, 384, 512, 384, NS_DEFAULT_MEMORY_MB, 2, &small);
   g_assert_cmpint (small.tile, ==, 0);
@@ -251,13 +254,8 @@ test_memory_plan (void)
 static void
 test_photo_plan (void)
 {
-  g_autoptr (GError) error = NULL;
-  g_autoptr (NsModel) model = ns_model_load (NULL, &error);
-  if (!model)
-    {
-      g_test_skip (error->message);
-      return;
-    }
+  if (!have_model ())
+    return;
   static const int sizes[][2] = { { 1920, 1080 }, { 4000, 3000 }, { 3000, 4000 } };
   static const double bounds_mb[] = { 1536, 2560, 2560 };
   for (int i = 0; i < 3; i++)
@@ -286,9 +284,13 @@ int
 main (int argc, char **argv)
 {
   g_test_init (&argc, &argv, NULL);
+  model = test_model_load (&skip_reason);
   g_test_add_func ("/tiles/plan", test_plan);
   g_test_add_func ("/tiles/memory-plan", test_memory_plan);
   g_test_add_func ("/tiles/photo-plan", test_photo_plan);
   g_test_add_func ("/tiles/objective", test_tiled_objective);
-  return g_test_run ();
+  int status = g_test_run ();
+  ns_model_free (model);
+  g_free (skip_reason);
+  return status;
 }

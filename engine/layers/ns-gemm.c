@@ -137,9 +137,9 @@ ns_ssyrk_upper (int threads, int n, int k, float alpha, const float *a, float *c
   Product g = { CblasNoTrans, n, n, k, alpha, 1.0f, a, NULL, n, n, n, c, pieces, NULL };
   /* Tall A (many positions, few channels): column blocks would each stream
    * all of A for a thin slice of C; rows with small partial sums scale. */
-  if (pieces > 1 && n <= NS_SYRK_ROWS_MAX_N)
+  if (pieces > 1 && n <= NS_SYRK_ROWS_MAX_N
+      && (g.partial = g_try_new0 (float, (gsize) (pieces - 1) * n * n)))   /* else column blocks, no memory */
     {
-      g.partial = g_new0 (float, (gsize) (pieces - 1) * n * n);
       ns_parallel_items ((gsize) pieces, pieces, syrk_rows, &g);
       for (int t = 1; t < pieces; t++)
         {

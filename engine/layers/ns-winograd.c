@@ -54,7 +54,12 @@ ns_winograd_new_full (const NsConv *conv, int m, gsize block_floats)
   w->cin = conv->cin;
   w->cout = conv->cout;
   w->block_floats = block_floats ? block_floats : NS_WINOGRAD_BLOCK_FLOATS;
-  w->u = g_new (float, (gsize) alpha * alpha * conv->cin * conv->cout);
+  w->u = g_try_new (float, (gsize) alpha * alpha * conv->cin * conv->cout);
+  if (!w->u)
+    {
+      g_free (w);
+      return NULL;
+    }
   ns_winograd_transform_kernel (m, conv->kernel, conv->cin, conv->cout, w->u);
   return w;
 }

@@ -18,7 +18,8 @@ typedef struct _NsWinograd NsWinograd;        /* a conv's kernel in the Winograd
 #define NS_WINOGRAD_DEFAULT_TILE 4
 
 gboolean    ns_winograd_supports  (const NsConv *conv);   /* kh=kw=3, strides 1, pad_top=pad_left=1 */
-NsWinograd *ns_winograd_new       (const NsConv *conv);   /* transforms conv->kernel (HWIO) once */
+NsWinograd *ns_winograd_new       (const NsConv *conv);   /* transforms conv->kernel (HWIO) once;
+                                                         * NULL if it does not fit in memory */
 /* The same with an explicit output tile m (2 or 4) and work block (floats of
  * workspace per block of tile rows; 0: the default). Small blocks let tests
  * exercise several blocks. */

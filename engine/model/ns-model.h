@@ -44,9 +44,16 @@ struct _NsModel
   NsRecipe  *recipe;
   int       *style_nodes;
   int       *content_nodes;
-  double     gemm_gflops;     /* this machine's single-thread SGEMM rate, measured at load
-                               * (ns-speed.h); 0 = not measured */
+  /* This machine's single-thread SGEMM rate (ns-speed.h), measured by the
+   * first estimate that needs it, not at load: ns_model_gemm_gflops(). */
+  double     gemm_gflops;     /* 0: the probe failed */
+  gsize      gemm_measured;   /* g_once_init_enter() guard of gemm_gflops */
 };
+
+/* The model's SGEMM rate in GFLOP/s, measured on the first call (one
+ * thread measures, the others wait: a model may serve several threads),
+ * with OpenBLAS set to one thread as the engine runs it. */
+double ns_model_gemm_gflops (const NsModel *model);
 
 /* x (RGB 0..1 HWC) -> network input (BGR, 0..255 minus mean). */
 void ns_preprocess (const NsRecipe *recipe, const float *rgb, gsize pixels, float *input);

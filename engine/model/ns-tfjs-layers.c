@@ -92,7 +92,7 @@ node_of (NsTfjsBuilder *b, const char *name)
 }
 
 static NsNode *
-add_node (NsTfjsBuilder *b, KerasLayer *layer, NsOp op)
+add_node (NsTfjsBuilder *b, KerasLayer *layer, const NsOp *op)
 {
   NsNode node = { 0 };
   node.name = g_strdup (layer->name);
@@ -160,7 +160,7 @@ build_conv (NsTfjsBuilder *b, KerasLayer *layer, GError **error)
   else
     bias = g_new0 (float, cout);
 
-  NsNode *node = add_node (b, layer, NS_OP_CONV);
+  NsNode *node = add_node (b, layer, &ns_op_conv);
   node->kh = kh, node->kw = kw;
   node->stride_h = strides[0], node->stride_w = strides[1];
   node->padding = padding;
@@ -176,7 +176,7 @@ fold_batch_norm (NsTfjsBuilder *b, KerasLayer *layer, KerasLayer *input, GError 
 {
   int index = node_of (b, layer->inputs[0]);
   NsNode *conv = &g_array_index (b->nodes, NsNode, index);
-  if (conv->op != NS_OP_CONV || conv->relu || input->consumers != 1)
+  if (conv->op != &ns_op_conv || conv->relu || input->consumers != 1)
     {
       g_set_error (error, NS_ERROR, NS_ERROR_MODEL, _("BatchNormalization “%s” does not directly follow a "
                    "linear Conv2D, which is not supported"), layer->name);
@@ -250,7 +250,7 @@ build_activation (NsTfjsBuilder *b, KerasLayer *layer, KerasLayer *input, GError
   NsNode *in = &g_array_index (b->nodes, NsNode, node_of (b, layer->inputs[0]));
   /* Fuse into the conv or add if nothing else reads its pre-ReLU output.
    * Its own name then no longer names a tappable output. */
-  if ((in->op == NS_OP_CONV || in->op == NS_OP_ADD) && !in->relu && input->consumers == 1
+  if ((in->op == &ns_op_conv || in->op == &ns_op_add) && !in->relu && input->consumers == 1
       && (int) b->nodes->len - 1 == node_of (b, layer->inputs[0]))
     {
       in->relu = TRUE;
@@ -259,12 +259,12 @@ build_activation (NsTfjsBuilder *b, KerasLayer *layer, KerasLayer *input, GError
       alias_node (b, layer);
       return TRUE;
     }
-  add_node (b, layer, NS_OP_RELU);
+  add_node (b, layer, &ns_op_relu);
   return TRUE;
 }
 
 static gboolean
-build_pool (NsTfjsBuilder *b, KerasLayer *layer, NsOp op, GError **error)
+build_pool (NsTfjsBuilder *b, KerasLayer *layer, const NsOp *op, GError **error)
 {
   NsPadding padding;
   int size[2], strides[2];
@@ -327,7 +327,7 @@ build_zeropad (NsTfjsBuilder *b, KerasLayer *layer, GError **error)
   int pad[4];
   if (!check_channels_last (layer, error) || !zeropad_amounts (layer, pad, error))
     return FALSE;
-  NsNode *node = add_node (b, layer, NS_OP_ZEROPAD);
+  NsNode *node = add_node (b, layer, &ns_op_zeropad);
   memcpy (node->pad, pad, sizeof pad);
   return TRUE;
 }
@@ -354,7 +354,7 @@ build_dense (NsTfjsBuilder *b, KerasLayer *layer, GError **error)
       g_free (bias);
       return FALSE;
     }
-  NsNode *node = add_node (b, layer, NS_OP_DENSE);
+  NsNode *node = add_node (b, layer, &ns_op_dense);
   node->cin = kshape[0], node->cout = units;
   node->kernel = kernel, node->bias = bias;
   node->softmax = strcmp (activation, "softmax") == 0;
@@ -380,7 +380,7 @@ ns_tfjs_build_layer (NsTfjsBuilder *b, KerasLayer *layer, KerasLayer *input, GEr
           g_set_error (error, NS_ERROR, NS_ERROR_MODEL, _("the model has more than one input"));
           return FALSE;
         }
-      add_node (b, layer, NS_OP_INPUT);
+      add_node (b, layer, &ns_op_input);
       return TRUE;
     }
   if (b->nodes->len == 0)
@@ -400,19 +400,19 @@ ns_tfjs_build_layer (NsTfjsBuilder *b, KerasLayer *layer, KerasLayer *input, GEr
       return build_activation (b, layer, input, error);
     }
   if (strcmp (cls, "MaxPooling2D") == 0)
-    return build_pool (b, layer, NS_OP_MAXPOOL, error);
+    return build_pool (b, layer, &ns_op_maxpool, error);
   if (strcmp (cls, "AveragePooling2D") == 0)
-    return build_pool (b, layer, NS_OP_AVGPOOL, error);
+    return build_pool (b, layer, &ns_op_avgpool, error);
   if (strcmp (cls, "ZeroPadding2D") == 0)
     return build_zeropad (b, layer, error);
   if (strcmp (cls, "Add") == 0 && layer->n_inputs == 2)
     {
-      add_node (b, layer, NS_OP_ADD);
+      add_node (b, layer, &ns_op_add);
       return TRUE;
     }
   if (strcmp (cls, "GlobalAveragePooling2D") == 0)
     {
-      add_node (b, layer, NS_OP_GLOBAL_AVGPOOL);
+      add_node (b, layer, &ns_op_global_avgpool);
       return TRUE;
     }
   if (strcmp (cls, "Dense") == 0)

@@ -1,5 +1,6 @@
 /* ns-backward.c: back-propagation from the gradients the losses put on
- * tapped outputs down to the input image, the forward switch in reverse.
+ * tapped outputs down to the input image, the forward pass in reverse,
+ * each node by its descriptor (ns-op.h).
  *
  * Gradient buffers are shared over time (ns-pass.c), so each evaluation
  * tracks which ones hold a gradient yet (NsPass.live): a buffer's first
@@ -36,18 +37,23 @@ ns_pass_grad (NsPass *pass, int node)
   return grad_buffer (pass, node);
 }
 
-/* grad[node] += dout, for layers whose input gradient is their output's.
- * The first gradient a node receives is copied, not added to zeros. */
-static void
-accumulate_grad (NsPass *pass, int node, const float *dout, gsize n)
+float *
+ns_pass_input_grad (NsPass *pass, int node, int k)
 {
-  if (!pass->live[node])
+  return grad_buffer (pass, pass->net->nodes[node].inputs[k]);
+}
+
+void
+ns_pass_accumulate_grad (NsPass *pass, int node, int k, const float *dout, gsize n)
+{
+  int input = pass->net->nodes[node].inputs[k];
+  if (!pass->live[input])
     {
-      memcpy (pass->grads[node], dout, n * sizeof (float));
-      pass->live[node] = TRUE;
+      memcpy (pass->grads[input], dout, n * sizeof (float));
+      pass->live[input] = TRUE;
       return;
     }
-  ns_add_forward (pass->grads[node], dout, pass->grads[node], n, pass->threads);
+  ns_add_forward (pass->grads[input], dout, pass->grads[input], n, pass->threads);
 }
 
 void
@@ -55,66 +61,8 @@ ns_pass_backward (NsPass *pass, float *dinput)
 {
   const NsNetwork *net = pass->net;
   for (int i = net->n_nodes - 1; i >= 1; i--)
-    {
-      if (!pass->live[i])
-        continue;
-      const NsNode *node = &net->nodes[i];
-      int a = node->inputs[0];
-      NsShape in_shape = pass->shapes[a], out_shape = pass->shapes[i];
-      float *dout = pass->grads[i];
-      gsize n = ns_shape_size (out_shape);
-      switch (node->op)
-        {
-        case NS_OP_CONV:
-          {
-            NsConv conv = ns_node_conv (node, in_shape, pass->threads);
-            if (node->relu)
-              ns_relu_mask (pass->values[i], dout, n, pass->threads);
-            ns_conv_backward (&conv, dout, out_shape, grad_buffer (pass, a), in_shape, pass->workspace);
-          }
-          break;
-        case NS_OP_RELU:
-          ns_relu_mask (pass->values[i], dout, n, pass->threads);
-          accumulate_grad (pass, a, dout, n);
-          break;
-        case NS_OP_ZEROPAD:
-          ns_zeropad_backward (dout, out_shape, grad_buffer (pass, a), in_shape, node->pad[0], node->pad[2]);
-          break;
-        case NS_OP_MAXPOOL:
-          ns_maxpool_backward (pass->argmax[i], dout, out_shape, grad_buffer (pass, a));
-          break;
-        case NS_OP_AVGPOOL:
-          {
-            NsPool pool = ns_node_pool (node, in_shape);
-            ns_avgpool_backward (&pool, dout, out_shape, grad_buffer (pass, a), in_shape);
-          }
-          break;
-        case NS_OP_ADD:
-          {
-            int b = node->inputs[1];
-            if (a == b)   /* x + x: twice the gradient, through the general path */
-              {
-                if (node->relu)
-                  ns_relu_mask (pass->values[i], dout, n, pass->threads);
-                accumulate_grad (pass, a, dout, n);
-                accumulate_grad (pass, b, dout, n);
-                break;
-              }
-            ns_add_backward (pass->values[i], node->relu, dout, pass->grads[a], pass->live[a],
-                             pass->grads[b], pass->live[b], n, pass->threads);
-            pass->live[a] = pass->live[b] = TRUE;
-          }
-          break;
-        case NS_OP_GLOBAL_AVGPOOL:
-          ns_global_avgpool_backward (dout, grad_buffer (pass, a), in_shape);
-          break;
-        case NS_OP_DENSE:
-          ns_dense_backward (dout, node->cout, node->kernel, node->cin, grad_buffer (pass, a));
-          break;
-        case NS_OP_INPUT:
-          break;
-        }
-    }
+    if (pass->live[i])
+      net->nodes[i].op->backward (pass, i);
   gsize n = ns_shape_size (pass->shapes[0]);
   if (pass->live[0])
     memcpy (dinput, pass->grads[0], n * sizeof (float));

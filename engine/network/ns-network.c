@@ -1,12 +1,17 @@
 /* ns-network.c: the graph: its nodes (layers in topological order, as the
  * tfjs loader built them), what a node is at a given input size (output
  * shape, the conv or pooling layer that runs it) and the work of a forward
- * pass. Nothing here allocates per size: that is the pass plan's job
- * (ns-pass.c), which depends on this file and not the other way round. */
+ * pass, each node's from its descriptor (ns-op.h). Nothing here allocates
+ * per size: that is the pass plan's job (ns-pass.c), which depends on this
+ * file and not the other way round. */
 #include "ns-network.h"
 #include "ns-winograd.h"
 
 #include <glib/gi18n-lib.h>
+
+#define OP_ADDRESS(name) &ns_op_##name,
+const NsOp *const ns_ops[] = { NS_OPS (OP_ADDRESS) NULL };
+#undef OP_ADDRESS
 
 void
 ns_network_free (NsNetwork *net)
@@ -30,19 +35,8 @@ void
 ns_network_prepare_kernels (NsNetwork *net)
 {
   for (int i = 1; i < net->n_nodes; i++)
-    {
-      NsNode *node = &net->nodes[i];
-      /* "same" padding of a stride-1 3x3 is one pixel on each side at any size. */
-      NsConv conv = { node->kh, node->kw, node->stride_h, node->stride_w, 1, 1, node->cin, node->cout,
-                      node->kernel, node->bias, node->relu, 1, NULL };
-      if (node->op == NS_OP_CONV && node->padding == NS_PADDING_SAME && !node->winograd
-          && ns_winograd_supports (&conv))
-        {
-          /* Only the transformed kernel is used from now on. */
-          node->winograd = ns_winograd_new (&conv);
-          g_clear_pointer (&node->kernel, g_free);
-        }
-    }
+    if (net->nodes[i].op->prepare)
+      net->nodes[i].op->prepare (&net->nodes[i]);
 }
 
 int
@@ -84,63 +78,40 @@ ns_node_pool (const NsNode *node, NsShape in)
   return pool;
 }
 
+NsShape
+ns_node_window_shape (const NsNode *node, NsShape in)
+{
+  NsShape out = in;
+  int top, left;
+  node_geometry (node, in, &out, &top, &left);
+  return out;
+}
+
+gboolean
+ns_op_same_shape (const NsNode *node, const NsShape *in, NsShape *out, GError **error)
+{
+  *out = in[0];
+  return TRUE;
+}
+
+gboolean
+ns_op_window_shape (const NsNode *node, const NsShape *in, NsShape *out, GError **error)
+{
+  *out = ns_node_window_shape (node, in[0]);
+  return TRUE;
+}
+
 gboolean
 ns_network_shapes (const NsNetwork *net, int height, int width, NsShape *shapes, GError **error)
 {
   for (int i = 0; i < net->n_nodes; i++)
     {
       const NsNode *node = &net->nodes[i];
-      NsShape in = i ? shapes[node->inputs[0]] : (NsShape) { height, width, 3 };
-      NsShape out = in;
-      int top, left;
-      switch (node->op)
-        {
-        case NS_OP_INPUT:
-        case NS_OP_RELU:
-          break;
-        case NS_OP_CONV:
-          node_geometry (node, in, &out, &top, &left);
-          out.c = node->cout;
-          if (in.c != node->cin)
-            {
-              g_set_error (error, NS_ERROR, NS_ERROR_MODEL, _("layer “%s” expects %d input channels but "
-                           "receives %d"), node->name, node->cin, in.c);
-              return FALSE;
-            }
-          break;
-        case NS_OP_MAXPOOL:
-        case NS_OP_AVGPOOL:
-          node_geometry (node, in, &out, &top, &left);
-          break;
-        case NS_OP_ZEROPAD:
-          out.h += node->pad[0] + node->pad[1];
-          out.w += node->pad[2] + node->pad[3];
-          break;
-        case NS_OP_ADD:
-          {
-            NsShape other = shapes[node->inputs[1]];
-            if (other.h != in.h || other.w != in.w || other.c != in.c)
-              {
-                g_set_error (error, NS_ERROR, NS_ERROR_MODEL, _("layer “%s” adds tensors of different shapes "
-                             "(%dx%dx%d and %dx%dx%d)"), node->name, in.h, in.w, in.c, other.h, other.w, other.c);
-                return FALSE;
-              }
-          }
-          break;
-        case NS_OP_GLOBAL_AVGPOOL:
-          out = (NsShape) { 1, 1, in.c };
-          break;
-        case NS_OP_DENSE:
-          if ((int) ns_shape_size (in) != node->cin)
-            {
-              g_set_error (error, NS_ERROR, NS_ERROR_PARAMS, _("layer “%s” needs %d inputs but receives "
-                             "%llu: the classification head needs the network's own input size"),
-                           node->name, node->cin, (unsigned long long) ns_shape_size (in));
-              return FALSE;
-            }
-          out = (NsShape) { 1, 1, node->cout };
-          break;
-        }
+      NsShape in[2] = { { height, width, 3 } }, out;
+      for (int k = 0; k < node->n_inputs; k++)
+        in[k] = shapes[node->inputs[k]];
+      if (!node->op->shape (node, in, &out, error))
+        return FALSE;
       if (out.h <= 0 || out.w <= 0)
         {
           g_set_error (error, NS_ERROR, NS_ERROR_PARAMS, _("a %dx%d image is too small for this network "
@@ -162,10 +133,19 @@ ns_network_flops (const NsNetwork *net, int height, int width)
   for (int i = 1; i < net->n_nodes; i++)
     {
       const NsNode *node = &net->nodes[i];
-      if (node->op == NS_OP_CONV)
-        flops += 2.0 * shapes[i].h * shapes[i].w * node->cout * node->kh * node->kw * node->cin;
-      else if (node->op == NS_OP_DENSE)
-        flops += 2.0 * node->cin * node->cout;
+      NsShape in[2] = { shapes[node->inputs[0]], shapes[node->inputs[node->n_inputs > 1]] };
+      if (node->op->flops)
+        flops += node->op->flops (node, in, shapes[i]);
     }
   return flops;
+}
+
+gsize
+ns_network_weight_floats (const NsNetwork *net)
+{
+  gsize floats = 0;
+  for (int i = 0; i < net->n_nodes; i++)
+    if (net->nodes[i].op->weight_floats)
+      floats += net->nodes[i].op->weight_floats (&net->nodes[i]);
+  return floats;
 }

@@ -16,18 +16,18 @@
 
 /* ---- scratch not shared between nodes -------------------------------------- */
 
-/* One conv workspace serves every conv in turn: the largest one needed. */
+/* One workspace serves every node in turn: the largest one needed. */
 static gsize
 workspace_floats (const NsNetwork *net, const NsShape *shapes, int threads)
 {
   gsize size = 0;
   for (int i = 1; i < net->n_nodes; i++)
-    if (net->nodes[i].op == NS_OP_CONV)
-      {
-        NsShape in = shapes[net->nodes[i].inputs[0]];
-        NsConv conv = ns_node_conv (&net->nodes[i], in, threads);
-        size = MAX (size, ns_conv_workspace (&conv, in, shapes[i]));
-      }
+    {
+      const NsNode *node = &net->nodes[i];
+      NsShape in[2] = { shapes[node->inputs[0]], shapes[node->inputs[node->n_inputs > 1]] };
+      if (node->op->workspace)
+        size = MAX (size, node->op->workspace (node, in, shapes[i], threads));
+    }
   return size;
 }
 
@@ -45,10 +45,9 @@ static gboolean
 value_kept (const NsNetwork *net, int i)
 {
   const NsNode *node = &net->nodes[i];
-  /* ReLU backward reads its output; max pooling's backward reads only the
-   * argmax its forward recorded (NsPass.argmax). */
-  return node->tapped || node->op == NS_OP_RELU
-         || ((node->op == NS_OP_CONV || node->op == NS_OP_ADD) && node->relu);
+  /* A ReLU's backward reads its output; max pooling's backward reads only
+   * the argmax its forward recorded (NsPass.argmax). */
+  return node->tapped || (node->op->keeps_output && node->op->keeps_output (node));
 }
 
 static int
@@ -167,7 +166,7 @@ argmax_floats (const NsNetwork *net, const NsShape *shapes)
 {
   gsize size = 0;
   for (int i = 1; i < net->n_nodes; i++)
-    if (net->nodes[i].op == NS_OP_MAXPOOL)
+    if (net->nodes[i].op->argmax)
       size += ns_shape_size (shapes[i]);
   return size;
 }
@@ -204,7 +203,7 @@ ns_pass_new (const NsNetwork *net, int height, int width, int threads, GError **
     }
   gboolean argmax_ok = TRUE;
   for (int i = 1; i < net->n_nodes && argmax_ok; i++)
-    if (net->nodes[i].op == NS_OP_MAXPOOL)
+    if (net->nodes[i].op->argmax)
       argmax_ok = (pass->argmax[i] = g_try_new (guint32, ns_shape_size (pass->shapes[i]))) != NULL;
   pass->workspace_size = workspace_floats (net, pass->shapes, pass->threads);
   pass->workspace = g_try_malloc (MAX (pass->workspace_size, 1) * sizeof (float));

@@ -46,14 +46,15 @@ ns_gram_backward (const float *features, int n, int c, const float *dgram,
  * A core that spans whole rows of the grid is contiguous; any other is
  * gathered a few rows at a time into the scratch. */
 
+/* NULL if it cannot grow (it then holds nothing). */
 static float *
 scratch_floats (NsTileScratch *scratch, gsize floats)
 {
   if (scratch->size < floats)
     {
       g_free (scratch->data);
-      scratch->data = g_new (float, floats);
-      scratch->size = floats;
+      scratch->data = g_try_new (float, floats);
+      scratch->size = scratch->data ? floats : 0;
     }
   return scratch->data;
 }
@@ -91,48 +92,54 @@ gather (const float *features, NsShape s, NsRect r, const NsCoreMask *mask, int 
     }
 }
 
-void
+gboolean
 ns_core_gram (NsTileScratch *scratch, const float *features, NsShape s, NsRect r, const NsCoreMask *mask,
               float scale, float *gram, int threads)
 {
   int cw = r.x1 - r.x0;
   if (!ns_rect_area (r))
-    return;
+    return TRUE;
   if (cw == s.w && !mask)   /* whole rows: contiguous */
     {
       ns_gram_accumulate (features + (gsize) r.y0 * s.w * s.c, (r.y1 - r.y0) * cw, s.c, scale, gram,
                           threads);
-      return;
+      return TRUE;
     }
   /* (m F)^T (m F): each position weighted by its mask value */
   int rows = chunk_rows (s, r);
   float *buffer = scratch_floats (scratch, (gsize) rows * cw * s.c);
+  if (!buffer)
+    return FALSE;
   for (int y = r.y0; y < r.y1; y += rows)
     {
       int m = MIN (rows, r.y1 - y);
       gather (features, s, r, mask, 1, y, m, buffer);
       ns_gram_accumulate (buffer, m * cw, s.c, scale, gram, threads);
     }
+  return TRUE;
 }
 
-void
+gboolean
 ns_core_gram_backward (NsTileScratch *scratch, const float *features, NsShape s, NsRect r,
                        const NsCoreMask *mask, const float *dgram, float scale, float *grad, int threads)
 {
   int cw = r.x1 - r.x0;
   if (!ns_rect_area (r))
-    return;
+    return TRUE;
   if (cw == s.w && !mask)
     {
       gsize offset = (gsize) r.y0 * s.w * s.c;
       ns_gram_backward (features + offset, (r.y1 - r.y0) * cw, s.c, dgram, scale, grad + offset,
                         threads);
-      return;
+      return TRUE;
     }
   /* d/dF_p of sum_p m_p^2 F_p F_p^T: the plain gradient at m_p^2 F_p */
   int rows = chunk_rows (s, r);
   gsize chunk = (gsize) rows * cw * s.c, row = (gsize) cw * s.c;
-  float *buffer = scratch_floats (scratch, 2 * chunk), *dbuffer = buffer + chunk;
+  float *buffer = scratch_floats (scratch, 2 * chunk);
+  if (!buffer)
+    return FALSE;
+  float *dbuffer = buffer + chunk;
   for (int y = r.y0; y < r.y1; y += rows)
     {
       int m = MIN (rows, r.y1 - y);
@@ -146,4 +153,5 @@ ns_core_gram_backward (NsTileScratch *scratch, const float *features, NsShape s,
             dst[i] += dbuffer[k * row + i];
         }
     }
+  return TRUE;
 }

@@ -39,11 +39,14 @@ typedef struct
   gsize        stride;
 } NsCoreMask;
 
-/* gram += scale (m F)^T (m F) over the core positions (mask NULL: m = 1). */
-void ns_core_gram          (NsTileScratch *scratch, const float *features, NsShape s, NsRect r,
-                            const NsCoreMask *mask, float scale, float *gram, int threads);
-/* grad += the gradient of that Gram (ns_gram_backward()) at the core positions only. */
-void ns_core_gram_backward (NsTileScratch *scratch, const float *features, NsShape s, NsRect r,
-                            const NsCoreMask *mask, const float *dgram, float scale, float *grad, int threads);
+/* gram += scale (m F)^T (m F) over the core positions (mask NULL: m = 1).
+ * FALSE, and nothing added, if the scratch cannot grow. */
+gboolean ns_core_gram          (NsTileScratch *scratch, const float *features, NsShape s, NsRect r,
+                                const NsCoreMask *mask, float scale, float *gram, int threads);
+/* grad += the gradient of that Gram (ns_gram_backward()) at the core positions
+ * only; FALSE, and nothing added, if the scratch cannot grow. */
+gboolean ns_core_gram_backward (NsTileScratch *scratch, const float *features, NsShape s, NsRect r,
+                                const NsCoreMask *mask, const float *dgram, float scale, float *grad,
+                                int threads);
 
 G_END_DECLS

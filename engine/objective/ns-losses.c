@@ -6,10 +6,13 @@
 #include <math.h>
 #include <string.h>
 
-double
-ns_style_loss (const float *gram, const float *target, int c, double weight, float *dgram)
+/* weight * mean((x - target)^2) over count values, the one squared-error
+ * loop of the style and content losses. Its gradient goes into grad if not
+ * NULL: added to it, or written over it (grad may then be x itself). */
+static double
+mean_squared_error (const float *x, const float *target, gsize count, double weight, float *grad,
+                    gboolean add)
 {
-  gsize  count = (gsize) c * c;
   double sum = 0.0;
 
   if (count == 0)
@@ -17,31 +20,26 @@ ns_style_loss (const float *gram, const float *target, int c, double weight, flo
 
   for (gsize i = 0; i < count; i++)
     {
-      double d = (double) gram[i] - target[i];
+      double d = (double) x[i] - target[i];
       sum += d * d;
-      if (dgram)
-        dgram[i] = (float) (weight * 2.0 * d / count);
+      if (!grad)
+        continue;
+      float g = (float) (weight * 2.0 * d / count);
+      grad[i] = add ? grad[i] + g : g;
     }
   return weight * sum / count;
 }
 
 double
-ns_content_loss (const float *features, const float *target, gsize count,
-                 double weight, float *grad)
+ns_style_loss (const float *gram, const float *target, int c, double weight, float *dgram)
 {
-  double sum = 0.0;
+  return mean_squared_error (gram, target, (gsize) c * c, weight, dgram, FALSE);
+}
 
-  if (count == 0)
-    return 0.0;
-
-  for (gsize i = 0; i < count; i++)
-    {
-      double d = (double) features[i] - target[i];
-      sum += d * d;
-      if (grad)
-        grad[i] += (float) (weight * 2.0 * d / count);
-    }
-  return weight * sum / count;
+double
+ns_content_loss (const float *features, const float *target, gsize count, double weight, float *grad)
+{
+  return mean_squared_error (features, target, count, weight, grad, TRUE);
 }
 
 double

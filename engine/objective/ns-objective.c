@@ -79,12 +79,15 @@ gram_scale (double mass, int c)
 
 /* A mask of the image's size averaged over each stride x stride block: the
  * layer's grid over the whole image (one spare row and column, so that a
- * grid a border pixel short or long still finds its values). */
+ * grid a border pixel short or long still finds its values). NULL if out
+ * of memory (a stride-1 layer's grid has the image's size). */
 static float *
 mask_grid (const NsMask *mask, int stride, int *grid_width)
 {
   int gw = mask->width / stride + 2, gh = mask->height / stride + 2;
-  float *grid = g_new0 (float, (gsize) gw * gh);
+  float *grid = g_try_new0 (float, (gsize) gw * gh);
+  if (!grid)
+    return NULL;
   for (int gy = 0; gy < gh; gy++)
     for (int gx = 0; gx < gw; gx++)
       {
@@ -185,21 +188,23 @@ add_style_target (NsObjective *o, NsStyleGroup *g, const NsStyle *style, double 
   const NsImage *image = style->image;
   double factor = scale * MAX (o->width, o->height) / MAX (image->width, image->height);
   int w = MAX (1, (int) (image->width * factor + 0.5)), h = MAX (1, (int) (image->height * factor + 0.5));
-  g_autoptr (NsImage) resized = resize_or_fail (image, w, h, error);
+  g_autoptr (NsImage) resized = ns_image_resize (image, w, h);
   g_autoptr (NsMask) area = resized && style->area ? ns_mask_resize (style->area, w, h) : NULL;
-  if (!resized || (style->area && !area))
-    {
-      g_set_error (error, NS_ERROR, NS_ERROR_MEMORY, _("not enough memory for a %dx%d style image"), w, h);
-      return FALSE;
-    }
-  g_autoptr (NsTilePlan) plan = ns_tile_plan_new (w, h, tile, halo);
   int n_style = recipe->n_style;
   g_autofree double *mass = g_new0 (double, n_style);
   g_autofree float **sums = g_new0 (float *, n_style), **grids = g_new0 (float *, n_style);
   g_autofree int *grid_widths = g_new0 (int, n_style);
-  for (int l = 0; l < n_style && area; l++)
-    grids[l] = mask_grid (area, o->strides[l], &grid_widths[l]);
-  gboolean ok = TRUE;
+  gboolean ok = resized && (!style->area || area);
+  for (int l = 0; l < n_style && area && ok; l++)
+    ok = (grids[l] = mask_grid (area, o->strides[l], &grid_widths[l])) != NULL;
+  if (!ok)
+    {
+      for (int l = 0; l < n_style; l++)
+        g_free (grids[l]);
+      g_set_error (error, NS_ERROR, NS_ERROR_MEMORY, _("not enough memory for a %dx%d style image"), w, h);
+      return FALSE;
+    }
+  g_autoptr (NsTilePlan) plan = ns_tile_plan_new (w, h, tile, halo);
   for (int t = 0; t < plan->n_tiles && ok; t++)
     {
       if (!(ok = run_tile (o, plan, t, resized->pixels, error)))
@@ -211,8 +216,10 @@ add_style_target (NsObjective *o, NsStyleGroup *g, const NsStyle *style, double 
           NsCoreMask cm;
           const NsCoreMask *m = core_mask (plan, t, o->strides[l], r, grids[l], grid_widths[l], &cm);
           if (!sums[l])
-            sums[l] = g_new0 (float, (gsize) s.c * s.c);
-          ns_core_gram (&o->scratch, o->pass->values[layer_node (o, l)], s, r, m, 1.0f, sums[l], o->threads);
+            sums[l] = g_try_new0 (float, (gsize) s.c * s.c);
+          if (!(ok = sums[l] && ns_core_gram (&o->scratch, o->pass->values[layer_node (o, l)], s, r, m, 1.0f,
+                                              sums[l], o->threads)))
+            break;
           mass[l] += core_mass (m, r);
         }
     }
@@ -220,19 +227,50 @@ add_style_target (NsObjective *o, NsStyleGroup *g, const NsStyle *style, double 
     {
       int c = o->pass ? layer_shape (o, l).c : 0;
       if (ok && !g->targets[l])
-        g->targets[l] = g_new0 (float, (gsize) c * c);
+        ok = (g->targets[l] = g_try_new0 (float, (gsize) c * c)) != NULL;
       float weight = (float) blend * gram_scale (mass[l], c);
       for (gsize k = 0; ok && k < (gsize) c * c; k++)
         g->targets[l][k] += weight * sums[l][k];
       g_free (sums[l]);
       g_free (grids[l]);
     }
+  if (!ok && error && !*error)   /* a Gram's, or the gathering scratch's, memory (a pass sets its own error) */
+    g_set_error (error, NS_ERROR, NS_ERROR_MEMORY, _("not enough memory for a %dx%d style image"), w, h);
   if (ok && !(mass[0] > 0))
     {
       g_set_error (error, NS_ERROR, NS_ERROR_PARAMS, _("the selected area of a style image is empty"));
       return FALSE;
     }
   return ok;
+}
+
+/* Appends content layer i's features in tile t's core to its target, which
+ * holds *size floats (first: room for the whole image's, a position to
+ * spare on each axis); FALSE if it cannot grow. */
+static gboolean
+add_content_core (NsObjective *o, int t, int i, gsize *size)
+{
+  int n_style = o->model->recipe->n_style, n_content = o->model->recipe->n_content;
+  NsShape s = layer_shape (o, n_style + i);
+  NsRect r = layer_core (o, o->plan, t, n_style + i);
+  int stride = o->strides[n_style + i];
+  if (*size == 0)
+    *size = (gsize) (o->width / stride + 1) * (o->height / stride + 1) * s.c;
+  gsize row = (gsize) MAX (0, r.x1 - r.x0) * s.c, *len = &o->content_counts[i];
+  gsize needed = *len + row * MAX (0, r.y1 - r.y0);
+  float *target = o->content_targets[i];
+  if (!target || needed > *size)
+    {
+      *size = MAX (*size, needed);
+      if (!(target = g_try_realloc_n (target, *size, sizeof (float))))
+        return FALSE;
+      o->content_targets[i] = target;
+    }
+  o->content_offsets[t * n_content + i] = *len;
+  const float *features = o->pass->values[layer_node (o, n_style + i)];
+  for (int y = r.y0; y < r.y1 && row; y++, *len += row)
+    memcpy (target + *len, features + ((gsize) y * s.w + r.x0) * s.c, row * sizeof (float));
+  return TRUE;
 }
 
 /* The content image's features in the cores of every tile, and the number
@@ -245,7 +283,7 @@ set_content_targets (NsObjective *o, const NsImage *content, GError **error)
   g_autoptr (NsImage) resized = resize_or_fail (content, o->width, o->height, error);
   if (!resized)
     return FALSE;
-  GArray **targets = g_new0 (GArray *, recipe->n_content);
+  g_autofree gsize *sizes = g_new0 (gsize, recipe->n_content);
   gboolean ok = TRUE;
   for (int t = 0; t < o->plan->n_tiles && ok; t++)
     {
@@ -262,30 +300,11 @@ set_content_targets (NsObjective *o, const NsImage *content, GError **error)
             group->mass[l] += core_mass (core_mask (o->plan, t, o->strides[l], r, group->masks[l],
                                                     group->mask_widths[l], &cm), r);
           }
-      for (int i = 0; i < recipe->n_content; i++)
-        {
-          NsShape s = layer_shape (o, n_style + i);
-          NsRect r = layer_core (o, o->plan, t, n_style + i);
-          if (!targets[i])
-            {
-              int stride = o->strides[n_style + i];
-              gsize expected = (gsize) (o->width / stride + 1) * (o->height / stride + 1) * s.c;
-              targets[i] = g_array_sized_new (FALSE, FALSE, sizeof (float), expected);
-            }
-          o->content_offsets[t * recipe->n_content + i] = targets[i]->len;
-          const float *features = o->pass->values[layer_node (o, n_style + i)];
-          for (int y = r.y0; y < r.y1 && r.x1 > r.x0; y++)
-            g_array_append_vals (targets[i], features + ((gsize) y * s.w + r.x0) * s.c,
-                                 (guint) ((r.x1 - r.x0) * s.c));
-        }
+      for (int i = 0; i < recipe->n_content && ok; i++)
+        if (!(ok = add_content_core (o, t, i, &sizes[i])))
+          g_set_error (error, NS_ERROR, NS_ERROR_MEMORY, _("not enough memory for a %dx%d image"), o->width,
+                       o->height);
     }
-  for (int i = 0; i < recipe->n_content; i++)
-    if (targets[i])
-      {
-        o->content_counts[i] = targets[i]->len;
-        o->content_targets[i] = (float *) (void *) g_array_free (targets[i], FALSE);
-      }
-  g_free (targets);
   return ok;
 }
 
@@ -300,7 +319,12 @@ set_group_masks (NsObjective *o, NsStyleGroup *g, GError **error)
       return FALSE;
     }
   for (int l = 0; l < o->model->recipe->n_style; l++)
-    g->masks[l] = mask_grid (region, o->strides[l], &g->mask_widths[l]);
+    if (!(g->masks[l] = mask_grid (region, o->strides[l], &g->mask_widths[l])))
+      {
+        g_set_error (error, NS_ERROR, NS_ERROR_MEMORY, _("not enough memory for a %dx%d mask"), o->width,
+                     o->height);
+        return FALSE;
+      }
   return TRUE;
 }
 
@@ -420,8 +444,10 @@ ns_objective_create (const NsModel *model, const NsObjectiveSetup *setup, int wi
       ok = FALSE;
     }
   for (int g = 0; g < o->n_groups && ok; g++)
-    for (int l = 0; l < recipe->n_style; l++)
-      o->groups[g].grams[l] = g_new (float, (gsize) layer_shape (o, l).c * layer_shape (o, l).c);
+    for (int l = 0; l < recipe->n_style && ok; l++)
+      if (!(ok = (o->groups[g].grams[l] = g_try_new (float, (gsize) layer_shape (o, l).c * layer_shape (o, l).c))
+                 != NULL))
+        g_set_error (error, NS_ERROR, NS_ERROR_MEMORY, _("not enough memory for a %dx%d image"), width, height);
   if (!ok)
     {
       ns_objective_free (o);
@@ -486,8 +512,18 @@ ns_objective_free (NsObjective *o)
 
 /* ---- evaluation --------------------------------------------------------------------- */
 
+/* The gathering scratch (ns-gram.h) could not grow: the evaluation fails. */
+static gboolean
+scratch_failed (NsObjective *o)
+{
+  if (!o->error)
+    g_set_error (&o->error, NS_ERROR, NS_ERROR_MEMORY, _("not enough memory for a %dx%d image"), o->width,
+                 o->height);
+  return FALSE;
+}
+
 /* Sweep 1 for tile t: its cores' share of each group's Gram per style layer. */
-static void
+static gboolean
 accumulate_grams (NsObjective *o, int t)
 {
   for (int g = 0; g < o->n_groups; g++)
@@ -497,16 +533,18 @@ accumulate_grams (NsObjective *o, int t)
         NsShape s = layer_shape (o, l);
         NsRect r = layer_core (o, o->plan, t, l);
         NsCoreMask cm;
-        ns_core_gram (&o->scratch, o->pass->values[layer_node (o, l)], s, r,
-                      core_mask (o->plan, t, o->strides[l], r, group->masks[l], group->mask_widths[l], &cm),
-                      gram_scale (group->mass[l], s.c), group->grams[l], o->threads);
+        if (!ns_core_gram (&o->scratch, o->pass->values[layer_node (o, l)], s, r,
+                           core_mask (o->plan, t, o->strides[l], r, group->masks[l], group->mask_widths[l], &cm),
+                           gram_scale (group->mass[l], s.c), group->grams[l], o->threads))
+          return scratch_failed (o);
       }
+  return TRUE;
 }
 
 /* Sweep 2 for tile t: the losses' gradients at its core positions (the
  * content loss is computed here too), back through the network to its
  * window, added into the image's gradient. */
-static void
+static gboolean
 backward_tile (NsObjective *o, int t, gboolean with_style)
 {
   const NsRecipe *recipe = o->model->recipe;
@@ -521,10 +559,12 @@ backward_tile (NsObjective *o, int t, gboolean with_style)
         NsRect r = layer_core (o, o->plan, t, l);
         NsCoreMask cm;
         int node = layer_node (o, l);
-        ns_core_gram_backward (&o->scratch, pass->values[node], s, r,
-                               core_mask (o->plan, t, o->strides[l], r, group->masks[l], group->mask_widths[l], &cm),
-                               group->grams[l], gram_scale (group->mass[l], s.c), ns_pass_grad (pass, node),
-                               o->threads);
+        if (!ns_core_gram_backward (&o->scratch, pass->values[node], s, r,
+                                    core_mask (o->plan, t, o->strides[l], r, group->masks[l], group->mask_widths[l],
+                                               &cm),
+                                    group->grams[l], gram_scale (group->mass[l], s.c), ns_pass_grad (pass, node),
+                                    o->threads))
+          return scratch_failed (o);
       }
   for (int i = 0; i < recipe->n_content; i++)
     {
@@ -548,6 +588,7 @@ backward_tile (NsObjective *o, int t, gboolean with_style)
         for (int c = 0; c < 3; c++)
           dst[p * 3 + (2 - c)] += 255.0f * src[p * 3 + c];
     }
+  return TRUE;
 }
 
 static gboolean
@@ -581,9 +622,8 @@ ns_objective_evaluate (NsObjective *o, const double *x, double *grad)
       memset (o->groups[g].grams[l], 0, sizeof (float) * layer_shape (o, l).c * layer_shape (o, l).c);
   for (int t = 0; t < n_tiles && with_style; t++)
     {
-      if (!run_image_tile (o, t))
+      if (!run_image_tile (o, t) || !accumulate_grams (o, t))
         return NAN;
-      accumulate_grams (o, t);
     }
   for (int g = 0; g < o->n_groups && with_style; g++)
     for (int l = 0; l < recipe->n_style; l++)
@@ -599,9 +639,8 @@ ns_objective_evaluate (NsObjective *o, const double *x, double *grad)
    * the content loss, and every term's gradient back to the pixels. */
   for (int t = n_tiles - 1; t >= 0; t--)
     {
-      if (o->last_tile != t && !run_image_tile (o, t))
+      if ((o->last_tile != t && !run_image_tile (o, t)) || !backward_tile (o, t, with_style))
         return NAN;
-      backward_tile (o, t, with_style);
     }
 
   o->tv_loss = ns_tv_loss (o->rgb, o->width, o->height, 3, recipe->tv_epsilon, o->tv_weight, o->grad_rgb);

@@ -23,8 +23,8 @@
 
 #include <stdlib.h>
 
-/* The engine's speed follows the machine's SGEMM rate, measured when the
- * model loads (ns-speed.h). Measured with bench-model on two 2-core AVX-512
+/* The engine's speed follows the machine's SGEMM rate, measured by the
+ * first estimate (ns_model_gemm_gflops(), ns-speed.h). Measured with bench-model on two 2-core AVX-512
  * machines, one thread, 160 to 512 px long side (4.8 to 49 GFLOP by the
  * layer shapes): the engine got through the FLOPs at 1.04x the probe's rate
  * on both (99 against ~95 GFLOP/s, 137 against 131.6; the 3x3 convs run as
@@ -34,7 +34,7 @@
  * between loops, so small images scale too): each further thread adds
  * NS_EXTRA_THREAD * P / (P + NS_THREAD_HALF_PIXELS) for P pixels. */
 #define NS_ENGINE_GEMM_RATIO       1.04
-#define NS_GFLOPS_UNMEASURED       99.0      /* per thread, for a model whose probe did not run */
+#define NS_GFLOPS_UNMEASURED       99.0      /* per thread, when the probe failed */
 #define NS_PASS_FIXED_GFLOP        1.6
 #define NS_EXTRA_THREAD            0.75
 #define NS_THREAD_HALF_PIXELS      5000.0
@@ -97,8 +97,8 @@ ns_estimate (const NsModel *model, int content_width, int content_height, const 
 {
   NsRunPlan plan;
   ns_run_plan (model, params, content_width, content_height, (double) content_width / content_height, 0, &plan);
-  double gflops_per_thread = model->gemm_gflops > 0 ? NS_ENGINE_GEMM_RATIO * model->gemm_gflops
-                                                    : NS_GFLOPS_UNMEASURED;
+  double gemm_gflops = ns_model_gemm_gflops (model);
+  double gflops_per_thread = gemm_gflops > 0 ? NS_ENGINE_GEMM_RATIO * gemm_gflops : NS_GFLOPS_UNMEASURED;
   double seconds = 0;
   for (int k = 0; k < plan.schedule.n_stages; k++)
     {

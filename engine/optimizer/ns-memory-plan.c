@@ -4,7 +4,6 @@
 #include "ns-memory-plan.h"
 #include "ns-tiles.h"
 #include "ns-gram.h"
-#include "ns-winograd.h"
 #include "ns-finish.h"
 #include "ns-brushwork.h"
 
@@ -31,18 +30,7 @@ ns_memory_budget_mb (double memory_limit_mb)
 static double
 weights_bytes (const NsNetwork *net)
 {
-  gsize floats = 0;
-  for (int i = 0; i < net->n_nodes; i++)
-    {
-      const NsNode *node = &net->nodes[i];
-      if (node->op == NS_OP_CONV && node->winograd)
-        floats += ns_winograd_bytes (node->winograd) / sizeof (float) + node->cout;
-      else if (node->op == NS_OP_CONV)
-        floats += (gsize) node->kh * node->kw * node->cin * node->cout + node->cout;
-      else if (node->op == NS_OP_DENSE)
-        floats += (gsize) node->cin * node->cout + node->cout;
-    }
-  return floats * sizeof (float);
+  return (double) ns_network_weight_floats (net) * sizeof (float);
 }
 
 double

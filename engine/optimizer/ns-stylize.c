@@ -350,10 +350,7 @@ check_stage_end (Run *run, NsOptimizerResult result, int w, int h, GError **erro
       return FALSE;
     }
   if (result == NS_OPTIMIZER_NO_MEMORY)
-    {
-      g_set_error (error, NS_ERROR, NS_ERROR_MEMORY, _("not enough memory for the optimiser at %dx%d"), w, h);
-      return FALSE;
-    }
+    return no_memory (w, h, error);   /* the optimiser's vectors and history, image-sized */
   /* NS_OPTIMIZER_FAILED: no step could lower the loss (e.g. a zero style
    * weight from the content): the best image so far stands. */
   return TRUE;

@@ -48,18 +48,23 @@ typedef struct
   GByteArray *rows;      /* one flag per row */
   gboolean    stopped;   /* updates no longer count */
   int         width, height;   /* as the file declares them */
+  int         max_side;  /* a file may declare max_side squared pixels at most */
 } Coverage;
 
-/* The most pixels a file may declare: a 16384 x 16384 picture (NS_MAX_SIZE
- * square). A few bytes of header can declare far more, which gdk-pixbuf
- * would allocate before reading a pixel. */
-#define MAX_DECLARED_PIXELS ((gint64) NS_MAX_SIZE * NS_MAX_SIZE)
+/* A few bytes of header can declare far more pixels than any picture has,
+ * which gdk-pixbuf would allocate before reading a pixel: a file may declare
+ * a 16384 x 16384 picture (NS_MAX_SIZE square) at most. */
+static gboolean
+too_large (const Coverage *coverage)
+{
+  return (gint64) coverage->width * coverage->height > (gint64) coverage->max_side * coverage->max_side;
+}
 
 static void
 on_size_prepared (GdkPixbufLoader *loader, int width, int height, Coverage *coverage)
 {
   coverage->width = width, coverage->height = height;
-  if ((gint64) width * height > MAX_DECLARED_PIXELS)
+  if (too_large (coverage))
     gdk_pixbuf_loader_set_size (loader, 1, 1);   /* decode nothing of size */
 }
 
@@ -90,8 +95,12 @@ all_rows_decoded (const Coverage *coverage)
   return memchr (coverage->rows->data, 0, coverage->rows->len) == NULL;
 }
 
+/* The loader gets the data in pieces, and no more of it once the file has
+ * declared too many pixels: a refused picture is not decoded. */
+#define WRITE_PIECE 65536
+
 static GdkPixbuf *
-decode (const char *path, const guchar *data, gsize size, GError **error)
+decode (const char *path, const guchar *data, gsize size, int max_side, GError **error)
 {
   /* A JPEG starts with an SOI marker. Its loader is named up front: left to
    * sniff, gdk-pixbuf would wait for 4 KB before decoding anything, so a
@@ -100,7 +109,7 @@ decode (const char *path, const guchar *data, gsize size, GError **error)
   g_autoptr (GdkPixbufLoader) loader = jpeg ? gdk_pixbuf_loader_new_with_type ("jpeg", NULL)
                                             : gdk_pixbuf_loader_new ();
   g_autoptr (GError) local_error = NULL;
-  Coverage coverage = { 0 };
+  Coverage coverage = { .max_side = max_side };
 
   if (loader == NULL)
     {
@@ -110,7 +119,9 @@ decode (const char *path, const guchar *data, gsize size, GError **error)
   g_signal_connect (loader, "size-prepared", G_CALLBACK (on_size_prepared), &coverage);
   g_signal_connect (loader, "area-prepared", G_CALLBACK (on_area_prepared), &coverage);
   g_signal_connect (loader, "area-updated", G_CALLBACK (on_area_updated), &coverage);
-  gboolean ok = gdk_pixbuf_loader_write (loader, data, size, &local_error);
+  gboolean ok = TRUE;
+  for (gsize done = 0; ok && done < size && !too_large (&coverage); done += WRITE_PIECE)
+    ok = gdk_pixbuf_loader_write (loader, data + done, MIN (WRITE_PIECE, size - done), &local_error);
 
   /* JPEG: only rows decoded from the file's own data count (see Coverage). */
   coverage.stopped = jpeg;
@@ -122,10 +133,10 @@ decode (const char *path, const guchar *data, gsize size, GError **error)
   gboolean whole = coverage.stopped ? before_close : all_rows_decoded (&coverage);
   g_clear_pointer (&coverage.rows, g_byte_array_unref);
 
-  if ((gint64) coverage.width * coverage.height > MAX_DECLARED_PIXELS)
+  if (too_large (&coverage))
     {
       g_set_error (error, NS_ERROR, NS_ERROR_IMAGE, "%s: declares %dx%d pixels, more than the %d x %d this "
-                   "tool reads", path, coverage.width, coverage.height, NS_MAX_SIZE, NS_MAX_SIZE);
+                   "tool reads", path, coverage.width, coverage.height, max_side, max_side);
       return NULL;
     }
   if (!ok)
@@ -147,7 +158,7 @@ decode (const char *path, const guchar *data, gsize size, GError **error)
 /* The file's pixels, upright (photos often store their rotation as EXIF
  * data rather than in the pixels), 8-bit RGB(A). */
 static GdkPixbuf *
-load_pixbuf (const char *path, GError **error)
+load_pixbuf (const char *path, int max_side, GError **error)
 {
   g_autoptr (GError) local_error = NULL;
   g_autofree char *data = NULL;
@@ -160,7 +171,7 @@ load_pixbuf (const char *path, GError **error)
       g_set_error (error, NS_ERROR, NS_ERROR_IMAGE, "%s: cannot read (%s)", path, local_error->message);
       return NULL;
     }
-  g_autoptr (GdkPixbuf) raw = decode (path, (const guchar *) data, size, error);
+  g_autoptr (GdkPixbuf) raw = decode (path, (const guchar *) data, size, max_side, error);
   if (raw == NULL)
     return NULL;
   GdkPixbuf *pixbuf = gdk_pixbuf_apply_embedded_orientation (raw);
@@ -176,7 +187,13 @@ load_pixbuf (const char *path, GError **error)
 NsImage *
 image_file_load (const char *path, GError **error)
 {
-  g_autoptr (GdkPixbuf) pixbuf = load_pixbuf (path, error);
+  return image_file_load_bounded (path, NS_MAX_SIZE, error);
+}
+
+NsImage *
+image_file_load_bounded (const char *path, int max_side, GError **error)
+{
+  g_autoptr (GdkPixbuf) pixbuf = load_pixbuf (path, max_side, error);
   if (pixbuf == NULL)
     return NULL;
   NsImage *image = ns_image_from_pixels (gdk_pixbuf_read_pixels (pixbuf), gdk_pixbuf_get_width (pixbuf),
@@ -190,7 +207,7 @@ image_file_load (const char *path, GError **error)
 NsMask *
 image_file_load_mask (const char *path, GError **error)
 {
-  g_autoptr (GdkPixbuf) pixbuf = load_pixbuf (path, error);
+  g_autoptr (GdkPixbuf) pixbuf = load_pixbuf (path, NS_MAX_SIZE, error);
   if (pixbuf == NULL)
     return NULL;
   NsMask *mask = ns_mask_from_pixels (gdk_pixbuf_read_pixels (pixbuf), gdk_pixbuf_get_width (pixbuf),

@@ -28,7 +28,7 @@ run (NsNetwork *net)
 {
   for (int i = 0; i < net->n_nodes; i++)
     for (int k = 0; k < 4; k++)
-      if (net->nodes[i].op == NS_OP_ZEROPAD && net->nodes[i].pad[k] > 16)
+      if (net->nodes[i].op == &ns_op_zeropad && net->nodes[i].pad[k] > 16)
         return;
   GError *error = NULL;
   NsPass *pass = ns_pass_new (net, 12, 10, 0, &error);
