@@ -48,7 +48,7 @@ struct _NsModel
                                * (ns-speed.h); 0 = not measured */
 };
 
-/* x (RGB 0..1 HWC) -> network input (BGR, 0..255 minus mean). */
+/* x (RGB 0..1 HWC) -> network input (BGR, 0..255 minus mean); input may be rgb. */
 void ns_preprocess (const NsRecipe *recipe, const float *rgb, gsize pixels, float *input);
 
 G_END_DECLS
