@@ -192,7 +192,7 @@ add_style_target (NsObjective *o, NsStyleGroup *g, const NsStyle *style, double 
       g_set_error (error, NS_ERROR, NS_ERROR_MEMORY, _("not enough memory for a %dx%d style image"), w, h);
       return FALSE;
     }
-  g_autoptr (NsTilePlan) plan = ns_tile_plan_new (w, h, tile, halo);
+  g_autoptr (NsTilePlan) plan = ns_tile_plan_new (w, h, tile, halo, 0);
   int n_style = recipe->n_style;
   g_autofree double *mass = g_new0 (double, n_style);
   g_autofree float **sums = g_new0 (float *, n_style), **grids = g_new0 (float *, n_style);
@@ -399,7 +399,7 @@ ns_objective_create (const NsModel *model, const NsObjectiveSetup *setup, int wi
   o->tv_weight = setup->tv_weight;
   o->threads = ns_threads_resolve (setup->threads);
   o->last_tile = -1;
-  o->plan = ns_tile_plan_new (width, height, setup->tile, setup->halo);
+  o->plan = ns_tile_plan_new (width, height, setup->tile, setup->halo, 0);
   o->strides = g_new (int, n_layers (o));
   o->content_targets = g_new0 (float *, recipe->n_content);
   o->content_counts = g_new0 (gsize, recipe->n_content);

@@ -80,7 +80,7 @@ stage_flops (const NsNetwork *net, int w, int h, const NsMemoryPlan *memory, dou
   *passes = 1;
   if (memory->tile <= 0)
     return 2.0 * ns_network_flops (net, h, w);
-  g_autoptr (NsTilePlan) tiles = ns_tile_plan_new (w, h, memory->tile, memory->halo);
+  g_autoptr (NsTilePlan) tiles = ns_tile_plan_new (w, h, memory->tile, memory->halo, 0);
   double flops = 0;
   *passes = 1.5 * tiles->n_tiles;
   for (int t = 0; t < tiles->n_tiles; t++)
