@@ -63,12 +63,12 @@ ns_objective_bytes (const NsModel *model, int width, int height)
 }
 
 /* The largest pass over a window of a tile of this core size, or over the
- * whole image if it is smaller. */
+ * whole canvas if it is smaller. */
 static double
-tile_pass_bytes (const NsNetwork *net, int width, int height, int tile, int halo, int threads)
+tile_pass_bytes (const NsNetwork *net, int width, int height, int tile, int halo, int margin, int threads)
 {
   int side = tile + 2 * halo + NS_TILE_ALIGN - 1;
-  return ns_pass_bytes (net, MIN (height, side), MIN (width, side), threads);
+  return ns_pass_bytes (net, MIN (height + 2 * margin, side), MIN (width + 2 * margin, side), threads);
 }
 
 void
@@ -81,9 +81,11 @@ ns_memory_plan (const NsModel *model, int width, int height, int style_width, in
                  + (double) width * height * (3 + NS_FINISH_FLOATS_PER_PIXEL) * sizeof (float)   /* the driver's
                                                                                         * image, its finish */
                  + ns_objective_bytes (model, width, height) + OPTIMIZER_VECTORS * vector;
-  double whole = MAX (ns_pass_bytes (model->net, height, width, threads),
-                      ns_pass_bytes (model->net, style_height, style_width, threads));
-  *plan = (NsMemoryPlan) { 0, NS_TILE_HALO, FULL_HISTORY, 0 };
+  /* the image on its canvas; the style image's Gram over its inner part, with context */
+  int m = NS_TILE_MARGIN, ms = m - ns_tile_inset (style_width, style_height, m);
+  double whole = MAX (ns_pass_bytes (model->net, height + 2 * m, width + 2 * m, threads),
+                      ns_pass_bytes (model->net, style_height + 2 * ms, style_width + 2 * ms, threads));
+  *plan = (NsMemoryPlan) { 0, NS_TILE_HALO, m, FULL_HISTORY, 0 };
   if (fixed + whole + 2 * FULL_HISTORY * vector <= budget)
     {
       plan->peak_mb = (fixed + whole + 2 * FULL_HISTORY * vector) / MB;
@@ -98,11 +100,11 @@ ns_memory_plan (const NsModel *model, int width, int height, int style_width, in
   double pass_budget = MAX (available - 2 * plan->history * vector, MIN_PASS_BYTES);
   plan->tile = MIN_TILE;
   while (plan->tile + NS_TILE_ALIGN <= MAX_TILE
-         && tile_pass_bytes (model->net, long_w, long_h, plan->tile + NS_TILE_ALIGN, plan->halo, threads)
+         && tile_pass_bytes (model->net, long_w, long_h, plan->tile + NS_TILE_ALIGN, plan->halo, m, threads)
               <= pass_budget)
     plan->tile += NS_TILE_ALIGN;
   plan->peak_mb = (fixed + 2 * plan->history * vector
-                   + tile_pass_bytes (model->net, long_w, long_h, plan->tile, plan->halo, threads)) / MB;
+                   + tile_pass_bytes (model->net, long_w, long_h, plan->tile, plan->halo, m, threads)) / MB;
 }
 
 /* A detail stage (no optimisation): its result, the content resized to it
@@ -112,7 +114,8 @@ detail_plan (const NsModel *model, int width, int height, gboolean content_size,
 {
   double floats = (double) width * height * (NS_UPSAMPLE_FLOATS_PER_PIXEL - (content_size ? 3 : 0)
                                              + NS_FINISH_FLOATS_PER_PIXEL);
-  *plan = (NsMemoryPlan) { 0, NS_TILE_HALO, 0, (BASE_BYTES + weights_bytes (model->net) + floats * sizeof (float)) / MB };
+  *plan = (NsMemoryPlan) { 0, NS_TILE_HALO, 0, 0,
+                           (BASE_BYTES + weights_bytes (model->net) + floats * sizeof (float)) / MB };
 }
 
 void

@@ -340,7 +340,7 @@ ns_stylize_blend (const NsModel *model, const NsImage *content, const NsStyle *s
       NsObjectiveSetup setup = {
         content, styles, n_styles, params->style_scale,
         recipe->content_weight * params->content_weight, recipe->style_weight * params->style_weight,
-        recipe->tv_weight * params->tv_weight, memory->tile, memory->halo, params->threads, 0,
+        recipe->tv_weight * params->tv_weight, memory->tile, memory->halo, params->threads, memory->margin,
       };
       if (!stage_begin (&run, model, &setup, original, w, h, error))
         {
