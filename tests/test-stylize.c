@@ -352,9 +352,9 @@ side_ratio (const NsImage *result, const NsImage *content, int side)
 
 /* A style whose sides are a light canvas edge (as Matisse's Woman with a
  * Hat has on its left): the edge is not paint, and the result's sides
- * must not copy it. Before the margin (docs/tiling.md, "Margin") the
- * result's left 5 columns changed 1.6 times as much as the 20 inside
- * them (a light stripe); the bound is issue 20's T6. */
+ * must not copy it. Without the margin (docs/tiling.md, "Margin") the
+ * result's left 5 columns change 1.61 times as much as the 20 inside them
+ * (a light stripe), with it 1.16; the bound is issue 20's T6. */
 static void
 test_style_edge (gconstpointer data)
 {

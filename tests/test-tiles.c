@@ -416,6 +416,9 @@ test_memory_plan (void)
   g_assert_cmpint (small.history, ==, 8);
   g_assert_cmpfloat (small.peak_mb, <, 1000);
   g_assert_cmpint (small.margin, ==, NS_TILE_MARGIN);   /* runs see the image on its canvas */
+  NsMemoryPlan tiny;
+  ns_memory_plan (model, 128, 96, 128, 96, NS_DEFAULT_MEMORY_MB, 2, &tiny);
+  g_assert_cmpint (tiny.margin, ==, 0);                  /* but not below 160 px */
 
   ns_memory_plan (model, 3840, 2160, 3840, 2160, NS_DEFAULT_MEMORY_MB, 2, &large);
   g_test_message ("3840x2160: tile %d, halo %d, history %d, predicted peak %.0f MB", large.tile, large.halo,
