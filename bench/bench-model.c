@@ -1,10 +1,12 @@
 /* bench-model: the engine's work and speed on the real model, one JSON object.
  *
  *   bench-model --weights model.json --content-size 1024x768 --size 512
- *               [--reps 5] [--threads 2] [--layers]
+ *               [--reps 5] [--threads 2] [--margin 16] [--layers]
  *
  * At the working size (long side --size, the content's aspect ratio) it
- * reports the forward FLOPs counted from the layer shapes, the time of one
+ * reports the forward FLOPs counted from the layer shapes of the canvas the
+ * network sees (the image and --margin pixels around it, by default the
+ * runs' NS_TILE_MARGIN; 0: the image alone), the time of one
  * loss + gradient evaluation (median of --reps), the time of the conv layers
  * alone (forward + input gradient, each layer on its real shapes) and
  * ns_estimate() for a single-scale and a multiscale run of the default
@@ -101,7 +103,7 @@ int
 main (int argc, char **argv)
 {
   g_autofree char *weights = NULL, *content_size = NULL;
-  int size = 512, reps = 5, threads = 2, iterations = 0;
+  int size = 512, reps = 5, threads = 2, iterations = 0, margin = NS_TILE_MARGIN;
   gboolean layers = FALSE;
   const GOptionEntry entries[] = {
     { "weights", 'w', 0, G_OPTION_ARG_FILENAME, &weights, "model.json or its folder", "PATH" },
@@ -110,6 +112,7 @@ main (int argc, char **argv)
     { "reps", 0, 0, G_OPTION_ARG_INT, &reps, "timed repetitions", "N" },
     { "threads", 'j', 0, G_OPTION_ARG_INT, &threads, "engine threads", "N" },
     { "iterations", 'i', 0, G_OPTION_ARG_INT, &iterations, "iterations of the estimated runs (default: the engine's)", "N" },
+    { "margin", 0, 0, G_OPTION_ARG_INT, &margin, "the canvas' margin (default: the runs')", "PIXELS" },
     { "layers", 0, 0, G_OPTION_ARG_NONE, &layers, "per-layer conv times on stderr", NULL },
     { NULL }
   };
@@ -118,6 +121,7 @@ main (int argc, char **argv)
   if (content_size && sscanf (content_size, "%dx%d", &cw, &ch) != 2)
     bench_fail ("--content-size must be WxH");
   reps = MAX (reps, 1);
+  margin = MAX (margin, 0);
   g_autoptr (NsModel) model = bench_load_model (weights);
   double scale = (double) size / MAX (cw, ch);
   int w = MAX (1, (int) lround (cw * scale)), h = MAX (1, (int) lround (ch * scale));
@@ -146,18 +150,20 @@ main (int argc, char **argv)
   g_autoptr (NsImage) style = synthetic_image (cw, ch, 2.0);
   const NsRecipe *recipe = model->recipe;
   g_autoptr (GError) error = NULL;
-  NsObjective *objective = ns_objective_new (model, content, style, w, h, recipe->content_weight,
-                                             recipe->style_weight, recipe->tv_weight, threads, &error);
+  NsStyle the_style = { .image = style, .blend = 1.0 };
+  NsObjectiveSetup setup = { content, &the_style, 1, 1.0, recipe->content_weight, recipe->style_weight,
+                             recipe->tv_weight, 0, 0, threads, margin };
+  NsObjective *objective = ns_objective_create (model, &setup, w, h, &error);
   if (!objective)
     bench_fail ("%s", error->message);
   double evaluation_cpu;
   double evaluation = time_evaluations (objective, w, h, reps, &evaluation_cpu);
   double conv_flops, conv_cpu;
   double conv_seconds = time_convs (objective->pass, reps, layers, &conv_flops, &conv_cpu);
-  double forward_flops = ns_network_flops (model->net, h, w);
+  double forward_flops = ns_network_flops (model->net, h + 2 * margin, w + 2 * margin);
   ns_objective_free (objective);
 
-  printf ("{\n  \"width\": %d, \"height\": %d, \"threads\": %d,\n", w, h, threads);
+  printf ("{\n  \"width\": %d, \"height\": %d, \"margin\": %d, \"threads\": %d,\n", w, h, margin, threads);
   printf ("  \"forward_flops\": %.6g,\n  \"conv_flops_forward_backward\": %.6g,\n", forward_flops, conv_flops);
   printf ("  \"seconds_per_evaluation\": %.6g,\n  \"cpu_seconds_per_evaluation\": %.6g,\n", evaluation,
           evaluation_cpu);

@@ -333,10 +333,10 @@ test_objective_gradient (Fixture *f, gconstpointer data)
 
 static NsObjective *
 objective_of (const NsModel *model, const NsImage *content, const NsStyle *styles, int n_styles, int width,
-              int height, int tile, int halo)
+              int height, int tile, int halo, int margin)
 {
   GError *error = NULL;
-  NsObjectiveSetup setup = { content, styles, n_styles, 1.0, 1, 1, 1, tile, halo, 2 };
+  NsObjectiveSetup setup = { content, styles, n_styles, 1.0, 1, 1, 1, tile, halo, 2, margin };
   NsObjective *o = ns_objective_create (model, &setup, width, height, &error);
   g_assert_no_error (error);
   return o;
@@ -345,7 +345,36 @@ objective_of (const NsModel *model, const NsImage *content, const NsStyle *style
 static NsObjective *
 blend_objective (const NsModel *model, const NsImage *content, const NsStyle *styles, int n_styles)
 {
-  return objective_of (model, content, styles, n_styles, IN_W, IN_H, 0, 0);
+  return objective_of (model, content, styles, n_styles, IN_W, IN_H, 0, 0, 0);
+}
+
+/* ---- the canvas' margin ------------------------------------------------------- */
+
+/* With a margin the network sees every image mirrored beyond its border:
+ * the gradient that reaches the margin is folded back onto the pixels it
+ * mirrors, so it must still match central differences (5 px: not a
+ * multiple of the tiny network's strides 2, 4 and 8; 40 px: wider than the
+ * image, mirrored again at the far edge). The margin must change the
+ * objective, or this would test nothing new. */
+static void
+test_margin_gradient (Fixture *f, gconstpointer data)
+{
+  Scene *s = (Scene *) f;
+  g_autoptr (NsImage) content = random_image (f->rng, IN_W, IN_H);
+  NsStyle one = { .image = s->stripes, .blend = 1 };
+  gsize n = (gsize) IN_W * IN_H * 3;
+  g_autofree double *x = g_new (double, n), *g0 = g_new (double, n), *g5 = g_new (double, n);
+  for (gsize i = 0; i < n; i++)
+    x[i] = g_rand_double (f->rng);
+  NsObjective *plain = objective_of (&s->tiny.model, content, &one, 1, IN_W, IN_H, 0, 0, 0);
+  NsObjective *margin = objective_of (&s->tiny.model, content, &one, 1, IN_W, IN_H, 0, 0, 5);
+  double l0 = ns_objective_evaluate (plain, x, g0), l5 = ns_objective_evaluate (margin, x, g5);
+  g_test_message ("loss without a margin %.6g, with 5 px %.6g", l0, l5);
+  g_assert_cmpfloat (fabs (l5 - l0), >, 1e-3 * l0);
+  ns_objective_free (plain);
+  assert_objective_gradient (margin, f->rng, "margin 5");
+  assert_objective_gradient (objective_of (&s->tiny.model, content, &one, 1, IN_W, IN_H, 0, 0, 40), f->rng,
+                             "margin 40");
 }
 
 /* Each layer's target with blends 0.3 and 0.7 is 0.3 and 0.7 of the
@@ -455,8 +484,8 @@ test_region_all_ones (Fixture *f, gconstpointer data)
   for (int i = 0; i < 63; i++)
     ones->values[i] = 1;
   NsStyle plain = { .image = s->stripes, .blend = 1 }, guided = { .image = s->stripes, .blend = 1, .region = ones };
-  NsObjective *a = objective_of (&s->tiny.model, content, &plain, 1, IN_W, IN_H, 0, 0);
-  NsObjective *b = objective_of (&s->tiny.model, content, &guided, 1, IN_W, IN_H, 0, 0);
+  NsObjective *a = objective_of (&s->tiny.model, content, &plain, 1, IN_W, IN_H, 0, 0, 0);
+  NsObjective *b = objective_of (&s->tiny.model, content, &guided, 1, IN_W, IN_H, 0, 0, 0);
   g_assert_null (a->groups[0].region);
   g_assert_nonnull (b->groups[0].masks[0]);
   assert_same_objective (a, b, f->rng, 1e-6, 1e-5, "all-ones region");
@@ -471,7 +500,7 @@ test_region_gradient (Fixture *f, gconstpointer data)
   g_autoptr (NsImage) content = random_image (f->rng, IN_W, IN_H);
   g_autoptr (NsMask) left = ramp_mask (36, 42, TRUE), right = ramp_mask (36, 42, FALSE);
   NsStyle styles[] = { { .image = s->stripes, .blend = 1, .region = left }, { .image = s->noise, .blend = 1, .region = right } };
-  NsObjective *o = objective_of (&s->tiny.model, content, styles, 2, IN_W, IN_H, 0, 0);
+  NsObjective *o = objective_of (&s->tiny.model, content, styles, 2, IN_W, IN_H, 0, 0, 0);
   g_assert_cmpint (o->n_groups, ==, 2);
   g_assert_cmpfloat (o->groups[0].weight, ==, 1.0);
   assert_objective_gradient (o, f->rng, "two regions");
@@ -487,10 +516,18 @@ test_region_tiles (Fixture *f, gconstpointer data)
   g_autoptr (NsImage) content = stripes_image (w / 2, h / 2);
   g_autoptr (NsMask) left = ramp_mask (50, 40, TRUE), right = ramp_mask (50, 40, FALSE);
   NsStyle styles[] = { { .image = s->stripes, .blend = 1, .region = left }, { .image = s->noise, .blend = 2, .region = right } };
-  NsObjective *whole = objective_of (&s->tiny.model, content, styles, 2, w, h, 0, 0);
-  NsObjective *tiled = objective_of (&s->tiny.model, content, styles, 2, w, h, 32, 32);
+  NsObjective *whole = objective_of (&s->tiny.model, content, styles, 2, w, h, 0, 0, 0);
+  NsObjective *tiled = objective_of (&s->tiny.model, content, styles, 2, w, h, 32, 32, 0);
   g_assert_cmpint (tiled->plan->n_tiles, >, 4);
   assert_same_objective (whole, tiled, f->rng, 1e-5, 1e-4, "tiled against untiled");
+  /* the same on canvases with a margin, one that is not a multiple of the strides too */
+  for (int margin = 16; margin > 0; margin -= 11)
+    {
+      whole = objective_of (&s->tiny.model, content, styles, 2, w, h, 0, 0, margin);
+      tiled = objective_of (&s->tiny.model, content, styles, 2, w, h, 32, 32, margin);
+      g_assert_cmpint (tiled->plan->n_tiles, >, 4);
+      assert_same_objective (whole, tiled, f->rng, 1e-5, 1e-4, "tiled against untiled, with a margin");
+    }
 }
 
 /* Two styles sharing one region are blended within it: one group. */
@@ -501,7 +538,7 @@ test_region_shared (Fixture *f, gconstpointer data)
   g_autoptr (NsImage) content = random_image (f->rng, IN_W, IN_H);
   g_autoptr (NsMask) left = ramp_mask (36, 42, TRUE);
   NsStyle styles[] = { { .image = s->stripes, .blend = 1, .region = left }, { .image = s->noise, .blend = 3, .region = left } };
-  NsObjective *o = objective_of (&s->tiny.model, content, styles, 2, IN_W, IN_H, 0, 0);
+  NsObjective *o = objective_of (&s->tiny.model, content, styles, 2, IN_W, IN_H, 0, 0, 0);
   g_assert_cmpint (o->n_groups, ==, 1);
   g_assert_cmpfloat (o->groups[0].weight, ==, 1.0);
   gsize n = (gsize) IN_W * IN_H * 3;
@@ -720,6 +757,7 @@ main (int argc, char **argv)
   ADD ("/network/pruned-to-outputs", test_pruned);
   ADD ("/network/input-gradient", test_input_gradient);
   ADD_SCENE ("/network/objective-gradient", test_objective_gradient);
+  ADD_SCENE ("/network/margin-gradient", test_margin_gradient);
   ADD_SCENE ("/network/styles/blend-targets", test_blend_targets);
   ADD_SCENE ("/network/styles/one-zero", test_blend_one_zero);
   ADD_SCENE ("/network/styles/gradient", test_blend_gradient);

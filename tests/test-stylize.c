@@ -1,8 +1,9 @@
 /* test-stylize.c: ns_stylize() end to end on the real ResNet-50 weights at
  * 64 px: it lowers the loss, is reproducible for a seed, cancels, rejects
  * bad parameters and degenerate images with errors, and warm-starts; at
- * 1600 px, the photo schedule's brushwork stage paints with the style's texture, not the
- * photo's.
+ * 1600 px, the photo schedule's brushwork stage paints with the style's
+ * texture, not the photo's; a style's light canvas edge does not become a
+ * stripe along the result's.
  *
  * Needs the weights (NEURAL_STYLE_WEIGHTS or ns_weights_default_path()),
  * skips only without them (test-model.h); the photographs come from the
@@ -409,6 +410,65 @@ test_brushwork_stage (gconstpointer data)
   g_assert_cmpfloat (whole, <=, 0.04);
 }
 
+/* Mean |result - content| over the outer 5 columns of one side (left: 0,
+ * right: 1) over that over the 20 columns just inside them: issue 20's T6
+ * border measure. */
+static double
+side_ratio (const NsImage *result, const NsImage *content, int side)
+{
+  double outer = 0, inner = 0;
+  for (int y = 0; y < content->height; y++)
+    for (int k = 0; k < 25; k++)
+      {
+        int x = side ? content->width - 1 - k : k;
+        gsize i = ((gsize) y * content->width + x) * 3;
+        double d = 0;
+        for (int c = 0; c < 3; c++)
+          d += fabs (result->pixels[i + c] - content->pixels[i + c]);
+        if (k < 5)
+          outer += d / 5;
+        else
+          inner += d / 20;
+      }
+  return outer / inner;
+}
+
+/* A style whose sides are a light canvas edge (as Matisse's Woman with a
+ * Hat has on its left): the edge is not paint, and the result's sides
+ * must not copy it. Without the margin (docs/tiling.md, "Margin") the
+ * result's left 5 columns change 1.61 times as much as the 20 inside them
+ * (a light stripe), with it 1.16; the bound is issue 20's T6. */
+static void
+test_style_edge (gconstpointer data)
+{
+  const Context *c = data;
+  if (skipped (c))
+    return;
+  /* The dog darkened, so that a light stripe is a large change */
+  g_autoptr (NsImage) content = ns_image_resize (c->content, 192, 144);
+  for (gsize i = 0; i < (gsize) 192 * 144 * 3; i++)
+    content->pixels[i] *= 0.35f;
+  g_autoptr (NsImage) style = ns_image_resize (c->style, c->style->width, c->style->height);
+  int strip = MAX (1, style->width / 50);
+  for (int y = 0; y < style->height; y++)
+    for (int k = 0; k < strip; k++)
+      for (int ch = 0; ch < 3; ch++)
+        {
+          style->pixels[((gsize) y * style->width + k) * 3 + ch] = 0.96f;
+          style->pixels[((gsize) y * style->width + style->width - 1 - k) * 3 + ch] = 0.96f;
+        }
+  NsParams params;
+  ns_params_init (&params);
+  params.iterations = 30;
+  GError *error = NULL;
+  g_autoptr (NsImage) result = ns_stylize (c->model, content, style, &params, NULL, NULL, NULL, NULL, &error);
+  g_assert_no_error (error);
+  double left = side_ratio (result, content, 0), right = side_ratio (result, content, 1);
+  g_test_message ("outer 5 columns against the 20 inside: left %.2f, right %.2f", left, right);
+  g_assert_cmpfloat (left, <=, 1.3);
+  g_assert_cmpfloat (right, <=, 1.3);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -427,6 +487,7 @@ main (int argc, char **argv)
   g_test_add_data_func ("/stylize/warm-start", &c, test_warm_start);
   g_test_add_data_func ("/stylize/one-pixel-content", &c, test_one_pixel_content);
   g_test_add_data_func ("/stylize/brushwork-stage", &c, test_brushwork_stage);
+  g_test_add_data_func ("/stylize/style-edge", &c, test_style_edge);
   int status = g_test_run ();
   ns_model_free (c.model);
   ns_image_free (c.content);

@@ -171,6 +171,10 @@ void
 ns_preprocess (const NsRecipe *recipe, const float *rgb, gsize pixels, float *input)
 {
   for (gsize i = 0; i < pixels; i++)
-    for (int c = 0; c < 3; c++)
-      input[i * 3 + c] = 255.0f * rgb[i * 3 + (2 - c)] - recipe->mean_bgr[c];
+    {
+      float r = rgb[i * 3], g = rgb[i * 3 + 1], b = rgb[i * 3 + 2];   /* read first: in place is allowed */
+      input[i * 3] = 255.0f * b - recipe->mean_bgr[0];
+      input[i * 3 + 1] = 255.0f * g - recipe->mean_bgr[1];
+      input[i * 3 + 2] = 255.0f * r - recipe->mean_bgr[2];
+    }
 }

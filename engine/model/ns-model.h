@@ -55,7 +55,7 @@ struct _NsModel
  * with OpenBLAS set to one thread as the engine runs it. */
 double ns_model_gemm_gflops (const NsModel *model);
 
-/* x (RGB 0..1 HWC) -> network input (BGR, 0..255 minus mean). */
+/* x (RGB 0..1 HWC) -> network input (BGR, 0..255 minus mean); input may be rgb. */
 void ns_preprocess (const NsRecipe *recipe, const float *rgb, gsize pixels, float *input);
 
 G_END_DECLS

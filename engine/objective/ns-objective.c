@@ -30,7 +30,16 @@
  * loss and d loss / d Gram then come from the whole image's Gram; a second
  * sweep runs each tile again, injects the gradients at its core positions
  * only, and adds the gradient of its whole window into the image's
- * (docs/tiling.md). */
+ * (docs/tiling.md).
+ *
+ * The border (docs/tiling.md, "Margin"). With a margin m, x and the content
+ * are seen on a canvas mirrored from their inside (ns-tiles.h), and only
+ * the image's own feature positions count; the gradient that reaches the
+ * margin goes back to the pixels it mirrors. Each style image's Gram counts
+ * its inner part only, m pixels in (ns_tile_inset()), its windows seeing
+ * its real pixels around that. So neither Gram holds an edge next to the
+ * network's zero padding, nor the style image's outermost band (a canvas
+ * edge, a frame): the optimiser would paint either into x's edges. */
 #include "ns-objective.h"
 #include "ns-losses.h"
 #include "ns-parallel.h"
@@ -78,21 +87,25 @@ gram_scale (double mass, int c)
 /* ---- masks on the feature grids ---------------------------------------------------- */
 
 /* A mask of the image's size averaged over each stride x stride block: the
- * layer's grid over the whole image (one spare row and column, so that a
- * grid a border pixel short or long still finds its values). NULL if out
- * of memory (a stride-1 layer's grid has the image's size). */
+ * layer's grid over the whole canvas of this margin, whose blocks start at
+ * -margin (one spare row and column, so that a grid a border pixel short
+ * or long still finds its values; blocks in the margin take the nearest
+ * image pixels', but no core holds them). NULL if out of memory (a stride-1 layer's grid has
+ * the image's size). */
 static float *
-mask_grid (const NsMask *mask, int stride, int *grid_width)
+mask_grid (const NsMask *mask, int stride, int margin, int *grid_width)
 {
-  int gw = mask->width / stride + 2, gh = mask->height / stride + 2;
+  int gw = (mask->width + 2 * margin) / stride + 2, gh = (mask->height + 2 * margin) / stride + 2;
   float *grid = g_try_new0 (float, (gsize) gw * gh);
   if (!grid)
     return NULL;
   for (int gy = 0; gy < gh; gy++)
     for (int gx = 0; gx < gw; gx++)
       {
-        int y0 = MIN (gy * stride, mask->height - 1), y1 = CLAMP ((gy + 1) * stride, y0 + 1, mask->height);
-        int x0 = MIN (gx * stride, mask->width - 1), x1 = CLAMP ((gx + 1) * stride, x0 + 1, mask->width);
+        int y0 = CLAMP (gy * stride - margin, 0, mask->height - 1);
+        int y1 = CLAMP ((gy + 1) * stride - margin, y0 + 1, mask->height);
+        int x0 = CLAMP (gx * stride - margin, 0, mask->width - 1);
+        int x1 = CLAMP ((gx + 1) * stride - margin, x0 + 1, mask->width);
         double sum = 0;
         for (int y = y0; y < y1; y++)
           for (int x = x0; x < x1; x++)
@@ -111,7 +124,7 @@ core_mask (const NsTilePlan *plan, int t, int stride, NsRect r, const float *gri
   if (!grid)
     return NULL;
   const NsRect *window = &plan->tiles[t].window;
-  int gx = window->x0 / stride + r.x0, gy = window->y0 / stride + r.y0;
+  int gx = (window->x0 + plan->margin) / stride + r.x0, gy = (window->y0 + plan->margin) / stride + r.y0;
   *out = (NsCoreMask) { grid + (gsize) gy * grid_width + gx, (gsize) grid_width };
   return out;
 }
@@ -131,8 +144,9 @@ core_mass (const NsCoreMask *mask, NsRect r)
 
 /* ---- one tile through the network -------------------------------------------------- */
 
-/* Runs the network on tile t's window of rgb (an image of the plan's size),
- * rebuilding the pass when the window size changes. */
+/* Runs the network on tile t's window of rgb (an image of the plan's size,
+ * read through the margin's mirror), rebuilding the pass when the window
+ * size changes. */
 static gboolean
 run_tile (NsObjective *o, const NsTilePlan *plan, int t, const float *rgb, GError **error)
 {
@@ -158,9 +172,8 @@ run_tile (NsObjective *o, const NsTilePlan *plan, int t, const float *rgb, GErro
           return FALSE;
         }
     }
-  for (int y = w.y0; y < w.y1; y++)
-    ns_preprocess (o->model->recipe, rgb + ((gsize) y * plan->width + w.x0) * 3, ww,
-                   o->input + (gsize) (y - w.y0) * ww * 3);
+  ns_tile_read_window (plan, &plan->tiles[t], rgb, o->input);
+  ns_preprocess (o->model->recipe, o->input, pixels, o->input);
   ns_pass_forward (o->pass, o->input);
   o->last_tile = plan == o->plan ? t : -1;
   return TRUE;
@@ -182,7 +195,7 @@ resize_or_fail (const NsImage *image, int width, int height, GError **error)
  * given), in tiles of the same size as the image's. */
 static gboolean
 add_style_target (NsObjective *o, NsStyleGroup *g, const NsStyle *style, double blend, double scale, int tile,
-                  int halo, GError **error)
+                  int halo, int margin, GError **error)
 {
   const NsRecipe *recipe = o->model->recipe;
   const NsImage *image = style->image;
@@ -190,13 +203,15 @@ add_style_target (NsObjective *o, NsStyleGroup *g, const NsStyle *style, double 
   int w = MAX (1, (int) (image->width * factor + 0.5)), h = MAX (1, (int) (image->height * factor + 0.5));
   g_autoptr (NsImage) resized = ns_image_resize (image, w, h);
   g_autoptr (NsMask) area = resized && style->area ? ns_mask_resize (style->area, w, h) : NULL;
+  /* Its Gram over its inner part: see the top of this file. */
+  g_autoptr (NsTilePlan) plan = ns_tile_plan_new_inset (w, h, tile, halo, ns_tile_inset (w, h, margin), margin);
   int n_style = recipe->n_style;
   g_autofree double *mass = g_new0 (double, n_style);
   g_autofree float **sums = g_new0 (float *, n_style), **grids = g_new0 (float *, n_style);
   g_autofree int *grid_widths = g_new0 (int, n_style);
   gboolean ok = resized && (!style->area || area);
   for (int l = 0; l < n_style && area && ok; l++)
-    ok = (grids[l] = mask_grid (area, o->strides[l], &grid_widths[l])) != NULL;
+    ok = (grids[l] = mask_grid (area, o->strides[l], plan->margin, &grid_widths[l])) != NULL;
   if (!ok)
     {
       for (int l = 0; l < n_style; l++)
@@ -204,7 +219,6 @@ add_style_target (NsObjective *o, NsStyleGroup *g, const NsStyle *style, double 
       g_set_error (error, NS_ERROR, NS_ERROR_MEMORY, _("not enough memory for a %dx%d style image"), w, h);
       return FALSE;
     }
-  g_autoptr (NsTilePlan) plan = ns_tile_plan_new (w, h, tile, halo);
   for (int t = 0; t < plan->n_tiles && ok; t++)
     {
       if (!(ok = run_tile (o, plan, t, resized->pixels, error)))
@@ -319,7 +333,7 @@ set_group_masks (NsObjective *o, NsStyleGroup *g, GError **error)
       return FALSE;
     }
   for (int l = 0; l < o->model->recipe->n_style; l++)
-    if (!(g->masks[l] = mask_grid (region, o->strides[l], &g->mask_widths[l])))
+    if (!(g->masks[l] = mask_grid (region, o->strides[l], o->plan->margin, &g->mask_widths[l])))
       {
         g_set_error (error, NS_ERROR, NS_ERROR_MEMORY, _("not enough memory for a %dx%d mask"), o->width,
                      o->height);
@@ -395,7 +409,7 @@ set_targets (NsObjective *o, const NsObjectiveSetup *setup, GError **error)
       const NsStyle *style = &setup->styles[r];
       NsStyleGroup *g = style->blend > 0 ? group_of (o, style) : NULL;
       if (g && !add_style_target (o, g, style, style->blend / total * o->n_groups / g->weight, setup->style_scale,
-                                  setup->tile, setup->halo, error))
+                                  setup->tile, setup->halo, setup->margin, error))
         return FALSE;
     }
   if (!set_content_targets (o, setup->content, error))
@@ -423,7 +437,7 @@ ns_objective_create (const NsModel *model, const NsObjectiveSetup *setup, int wi
   o->tv_weight = setup->tv_weight;
   o->threads = ns_threads_resolve (setup->threads);
   o->last_tile = -1;
-  o->plan = ns_tile_plan_new (width, height, setup->tile, setup->halo);
+  o->plan = ns_tile_plan_new (width, height, setup->tile, setup->halo, setup->margin);
   o->strides = g_new (int, n_layers (o));
   o->content_targets = g_new0 (float *, recipe->n_content);
   o->content_counts = g_new0 (gsize, recipe->n_content);
@@ -462,7 +476,7 @@ ns_objective_new_tiled (const NsModel *model, const NsImage *content, const NsIm
                         int threads, GError **error)
 {
   NsStyle one = { .image = style, .blend = 1.0 };
-  NsObjectiveSetup setup = { content, &one, 1, 1.0, content_weight, style_weight, tv_weight, tile, halo, threads };
+  NsObjectiveSetup setup = { content, &one, 1, 1.0, content_weight, style_weight, tv_weight, tile, halo, threads, 0 };
   return ns_objective_create (model, &setup, width, height, error);
 }
 
@@ -577,17 +591,16 @@ backward_tile (NsObjective *o, int t, gboolean with_style)
     }
   ns_pass_backward (pass, o->dinput);
 
-  /* d input / d rgb: input[c] = 255 * rgb[2 - c] - mean[c] (ns_preprocess) */
+  /* d input / d rgb: input[c] = 255 * rgb[2 - c] - mean[c] (ns_preprocess),
+   * in place; then onto the pixels the window read. */
   NsRect w = o->plan->tiles[t].window;
-  int ww = w.x1 - w.x0;
-  for (int y = w.y0; y < w.y1; y++)
+  float *d = o->dinput;
+  for (gsize p = 0; p < ns_rect_area (w); p++, d += 3)
     {
-      float *dst = o->grad_rgb + ((gsize) y * o->width + w.x0) * 3;
-      const float *src = o->dinput + (gsize) (y - w.y0) * ww * 3;
-      for (int p = 0; p < ww; p++)
-        for (int c = 0; c < 3; c++)
-          dst[p * 3 + (2 - c)] += 255.0f * src[p * 3 + c];
+      float b = d[0];
+      d[0] = 255.0f * d[2], d[1] = 255.0f * d[1], d[2] = 255.0f * b;
     }
+  ns_tile_add_window (o->plan, &o->plan->tiles[t], o->dinput, o->grad_rgb);
   return TRUE;
 }
 

@@ -18,6 +18,9 @@ typedef struct
   double         content_weight, style_weight, tv_weight;   /* absolute (the recipe's times the user's) */
   int            tile, halo;     /* multiples of NS_TILE_ALIGN; tile 0 = untiled */
   int            threads;        /* as NsParams.threads (0: one per processor) */
+  int            margin;         /* pixels: x and the content seen on a mirrored canvas, each
+                                  * style image's Gram over its inner part (ns-objective.c);
+                                  * 0: none, the network's zero padding at every edge */
 } NsObjectiveSetup;
 
 /* Styles that share a region (or none) share one Gram per layer. */
@@ -60,7 +63,7 @@ typedef struct
 
 NsObjective *ns_objective_create   (const NsModel *model, const NsObjectiveSetup *setup, int width, int height,
                                     GError **error);
-/* One style, untiled or tiled: shorthands of ns_objective_create(). */
+/* One style, untiled or tiled, no margin: shorthands of ns_objective_create(). */
 NsObjective *ns_objective_new       (const NsModel *model, const NsImage *content, const NsImage *style,
                                      int width, int height, double content_weight, double style_weight,
                                      double tv_weight, int threads, GError **error);

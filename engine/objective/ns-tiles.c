@@ -4,6 +4,7 @@
 
 #include <math.h>
 #include <stdlib.h>
+#include <string.h>
 #include <glib/gi18n-lib.h>
 
 #define PROBE_SIZE 64   /* input side of the pass that measures strides */
@@ -43,6 +44,24 @@ split_axis (int length, int tile, int halo, Span **spans)
   return n;
 }
 
+/* The spans of an image axis on its canvas: the canvas split as above,
+ * moved so that the image starts at 0, the cores cut to the image (a core
+ * left empty, all margin, goes). */
+static int
+split_image_axis (int length, int tile, int halo, int margin, Span **spans)
+{
+  int n = split_axis (length + 2 * margin, tile, halo, spans), kept = 0;
+  for (int k = 0; k < n; k++)
+    {
+      Span s = (*spans)[k];
+      s.core0 = MAX (s.core0 - margin, 0), s.core1 = MIN (s.core1 - margin, length);
+      s.window0 -= margin, s.window1 -= margin;
+      if (s.core1 > s.core0)
+        (*spans)[kept++] = s;
+    }
+  return kept;
+}
+
 static int
 by_window_size (const void *a, const void *b)
 {
@@ -57,13 +76,15 @@ by_window_size (const void *a, const void *b)
 }
 
 NsTilePlan *
-ns_tile_plan_new (int width, int height, int tile, int halo)
+ns_tile_plan_new (int width, int height, int tile, int halo, int margin)
 {
   g_return_val_if_fail (tile <= 0 || (tile % NS_TILE_ALIGN == 0 && halo % NS_TILE_ALIGN == 0 && halo >= 0), NULL);
+  g_return_val_if_fail (margin >= 0, NULL);
   Span *xs, *ys;
-  int nx = split_axis (width, tile, halo, &xs), ny = split_axis (height, tile, halo, &ys);
+  int nx = split_image_axis (width, tile, halo, margin, &xs), ny = split_image_axis (height, tile, halo, margin, &ys);
   NsTilePlan *plan = g_new0 (NsTilePlan, 1);
   plan->width = width, plan->height = height;
+  plan->margin = margin;
   plan->n_tiles = nx * ny;
   plan->tiles = g_new (NsTile, plan->n_tiles);
   for (int j = 0; j < ny; j++)
@@ -79,6 +100,28 @@ ns_tile_plan_new (int width, int height, int tile, int halo)
   return plan;
 }
 
+NsTilePlan *
+ns_tile_plan_new_inset (int width, int height, int tile, int halo, int inset, int margin)
+{
+  inset = CLAMP (inset, 0, (MIN (width, height) - 1) / 2);   /* at least one pixel counts */
+  NsTilePlan *plan = ns_tile_plan_new (width - 2 * inset, height - 2 * inset, tile, halo, margin);
+  plan->width = width, plan->height = height;
+  plan->margin = margin - inset;
+  for (int t = 0; t < plan->n_tiles; t++)
+    {
+      NsTile *s = &plan->tiles[t];
+      s->core.x0 += inset, s->core.x1 += inset, s->core.y0 += inset, s->core.y1 += inset;
+      s->window.x0 += inset, s->window.x1 += inset, s->window.y0 += inset, s->window.y1 += inset;
+    }
+  return plan;
+}
+
+int
+ns_tile_inset (int width, int height, int margin)
+{
+  return CLAMP (MIN (width, height) / 8, 0, margin);
+}
+
 void
 ns_tile_plan_free (NsTilePlan *plan)
 {
@@ -89,21 +132,72 @@ ns_tile_plan_free (NsTilePlan *plan)
 }
 
 /* Core [c0, c1) of a window starting at w0, in a grid of n positions of this
- * stride; a core that ends at the image's end takes the grid's remainder. */
+ * stride: the positions whose block starts in the core. Interior core edges
+ * are aligned, so only the image's ends round (up: a block that starts in
+ * the image counts; the grid's end at most, where a layer drops a partial
+ * block). */
 static void
-feature_span (int c0, int c1, int w0, int length, int stride, int n, int *f0, int *f1)
+feature_span (int c0, int c1, int w0, int stride, int n, int *f0, int *f1)
 {
-  *f0 = MIN (n, (c0 - w0) / stride);
-  *f1 = c1 == length ? n : MIN (n, (c1 - w0) / stride);
+  *f0 = MIN (n, (c0 - w0 + stride - 1) / stride);
+  *f1 = MIN (n, (c1 - w0 + stride - 1) / stride);
 }
 
 NsRect
 ns_tile_feature_core (const NsTilePlan *plan, const NsTile *tile, int stride, NsShape shape)
 {
   NsRect r;
-  feature_span (tile->core.x0, tile->core.x1, tile->window.x0, plan->width, stride, shape.w, &r.x0, &r.x1);
-  feature_span (tile->core.y0, tile->core.y1, tile->window.y0, plan->height, stride, shape.h, &r.y0, &r.y1);
+  feature_span (tile->core.x0, tile->core.x1, tile->window.x0, stride, shape.w, &r.x0, &r.x1);
+  feature_span (tile->core.y0, tile->core.y1, tile->window.y0, stride, shape.h, &r.y0, &r.y1);
   return r;
+}
+
+int
+ns_tile_mirror (int i, int length)
+{
+  if (length <= 1)
+    return 0;
+  int period = 2 * (length - 1);   /* a canvas wider than the image mirrors again at the far edge */
+  i %= period;
+  if (i < 0)
+    i += period;
+  return i < length ? i : period - i;
+}
+
+void
+ns_tile_read_window (const NsTilePlan *plan, const NsTile *tile, const float *image, float *window)
+{
+  const NsRect *w = &tile->window;
+  int ww = w->x1 - w->x0;
+  for (int y = w->y0; y < w->y1; y++)
+    {
+      const float *row = image + (gsize) ns_tile_mirror (y, plan->height) * plan->width * 3;
+      float *dst = window + (gsize) (y - w->y0) * ww * 3;
+      if (w->x0 >= 0 && w->x1 <= plan->width)
+        {
+          memcpy (dst, row + (gsize) w->x0 * 3, (gsize) ww * 3 * sizeof (float));
+          continue;
+        }
+      for (int x = w->x0; x < w->x1; x++, dst += 3)
+        memcpy (dst, row + (gsize) ns_tile_mirror (x, plan->width) * 3, 3 * sizeof (float));
+    }
+}
+
+void
+ns_tile_add_window (const NsTilePlan *plan, const NsTile *tile, const float *window, float *image)
+{
+  const NsRect *w = &tile->window;
+  int ww = w->x1 - w->x0;
+  for (int y = w->y0; y < w->y1; y++)
+    {
+      float *row = image + (gsize) ns_tile_mirror (y, plan->height) * plan->width * 3;
+      const float *src = window + (gsize) (y - w->y0) * ww * 3;
+      for (int x = w->x0; x < w->x1; x++, src += 3)
+        {
+          float *dst = row + (gsize) ns_tile_mirror (x, plan->width) * 3;
+          dst[0] += src[0], dst[1] += src[1], dst[2] += src[2];
+        }
+    }
 }
 
 gboolean

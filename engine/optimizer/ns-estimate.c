@@ -73,14 +73,15 @@ effective_threads (const NsParams *params, double pixels)
 }
 
 /* FLOPs of one evaluation of a stage, and its network passes (forward and
- * backward together counting one). */
+ * backward together counting one); windows include the canvas' margin. */
 static double
 stage_flops (const NsNetwork *net, int w, int h, const NsMemoryPlan *memory, double *passes)
 {
+  g_autoptr (NsTilePlan) tiles = ns_tile_plan_new (w, h, memory->tile, memory->halo, memory->margin);
   *passes = 1;
   if (memory->tile <= 0)
-    return 2.0 * ns_network_flops (net, h, w);
-  g_autoptr (NsTilePlan) tiles = ns_tile_plan_new (w, h, memory->tile, memory->halo);
+    return 2.0 * ns_network_flops (net, tiles->tiles[0].window.y1 - tiles->tiles[0].window.y0,
+                                   tiles->tiles[0].window.x1 - tiles->tiles[0].window.x0);
   double flops = 0;
   *passes = 1.5 * tiles->n_tiles;
   for (int t = 0; t < tiles->n_tiles; t++)

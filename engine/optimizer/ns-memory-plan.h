@@ -20,13 +20,15 @@ G_BEGIN_DECLS
 typedef struct
 {
   int    tile, halo;      /* tile 0: one untiled pass */
+  int    margin;          /* the canvas' border (ns-objective.c): every pass is that much larger */
   int    history;         /* L-BFGS pairs to keep */
   double peak_mb;         /* predicted peak of the process during this stage */
 } NsMemoryPlan;
 
 /* How a stage of width x height, whose largest style image is style_width x
- * style_height at this stage, fits budget_mb: untiled with a full history if
- * it fits, else tiles as large as the budget leaves room for after a
+ * style_height at this stage, fits budget_mb: its margin (NS_TILE_MARGIN
+ * from a long side of 160 up, else none), then untiled with a full history
+ * if it fits, else tiles as large as the budget leaves room for after a
  * history of at least 2 pairs. */
 void ns_memory_plan (const NsModel *model, int width, int height, int style_width, int style_height,
                      double budget_mb, int threads, NsMemoryPlan *plan);

@@ -291,7 +291,7 @@ stage_begin (Run *run, int k, GError **error)
   NsObjectiveSetup setup = {
     in->content, in->styles, in->n_styles, params->style_scale,
     recipe->content_weight * params->content_weight, recipe->style_weight * params->style_weight,
-    recipe->tv_weight * params->tv_weight, memory->tile, memory->halo, params->threads,
+    recipe->tv_weight * params->tv_weight, memory->tile, memory->halo, params->threads, memory->margin,
   };
   run->objective = ns_objective_create (run->model, &setup, w, h, error);
   run->finish = run->objective ? ns_finish_new (params->preserve_colors, run->original, in->styles, in->n_styles,
