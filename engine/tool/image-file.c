@@ -64,8 +64,12 @@ static void
 on_size_prepared (GdkPixbufLoader *loader, int width, int height, Coverage *coverage)
 {
   coverage->width = width, coverage->height = height;
+  /* A size of 0 x 0 makes every loader stop with an error before it
+   * allocates (as gdk_pixbuf_get_file_info() does); a size of 1 x 1 would
+   * not: the GIF loader ignores it and allocates the declared canvas within
+   * the same write. */
   if (too_large (coverage))
-    gdk_pixbuf_loader_set_size (loader, 1, 1);   /* decode nothing of size */
+    gdk_pixbuf_loader_set_size (loader, 0, 0);
 }
 
 static void
