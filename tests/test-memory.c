@@ -78,7 +78,7 @@ run_capped (const NsImage *photo, int size, rlim_t headroom, gboolean from_last_
   NsParams params;
   ns_params_init (&params);
   params.size = size;
-  params.iterations = 1;   /* one stage at 512 px, then the detail stage */
+  params.iterations = 1;   /* one stage at 512 px, then the brushwork stage */
   params.threads = 2;
   params.memory_limit_mb = 0;   /* no refusal from the plan: the allocations themselves must fail */
   g_autoptr (GError) error = NULL;

@@ -1,7 +1,7 @@
-/* test-schedule.c: the coarse-to-fine plan and the detail stage.
+/* test-schedule.c: the coarse-to-fine plan and the brushwork stage.
  *   - a photo larger than the recipe's max_size is optimised at the stages
  *     of a run at that size (same sizes, same iterations), then brought up
- *     to its own size by one detail stage with no iterations; photos more
+ *     to its own size by one brushwork stage with no iterations; photos more
  *     than max_upsample times larger get larger optimised stages;
  *   - results up to that size, and single-scale runs, keep their plans;
  *   - ns_upsample_change() keeps the content's detail at full size and the
@@ -61,7 +61,7 @@ test_512 (void)
 }
 
 /* A 1920x1080 photo at its own size: the 512 px run's stages and
- * iterations, then one detail stage at 1920x1080 (3.75x). */
+ * iterations, then one brushwork stage at 1920x1080 (3.75x). */
 static void
 test_photo (void)
 {
@@ -96,7 +96,7 @@ test_photo (void)
 }
 
 /* Larger photos: the optimised stages go up in the schedule's steps (512,
- * 724, 1024, ...) until the detail stage magnifies at most max_upsample
+ * 724, 1024, ...) until the brushwork stage magnifies at most max_upsample
  * (6) times: 4000 px from 724 (5.5x, not 7.8x from 512), 6000 px from
  * 1024 (5.9x); below the top, the 512 px run's sizes. */
 static void
@@ -132,7 +132,7 @@ test_large_photo (void)
 }
 
 /* Up to the limit, above the content's size, without a limit, and
- * single-scale: no detail stage. */
+ * single-scale: no brushwork stage. */
 static void
 test_no_detail_stage (void)
 {
@@ -157,7 +157,7 @@ test_no_detail_stage (void)
     g_assert_cmpint (plan.iterations[k], >, 0);
 }
 
-/* Fewer iterations than stages: the coarsest stages go, the detail stage
+/* Fewer iterations than stages: the coarsest stages go, the brushwork stage
  * stays and the optimised ones get one each. */
 static void
 test_few_iterations (void)
@@ -175,7 +175,7 @@ test_few_iterations (void)
 }
 
 /* The defaults as shipped: 150 iterations, 30 at each of 128, 181, 256,
- * 362 and 512 px; a 1920x1080 photo gets the same and its detail stage. */
+ * 362 and 512 px; a 1920x1080 photo gets the same and its brushwork stage. */
 static void
 test_shipped_defaults (void)
 {

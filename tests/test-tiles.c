@@ -11,7 +11,7 @@
  *     docs/tiling.md, with and without a margin, and with no halo they do
  *     not (the check is sensitive);
  *   - the memory plan keeps a 3840x2160 stage under 4 GB, and a photo run
- *     (its detail stage) within issue 13's bounds.
+ *     (its brushwork stage) within issue 13's bounds.
  * The model tests skip only when the weights are absent (test-model.h); the
  * photographs come from the set-up (test-images.h). */
 #include "ns-objective.h"
@@ -437,7 +437,7 @@ test_memory_plan (void)
   g_assert_true (tight.tile < large.tile || tight.history < large.history);
 }
 
-/* A photo at its own size (the detail stage, ns-schedule.h): the plan's
+/* A photo at its own size (the brushwork stage, ns-schedule.h): the plan's
  * peak holds at least the three images of the photo's size that must
  * exist (the caller's content, the run's copy, the result) and stays
  * within issue 13's bounds: 1.5 GB at 1920x1080, 2.5 GB at 4000x3000. */
@@ -458,7 +458,7 @@ test_photo_plan (void)
       ns_run_plan (model, &params, w, h, (double) w / h, 0, &plan);
       int last = plan.schedule.n_stages - 1;
       double images_mb = 3.0 * w * h * 3 * sizeof (float) / NS_BYTES_PER_MB;
-      g_test_message ("%dx%d: %d stages, the detail stage %.0f MB, the run's peak %.0f MB", w, h,
+      g_test_message ("%dx%d: %d stages, the brushwork stage %.0f MB, the run's peak %.0f MB", w, h,
                       plan.schedule.n_stages, plan.memory[last].peak_mb, plan.peak_mb);
       g_assert_cmpint (plan.schedule.width[last], ==, w);
       g_assert_cmpint (plan.schedule.iterations[last], ==, 0);
