@@ -336,7 +336,7 @@ objective_of (const NsModel *model, const NsImage *content, const NsStyle *style
               int height, int tile, int halo, int margin)
 {
   GError *error = NULL;
-  NsObjectiveSetup setup = { content, styles, n_styles, 1.0, 1, 1, 1, tile, halo, 2, margin };
+  NsObjectiveSetup setup = { content, styles, n_styles, 1.0, 1, 1, 1, tile, halo, 2, margin, NULL, NULL, 0 };
   NsObjective *o = ns_objective_create (model, &setup, width, height, &error);
   g_assert_no_error (error);
   return o;

@@ -1,0 +1,169 @@
+/* ns-frames.c: a sequence of frames, each steady against the one before
+ * (neural-style.h, "animation"; Ruder et al. 2016).
+ *
+ * Frame t's content and frame t-1's are compared at the working size of the
+ * last optimised stage: the flow from t to t-1 carries t-1's optimised
+ * picture onto t (its start and the temporal term's target), and the flow
+ * back gives the mask of where that can be trusted (ns-flow.h). Frame t
+ * then runs that one stage for FOLLOW_SHARE of the iterations the first
+ * frame gave it. Held between frames: the last frame's content at that
+ * size and its optimised picture, nothing more. */
+#include "ns-stages.h"
+#include "ns-schedule.h"
+#include "ns-flow.h"
+
+#include <math.h>
+#include <glib/gi18n-lib.h>
+
+/* A later frame's iterations: this share of what the last optimised stage
+ * of the first frame had. From a start this close to the answer, more
+ * changes a frame's picture by little (bench/bench-frames.c measures it). */
+#define FOLLOW_SHARE 0.5
+/* The temporal term's absolute weight at temporal_weight 1: the objective's
+ * terms are of the order of 1 to 10 (the recipe's balance); a mean squared
+ * difference of 0.01 per channel then weighs as much as about a tenth of
+ * them. */
+#define TEMPORAL_SCALE 100.0
+
+struct _NsFrames
+{
+  const NsModel *model;
+  NsStyleSet    *styles;
+  NsParams       params;
+  int            index;          /* frames done */
+  int            width, height;  /* the first frame's content */
+  int            iterations;     /* of the first frame's last optimised stage */
+  NsImage       *content;        /* the last frame's, at the size of */
+  NsImage       *optimised;      /* its last optimised stage's picture */
+};
+
+NsFrames *
+ns_frames_new (const NsModel *model, const NsStyle *styles, int n_styles, const NsParams *params, GError **error)
+{
+  if (!ns_params_validate (params, error) || !ns_styles_validate (styles, n_styles, error))
+    return NULL;
+  NsStyleSet *set = ns_style_set_copy (styles, n_styles, error);
+  if (!set)
+    return NULL;
+  NsFrames *frames = g_new0 (NsFrames, 1);
+  *frames = (NsFrames) { .model = model, .styles = set, .params = *params };
+  return frames;
+}
+
+void
+ns_frames_free (NsFrames *frames)
+{
+  if (!frames)
+    return;
+  ns_style_set_free (frames->styles);
+  ns_image_free (frames->content);
+  ns_image_free (frames->optimised);
+  g_free (frames);
+}
+
+/* The carried picture and its mask: frames->optimised moved along the flow
+ * from content (at its size) to the last frame's content. */
+static gboolean
+carry (const NsFrames *frames, const NsImage *content, NsImage **carried, NsMask **mask, GError **error)
+{
+  g_autoptr (NsFlow) back = ns_flow_estimate (content, frames->content);
+  g_autoptr (NsFlow) forth = back ? ns_flow_estimate (frames->content, content) : NULL;
+  *mask = forth ? ns_flow_consistency (back, forth) : NULL;
+  *carried = *mask ? ns_flow_warp (frames->optimised, back) : NULL;
+  if (*carried)
+    return TRUE;
+  g_clear_pointer (mask, ns_mask_free);
+  g_set_error (error, NS_ERROR, NS_ERROR_MEMORY, _("not enough memory for a %dx%d image"), content->width,
+               content->height);
+  return FALSE;
+}
+
+/* Frame t > 0, following the last. */
+static NsPainting *
+follow_frame (NsFrames *frames, const NsImage *small, const NsImage *content, NsProgressFunc progress,
+              gpointer user_data, NsStats *stats, GError **error)
+{
+  g_autoptr (NsImage) carried = NULL;
+  g_autoptr (NsMask) mask = NULL;
+  if (!carry (frames, small, &carried, &mask, error))
+    return NULL;
+  NsFollow follow = { carried, carried, mask, TEMPORAL_SCALE * frames->params.temporal_weight,
+                      MAX (1, (int) ceil (FOLLOW_SHARE * frames->iterations)) };
+  return ns_painting_follow (frames->model, content, ns_style_set_styles (frames->styles),
+                             ns_style_set_count (frames->styles), &frames->params, NULL, &follow, TRUE, progress,
+                             user_data, stats, error);
+}
+
+/* Iterations of the last optimised stage of a run on content. */
+static int
+last_stage_iterations (const NsFrames *frames, const NsImage *content)
+{
+  NsSchedulePlan plan;
+  ns_schedule_plan (frames->model->recipe, &frames->params, content->width, content->height, &plan);
+  int last = plan.iterations[plan.n_stages - 1] > 0 ? plan.n_stages - 1 : plan.n_stages - 2;
+  return plan.iterations[last];
+}
+
+static gboolean
+no_memory (int width, int height, GError **error)
+{
+  g_set_error (error, NS_ERROR, NS_ERROR_MEMORY, _("not enough memory for a %dx%d image"), width, height);
+  return FALSE;
+}
+
+/* A frame with the temporal term: the first as a whole run, the others
+ * following the last; frames->content and optimised become this frame's. */
+static NsImage *
+steady_frame (NsFrames *frames, const NsImage *content, NsProgressFunc progress, gpointer user_data,
+              NsStats *stats, GError **error)
+{
+  const NsStyle *styles = ns_style_set_styles (frames->styles);
+  int n_styles = ns_style_set_count (frames->styles);
+  g_autoptr (NsImage) small = NULL;
+  g_autoptr (NsPainting) painting = NULL;
+  if (frames->index == 0)
+    painting = ns_painting_follow (frames->model, content, styles, n_styles, &frames->params, NULL, NULL, TRUE,
+                                   progress, user_data, stats, error);
+  else if ((small = ns_image_resize (content, frames->optimised->width, frames->optimised->height)))
+    painting = follow_frame (frames, small, content, progress, user_data, stats, error);
+  else
+    no_memory (frames->optimised->width, frames->optimised->height, error);
+  g_autoptr (NsImage) result = painting ? ns_painting_picture (painting, progress, user_data, stats, error) : NULL;
+  g_autoptr (NsImage) optimised = result ? ns_painting_optimised (painting) : NULL;
+  if (optimised && !small && !(small = ns_image_resize (content, optimised->width, optimised->height)))
+    no_memory (optimised->width, optimised->height, error);
+  if (!small || !optimised)
+    return NULL;
+  ns_image_free (frames->content);
+  ns_image_free (frames->optimised);
+  frames->content = g_steal_pointer (&small);
+  frames->optimised = g_steal_pointer (&optimised);
+  return g_steal_pointer (&result);
+}
+
+NsImage *
+ns_frames_next (NsFrames *frames, const NsImage *content, NsProgressFunc progress, gpointer user_data,
+                NsStats *stats, GError **error)
+{
+  if (!content || content->width <= 0 || content->height <= 0 || !content->pixels)
+    {
+      g_set_error_literal (error, NS_ERROR, NS_ERROR_IMAGE, _("the content image is empty"));
+      return NULL;
+    }
+  if (frames->index > 0 && (content->width != frames->width || content->height != frames->height))
+    {
+      g_set_error (error, NS_ERROR, NS_ERROR_IMAGE, _("frame %d is %dx%d, not %dx%d as the first frame"),
+                   frames->index + 1, content->width, content->height, frames->width, frames->height);
+      return NULL;
+    }
+  if (frames->index == 0)
+    frames->iterations = last_stage_iterations (frames, content);
+  NsImage *result = frames->params.temporal_weight > 0
+                      ? steady_frame (frames, content, progress, user_data, stats, error)
+                      : ns_stylize_blend (frames->model, content, ns_style_set_styles (frames->styles),
+                                          ns_style_set_count (frames->styles), &frames->params, NULL, progress,
+                                          user_data, stats, error);
+  if (result && frames->index++ == 0)
+    frames->width = content->width, frames->height = content->height;
+  return result;
+}
