@@ -384,6 +384,31 @@ frames_clear (Frames *f)
 }
 G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (Frames, frames_clear)
 
+/* Every frame readable and of the first one's size, read one at a time
+ * before any work, so that a bad frame leaves no results behind. */
+static gboolean
+check_frame_sizes (const Frames *f, GError **error)
+{
+  int width = 0, height = 0;
+  for (int i = 0; i < f->count; i++)
+    {
+      g_autofree char *path = frame_pattern_path (&f->in, f->first + i);
+      g_autoptr (NsImage) image = image_file_load (path, error);
+      if (!image)
+        return FALSE;
+      if (i == 0)
+        width = image->width, height = image->height;
+      else if (image->width != width || image->height != height)
+        {
+          g_autofree char *first = frame_pattern_path (&f->in, f->first);
+          g_set_error (error, NS_ERROR, NS_ERROR_IMAGE, "--frames: %s is %dx%d, but %s is %dx%d: every frame "
+                       "must have the size of the first", path, image->width, image->height, first, width, height);
+          return FALSE;
+        }
+    }
+  return TRUE;
+}
+
 /* The frames there are, and results that may be written and overwrite none
  * of them (nor another input). */
 static gboolean
@@ -409,7 +434,7 @@ check_frames (const Options *opt, const char *weights, Frames *f, GError **error
             }
         }
     }
-  return TRUE;
+  return check_frame_sizes (f, error);
 }
 
 static gboolean
