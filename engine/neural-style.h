@@ -185,7 +185,9 @@ typedef enum
   NS_FRONT_CLI    = 1 << 0,   /* an option of the neural-style tool, --KEY */
   NS_FRONT_PDB    = 1 << 1,   /* an argument KEY of plug-in-neural-style-full (the plug-in
                                * lists which plug-in-neural-style has too) */
-  NS_FRONT_DIALOG = 1 << 2    /* a control of the plug-in's dialog */
+  NS_FRONT_DIALOG = 1 << 2,   /* a control of the plug-in's dialog */
+  NS_FRONT_FRAMES = 1 << 3    /* an argument KEY of plug-in-neural-style-frames (which has the
+                               * NS_FRONT_PDB rows too, the regions and areas aside) */
 } NsFront;
 
 /* What changing the value changes: the dialog's preview and estimate follow it. */
