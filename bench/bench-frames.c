@@ -15,6 +15,8 @@
  *   style       the style loss of the last optimised stage
  *   seconds     the frame's time; the first frame's is the reference
  *   rss         the process' resident memory after the frame, MB
+ *   content     the content frames' own steadiness by the same measure:
+ *               what its bilinear resampling leaves of a perfect carry
  *
  * and the ratios issue 19 sets targets for (steadiness <= 0.3x, style
  * within 1.2x, later frames <= 0.4x the first's time, memory flat).
@@ -160,6 +162,7 @@ rss_mb (void)
 typedef struct
 {
   double steadiness, style, seconds, rss;
+  double floor;   /* the content frames' own steadiness: what the measure's resampling leaves */
 } FrameFigures;
 
 static void
@@ -184,7 +187,7 @@ run_sequence (const NsModel *model, const Sequence *s, const NsStyle *style, con
   params.temporal_weight = w;
   g_autoptr (GError) error = NULL;
   g_autoptr (NsFrames) frames = ns_frames_new (model, style, 1, &params, &error);
-  g_autoptr (NsImage) prev = NULL;
+  g_autoptr (NsImage) prev = NULL, prev_content = NULL;
   if (!frames)
     bench_fail ("%s", error->message);
   for (int t = 0; t < n; t++)
@@ -196,12 +199,14 @@ run_sequence (const NsModel *model, const Sequence *s, const NsStyle *style, con
       if (!result)
         bench_fail ("%s", error->message);
       out[t] = (FrameFigures) { t > 0 ? steadiness (s, t, result, prev) : NAN, stats.style_loss,
-                                bench_now () - start, rss_mb () };
+                                bench_now () - start, rss_mb (), t > 0 ? steadiness (s, t, content, prev_content) : NAN };
       save (folder, w > 0 ? "steady" : "independent", s->motion, t, result);
       if (w > 0)
         save (folder, "content", s->motion, t, content);
       g_clear_pointer (&prev, ns_image_free);
+      g_clear_pointer (&prev_content, ns_image_free);
       prev = result;
+      prev_content = g_steal_pointer (&content);
     }
 }
 
@@ -251,15 +256,15 @@ main (int argc, char **argv)
       run_sequence (model, &s, &style, &params, temporal, n, folder, steady);
       if (!no_independent)
         run_sequence (model, &s, &style, &params, 0, n, folder, alone);
-      printf ("%s\n  frame  steadiness (alone, ratio)     style loss (alone, ratio)      seconds (/first)  rss MB\n",
-              motion_names[m]);
+      printf ("%s\n  frame  steadiness (alone, ratio; content)    style loss (alone, ratio)      seconds (/first)  "
+              "rss MB\n", motion_names[m]);
       double worst_steady = 0, worst_style = 0, worst_time = 0;
       for (int t = 0; t < n; t++)
         {
           FrameFigures *a = &steady[t], *b = &alone[t];
           double rs = a->steadiness / b->steadiness, ry = a->style / b->style, rt = a->seconds / steady[0].seconds;
-          printf ("  %5d  %.4f (%.4f, %.2fx)     %.3e (%.3e, %.2fx)     %6.1f (%.2fx)   %6.0f\n", t, a->steadiness,
-                  b->steadiness, rs, a->style, b->style, ry, a->seconds, rt, a->rss);
+          printf ("  %5d  %.4f (%.4f, %.2fx; %.4f)     %.3e (%.3e, %.2fx)     %6.1f (%.2fx)   %6.0f\n", t,
+                  a->steadiness, b->steadiness, rs, a->floor, a->style, b->style, ry, a->seconds, rt, a->rss);
           if (t > 0)
             worst_steady = MAX (worst_steady, rs), worst_style = MAX (worst_style, ry), worst_time = MAX (worst_time, rt);
         }
