@@ -2,8 +2,10 @@
  * a photograph whose motion is known exactly: a translation (small, and
  * larger than the finest level can see), none, and a patch moving over a
  * still background; the warp along the flow, and the consistency mask on
- * what leaves the frame and what the patch covers. */
+ * what leaves the frame and what the patch covers. Then the fine texture
+ * carried from the frame before (ns-carry.h). */
 #include "ns-flow.h"
+#include "ns-carry.h"
 #include "test-images.h"
 
 #include <math.h>
@@ -161,6 +163,69 @@ test_moving_patch (void)
   g_assert_cmpfloat (covered / n_covered, <, 0.2);
 }
 
+/* ---- the fine band carried from the frame before ---------------------------------- */
+
+static double
+mean_difference (const NsImage *a, const NsImage *b, int border)
+{
+  double sum = 0;
+  int n = 0;
+  for (int y = border; y < a->height - border; y++)
+    for (int x = border; x < a->width - border; x++)
+      for (int c = 0; c < 3; c++, n++)
+        sum += fabs (a->pixels[((gsize) y * a->width + x) * 3 + c] - b->pixels[((gsize) y * b->width + x) * 3 + c]);
+  return sum / n;
+}
+
+/* Frame a, and b with the camera moved 4 px right and a fine noise of its
+ * own on it (as brushwork matched anew would be): with a's band carried,
+ * b's noise is gone and a's texture is there, moved; with a mask of 0, or
+ * no frame before, b as it was. */
+static void
+test_carry (void)
+{
+  g_autoptr (NsImage) a = frame (photo (), 150, 150, 0, 0, 0);
+  g_autoptr (NsImage) b = frame (photo (), 154, 150, 0, 0, 0);
+  g_autoptr (NsImage) a_band = NULL, b_band = NULL, b_own = NULL, none_band = NULL;
+  g_autoptr (NsImage) first = ns_image_copy (a);
+  g_assert_true (ns_carry_texture (first, NULL, NULL, NULL, 2.0, &a_band));
+  g_assert_cmpfloat (mean_difference (first, a, 0), <, 1e-6);   /* the first frame is kept */
+  double texture = 0;
+  for (gsize i = 0; i < (gsize) W * H * 3; i++)
+    texture += fabs (a_band->pixels[i]) / (W * H * 3);
+  g_assert_cmpfloat (texture, >, 0.01);
+
+  /* b's pixel p shows a's p + 4 */
+  g_autoptr (NsFlow) flow = ns_flow_new (W, H);
+  g_autoptr (NsMask) all = ns_mask_new (W, H), nothing = ns_mask_new (W, H);
+  for (int p = 0; p < W * H; p++)
+    flow->u[p] = 4, all->values[p] = 1;
+  g_autoptr (GRand) rand = g_rand_new_with_seed (7);
+  g_autoptr (NsImage) noisy = ns_image_copy (b);
+  for (gsize i = 0; i < (gsize) W * H * 3; i++)
+    {
+      float value = noisy->pixels[i] + (float) g_rand_double_range (rand, -0.1, 0.1);
+      noisy->pixels[i] = CLAMP (value, 0.0f, 1.0f);
+    }
+  g_autoptr (NsImage) kept = ns_image_copy (noisy);
+  g_assert_true (ns_carry_texture (kept, a_band, flow, nothing, 2.0, &none_band));
+  g_assert_cmpfloat (mean_difference (kept, noisy, 0), <, 1e-6);
+
+  g_autoptr (NsImage) carried = ns_image_copy (noisy);
+  g_assert_true (ns_carry_texture (carried, a_band, flow, all, 2.0, &b_band));
+  g_autoptr (NsImage) own = ns_image_copy (b);
+  g_assert_true (ns_carry_texture (own, NULL, NULL, NULL, 2.0, &b_own));
+  /* the clean b's band is a's texture moved: the carried band is that, not
+   * the noise, and the picture is near the clean b (the noise left only
+   * in the blur) */
+  double band_error = mean_difference (b_band, b_own, BORDER), picture_error = mean_difference (carried, b, BORDER);
+  double noise = mean_difference (noisy, b, BORDER);
+  g_test_message ("carried band against the clean b's %.4f (texture %.4f); picture against the clean b %.4f "
+                  "(noisy b %.4f)", band_error, texture, picture_error, noise);
+  g_assert_cmpfloat (band_error, <, 0.25 * noise);
+  g_assert_cmpfloat (picture_error, <, 0.25 * noise);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -170,5 +235,6 @@ main (int argc, char **argv)
   g_test_add_data_func ("/flow/translation/large", large, test_translation);
   g_test_add_func ("/flow/still", test_still);
   g_test_add_func ("/flow/moving-patch", test_moving_patch);
+  g_test_add_func ("/flow/carry-texture", test_carry);
   return g_test_run ();
 }

@@ -33,8 +33,8 @@ NsFlow  *ns_flow_estimate    (const NsImage *from, const NsImage *to);
 /* The flow at another size, its vectors scaled with it. */
 NsFlow  *ns_flow_resize      (const NsFlow *flow, int width, int height);
 /* source carried along flow (flow's size, source at any size: its
- * vectors are scaled to it): out(p) = source(p + flow(p)), bilinear,
- * clamped at the edges. */
+ * vectors are scaled to it): out(p) = source(p + flow(p)), bicubic
+ * (Catmull-Rom), clamped at the edges. */
 NsImage *ns_flow_warp        (const NsImage *source, const NsFlow *flow);
 /* 1 where the motion from -> to (forward) can be trusted, 0 where not
  * (Ruder et al., "Artistic style transfer for videos", 2016): where it

@@ -6,11 +6,16 @@
  * picture onto t (its start and the temporal term's target), and the flow
  * back gives the mask of where that can be trusted (ns-flow.h). Frame t
  * then runs that one stage for FOLLOW_SHARE of the iterations the first
- * frame gave it. Held between frames: the last frame's content at that
- * size and its optimised picture, nothing more. */
+ * frame gave it. A photo's final size gets its brushwork anew in every
+ * frame (ns-brushwork.h); its fine band is then carried from the frame
+ * before where the mask trusts the motion (ns-carry.h), so that the
+ * texture sticks to what moves instead of boiling. Held between frames:
+ * the last frame's content at that size, its optimised picture and, for a
+ * photo, its fine band at the final size; nothing more. */
 #include "ns-stages.h"
 #include "ns-schedule.h"
 #include "ns-flow.h"
+#include "ns-carry.h"
 
 #include <math.h>
 #include <glib/gi18n-lib.h>
@@ -35,6 +40,7 @@ struct _NsFrames
   int            iterations;     /* of the first frame's last optimised stage */
   NsImage       *content;        /* the last frame's, at the size of */
   NsImage       *optimised;      /* its last optimised stage's picture */
+  NsImage       *band;           /* a photo's: its final picture's fine band (ns-carry.h) */
 };
 
 NsFrames *
@@ -58,35 +64,38 @@ ns_frames_free (NsFrames *frames)
   ns_style_set_free (frames->styles);
   ns_image_free (frames->content);
   ns_image_free (frames->optimised);
+  ns_image_free (frames->band);
   g_free (frames);
 }
 
-/* The carried picture and its mask: frames->optimised moved along the flow
- * from content (at its size) to the last frame's content. */
+/* The motion from content (at its size) to the last frame's content, and
+ * where it can be trusted. */
 static gboolean
-carry (const NsFrames *frames, const NsImage *content, NsImage **carried, NsMask **mask, GError **error)
+motion (const NsFrames *frames, const NsImage *content, NsFlow **back, NsMask **mask, GError **error)
 {
-  g_autoptr (NsFlow) back = ns_flow_estimate (content, frames->content);
-  g_autoptr (NsFlow) forth = back ? ns_flow_estimate (frames->content, content) : NULL;
-  *mask = forth ? ns_flow_consistency (back, forth) : NULL;
-  *carried = *mask ? ns_flow_warp (frames->optimised, back) : NULL;
-  if (*carried)
+  *back = ns_flow_estimate (content, frames->content);
+  g_autoptr (NsFlow) forth = *back ? ns_flow_estimate (frames->content, content) : NULL;
+  *mask = forth ? ns_flow_consistency (*back, forth) : NULL;
+  if (*mask)
     return TRUE;
-  g_clear_pointer (mask, ns_mask_free);
+  g_clear_pointer (back, ns_flow_free);
   g_set_error (error, NS_ERROR, NS_ERROR_MEMORY, _("not enough memory for a %dx%d image"), content->width,
                content->height);
   return FALSE;
 }
 
-/* Frame t > 0, following the last. */
+/* Frame t > 0, following the last along back, trusted where mask says. */
 static NsPainting *
-follow_frame (NsFrames *frames, const NsImage *small, const NsImage *content, NsProgressFunc progress,
-              gpointer user_data, NsStats *stats, GError **error)
+follow_frame (NsFrames *frames, const NsImage *content, const NsFlow *back, const NsMask *mask,
+              NsProgressFunc progress, gpointer user_data, NsStats *stats, GError **error)
 {
-  g_autoptr (NsImage) carried = NULL;
-  g_autoptr (NsMask) mask = NULL;
-  if (!carry (frames, small, &carried, &mask, error))
-    return NULL;
+  g_autoptr (NsImage) carried = ns_flow_warp (frames->optimised, back);
+  if (!carried)
+    {
+      g_set_error (error, NS_ERROR, NS_ERROR_MEMORY, _("not enough memory for a %dx%d image"), back->width,
+                   back->height);
+      return NULL;
+    }
   NsFollow follow = { carried, carried, mask, TEMPORAL_SCALE * frames->params.temporal_weight,
                       MAX (1, (int) ceil (FOLLOW_SHARE * frames->iterations)) };
   return ns_painting_follow (frames->model, content, ns_style_set_styles (frames->styles),
@@ -111,6 +120,25 @@ no_memory (int width, int height, GError **error)
   return FALSE;
 }
 
+/* A photo's final picture (larger than the optimised one), its fine band
+ * carried from the last frame's (none for the first: back NULL); the band
+ * it has now becomes frames->band. */
+static gboolean
+carry_band (NsFrames *frames, NsImage *result, const NsImage *optimised, const NsFlow *back, const NsMask *mask,
+            GError **error)
+{
+  if (result->width <= optimised->width)
+    return TRUE;   /* no brushwork stage */
+  /* as the brushwork's base is blurred: 0.7 times the enlargement */
+  double sigma = CLAMP (0.7 * result->width / optimised->width, 1.0, 5.0);
+  NsImage *band = NULL;
+  if (!ns_carry_texture (result, back ? frames->band : NULL, back, mask, sigma, &band))
+    return no_memory (result->width, result->height, error);
+  ns_image_free (frames->band);
+  frames->band = band;
+  return TRUE;
+}
+
 /* A frame with the temporal term: the first as a whole run, the others
  * following the last; frames->content and optimised become this frame's. */
 static NsImage *
@@ -121,18 +149,20 @@ steady_frame (NsFrames *frames, const NsImage *content, NsProgressFunc progress,
   int n_styles = ns_style_set_count (frames->styles);
   g_autoptr (NsImage) small = NULL;
   g_autoptr (NsPainting) painting = NULL;
+  g_autoptr (NsFlow) back = NULL;
+  g_autoptr (NsMask) mask = NULL;
   if (frames->index == 0)
     painting = ns_painting_follow (frames->model, content, styles, n_styles, &frames->params, NULL, NULL, TRUE,
                                    progress, user_data, stats, error);
-  else if ((small = ns_image_resize (content, frames->optimised->width, frames->optimised->height)))
-    painting = follow_frame (frames, small, content, progress, user_data, stats, error);
-  else
+  else if (!(small = ns_image_resize (content, frames->optimised->width, frames->optimised->height)))
     no_memory (frames->optimised->width, frames->optimised->height, error);
+  else if (motion (frames, small, &back, &mask, error))
+    painting = follow_frame (frames, content, back, mask, progress, user_data, stats, error);
   g_autoptr (NsImage) result = painting ? ns_painting_picture (painting, progress, user_data, stats, error) : NULL;
   g_autoptr (NsImage) optimised = result ? ns_painting_optimised (painting) : NULL;
   if (optimised && !small && !(small = ns_image_resize (content, optimised->width, optimised->height)))
     no_memory (optimised->width, optimised->height, error);
-  if (!small || !optimised)
+  if (!small || !optimised || !carry_band (frames, result, optimised, back, mask, error))
     return NULL;
   ns_image_free (frames->content);
   ns_image_free (frames->optimised);
