@@ -22,10 +22,11 @@
  * within 1.2x, later frames <= 0.4x the first's time, memory flat).
  *
  *   bench-frames --background A.jpg --object B.jpg --style S.jpg [--size 512] [--frames 6]
- *                [--motion pan|zoom|object|all] [--save DIR] [--no-independent]
+ *                [--motion pan|zoom|object|all] [--save DIR] [--no-independent] [--follow-share X]
  */
 #include "bench-common.h"
 #include "image-file.h"
+#include "ns-frames.h"
 
 #include <math.h>
 #include <stdio.h>
@@ -179,6 +180,8 @@ save (const char *folder, const char *what, Motion m, int t, const NsImage *imag
 }
 
 /* The sequence through ns_frames_next at temporal weight w. */
+static double follow_share = NS_FRAMES_FOLLOW_SHARE;
+
 static void
 run_sequence (const NsModel *model, const Sequence *s, const NsStyle *style, const NsParams *base, double w,
               int n, const char *folder, FrameFigures *out)
@@ -190,6 +193,7 @@ run_sequence (const NsModel *model, const Sequence *s, const NsStyle *style, con
   g_autoptr (NsImage) prev = NULL, prev_content = NULL;
   if (!frames)
     bench_fail ("%s", error->message);
+  ns_frames_set_follow_share (frames, follow_share);
   for (int t = 0; t < n; t++)
     {
       g_autoptr (NsImage) content = frame (s, t);
@@ -226,6 +230,8 @@ main (int argc, char **argv)
     { "frames", 0, 0, G_OPTION_ARG_INT, &n, "frames per sequence (default 6)", "N" },
     { "iterations", 0, 0, G_OPTION_ARG_INT, &iterations, "the first frame's (default 150)", "N" },
     { "temporal-weight", 0, 0, G_OPTION_ARG_DOUBLE, &temporal, "default 1", "X" },
+    { "follow-share", 0, 0, G_OPTION_ARG_DOUBLE, &follow_share, "a later frame's share of the first frame's last "
+      "stage's iterations (default the engine's)", "X" },
     { "motion", 0, 0, G_OPTION_ARG_STRING, &motion, "pan, zoom, object or all (default)", "KIND" },
     { "save", 0, 0, G_OPTION_ARG_FILENAME, &folder, "write every frame's content and results here", "DIR" },
     { "no-independent", 0, 0, G_OPTION_ARG_NONE, &no_independent, "only the sequence (speed, memory)", NULL },
@@ -246,7 +252,8 @@ main (int argc, char **argv)
   NsParams params;
   ns_params_init (&params);
   params.iterations = iterations;
-  printf ("size %dx%d, %d frames, %d iterations, temporal weight %g\n", size, size * 3 / 4, n, iterations, temporal);
+  printf ("size %dx%d, %d frames, %d iterations, temporal weight %g, later frames %g of the last stage's "
+          "iterations\n", size, size * 3 / 4, n, iterations, temporal, follow_share);
   for (int m = PAN; m <= OBJECT; m++)
     {
       if (motion && strcmp (motion, "all") != 0 && strcmp (motion, motion_names[m]) != 0)

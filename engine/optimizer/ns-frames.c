@@ -5,13 +5,15 @@
  * last optimised stage: the flow from t to t-1 carries t-1's optimised
  * picture onto t (its start and the temporal term's target), and the flow
  * back gives the mask of where that can be trusted (ns-flow.h). Frame t
- * then runs that one stage for FOLLOW_SHARE of the iterations the first
- * frame gave it. A photo's final size gets its brushwork anew in every
+ * then runs that one stage for a share of the iterations the first frame
+ * gave it (NS_FRAMES_FOLLOW_SHARE: bench-frames --follow-share measures
+ * what more or fewer give). A photo's final size gets its brushwork anew in every
  * frame (ns-brushwork.h); its fine band is then carried from the frame
  * before where the mask trusts the motion (ns-carry.h), so that the
  * texture sticks to what moves instead of boiling. Held between frames:
  * the last frame's content at that size, its optimised picture and, for a
  * photo, its fine band at the final size; nothing more. */
+#include "ns-frames.h"
 #include "ns-stages.h"
 #include "ns-schedule.h"
 #include "ns-flow.h"
@@ -20,10 +22,6 @@
 #include <math.h>
 #include <glib/gi18n-lib.h>
 
-/* A later frame's iterations: this share of what the last optimised stage
- * of the first frame had. From a start this close to the answer, more
- * changes a frame's picture by little (bench/bench-frames.c measures it). */
-#define FOLLOW_SHARE 0.5
 /* The temporal term's absolute weight at temporal_weight 1: the objective's
  * terms are of the order of 1 to 10 (the recipe's balance); a mean squared
  * difference of 0.01 per channel then weighs as much as about a tenth of
@@ -38,6 +36,7 @@ struct _NsFrames
   int            index;          /* frames done */
   int            width, height;  /* the first frame's content */
   int            iterations;     /* of the first frame's last optimised stage */
+  double         follow_share;   /* a later frame's share of them */
   NsImage       *content;        /* the last frame's, at the size of */
   NsImage       *optimised;      /* its last optimised stage's picture */
   NsImage       *band;           /* a photo's: its final picture's fine band (ns-carry.h) */
@@ -52,8 +51,14 @@ ns_frames_new (const NsModel *model, const NsStyle *styles, int n_styles, const 
   if (!set)
     return NULL;
   NsFrames *frames = g_new0 (NsFrames, 1);
-  *frames = (NsFrames) { .model = model, .styles = set, .params = *params };
+  *frames = (NsFrames) { .model = model, .styles = set, .params = *params, .follow_share = NS_FRAMES_FOLLOW_SHARE };
   return frames;
+}
+
+void
+ns_frames_set_follow_share (NsFrames *frames, double share)
+{
+  frames->follow_share = CLAMP (share, 1e-6, 1.0);
 }
 
 void
@@ -97,7 +102,7 @@ follow_frame (NsFrames *frames, const NsImage *content, const NsFlow *back, cons
       return NULL;
     }
   NsFollow follow = { carried, carried, mask, TEMPORAL_SCALE * frames->params.temporal_weight,
-                      MAX (1, (int) ceil (FOLLOW_SHARE * frames->iterations)) };
+                      MAX (1, (int) ceil (frames->follow_share * frames->iterations)) };
   return ns_painting_follow (frames->model, content, ns_style_set_styles (frames->styles),
                              ns_style_set_count (frames->styles), &frames->params, NULL, &follow, TRUE, progress,
                              user_data, stats, error);
