@@ -89,19 +89,29 @@ motion (const NsFrames *frames, const NsImage *content, NsFlow **back, NsMask **
   return FALSE;
 }
 
-/* Frame t > 0, following the last along back, trusted where mask says. */
+/* Frame t > 0, following the last along back, trusted where mask says:
+ * it starts from the carried picture there, and from its content (small:
+ * at the working size) where the frame shows something new; the carried
+ * picture would be a smear of the frame's edge or of what the new part
+ * came out from behind, which the few iterations of a later frame leave
+ * streaky. */
 static NsPainting *
-follow_frame (NsFrames *frames, const NsImage *content, const NsFlow *back, const NsMask *mask,
-              NsProgressFunc progress, gpointer user_data, NsStats *stats, GError **error)
+follow_frame (NsFrames *frames, const NsImage *content, const NsImage *small, const NsFlow *back,
+              const NsMask *mask, NsProgressFunc progress, gpointer user_data, NsStats *stats, GError **error)
 {
   g_autoptr (NsImage) carried = ns_flow_warp (frames->optimised, back);
-  if (!carried)
+  g_autoptr (NsImage) start = carried ? ns_image_copy (carried) : NULL;
+  if (!start)
     {
       g_set_error (error, NS_ERROR, NS_ERROR_MEMORY, _("not enough memory for a %dx%d image"), back->width,
                    back->height);
       return NULL;
     }
-  NsFollow follow = { carried, carried, mask, TEMPORAL_SCALE * frames->params.temporal_weight,
+  for (gsize p = 0; p < (gsize) start->width * start->height; p++)
+    for (int c = 0; c < 3; c++)
+      start->pixels[p * 3 + c] = mask->values[p] * carried->pixels[p * 3 + c]
+                                 + (1 - mask->values[p]) * small->pixels[p * 3 + c];
+  NsFollow follow = { start, carried, mask, TEMPORAL_SCALE * frames->params.temporal_weight,
                       MAX (1, (int) ceil (frames->follow_share * frames->iterations)) };
   return ns_painting_follow (frames->model, content, ns_style_set_styles (frames->styles),
                              ns_style_set_count (frames->styles), &frames->params, NULL, &follow, TRUE, progress,
@@ -162,7 +172,7 @@ steady_frame (NsFrames *frames, const NsImage *content, NsProgressFunc progress,
   else if (!(small = ns_image_resize (content, frames->optimised->width, frames->optimised->height)))
     no_memory (frames->optimised->width, frames->optimised->height, error);
   else if (motion (frames, small, &back, &mask, error))
-    painting = follow_frame (frames, content, back, mask, progress, user_data, stats, error);
+    painting = follow_frame (frames, content, small, back, mask, progress, user_data, stats, error);
   g_autoptr (NsImage) result = painting ? ns_painting_picture (painting, progress, user_data, stats, error) : NULL;
   g_autoptr (NsImage) optimised = result ? ns_painting_optimised (painting) : NULL;
   if (optimised && !small && !(small = ns_image_resize (content, optimised->width, optimised->height)))
