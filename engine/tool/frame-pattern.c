@@ -38,6 +38,11 @@ frame_pattern_parse (const char *option, const char *text, FramePattern *p, GErr
           continue;
         }
       c++;
+      if (*c == '\0')
+        {
+          why = "it ends with a lone %; write a % as %%";
+          break;
+        }
       if (*c == '%')
         {
           g_string_append_c (out, '%');
