@@ -12,7 +12,8 @@ target); the sequence must still be styled (far from the content).
 Then the bad inputs, each an error that names the cause, with no result
 written and the frames untouched: a gap in the numbering, frames of
 different sizes, an output pattern that would overwrite the frames, no
-frames at all, a pattern without a number or with another conversion,
+frames at all, a pattern without a number, with another conversion or
+ending with a lone %,
 --frames with --content.
 
 Usage: test-cli-frames.py PATH-TO-neural-style      Output: TAP.
@@ -152,6 +153,8 @@ def run_cases(tap, tool, tmp):
             ["%d"], tmp, frames, outs)
     refused(tap, tool, "a pattern with another conversion", ["--frames", os.path.join(tmp, "in", "f-%s.png")] + base,
             ["%0Nd"], tmp, frames, outs)
+    refused(tap, tool, "a pattern ending with a lone %", ["--frames", os.path.join(tmp, "in", "f-%")] + base,
+            ["lone %"], tmp, frames, outs)
     refused(tap, tool, "an output without a number", ["--frames", pattern, "--style", style, "--output",
             os.path.join(tmp, "bad", "o.png")], ["--output", "%d"], tmp, frames, [os.path.join(tmp, "bad", "o.png")])
     refused(tap, tool, "--frames with --content", ["--frames", pattern, "--content", frames[0]] + base,
