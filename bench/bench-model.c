@@ -152,7 +152,7 @@ main (int argc, char **argv)
   g_autoptr (GError) error = NULL;
   NsStyle the_style = { .image = style, .blend = 1.0 };
   NsObjectiveSetup setup = { content, &the_style, 1, 1.0, recipe->content_weight, recipe->style_weight,
-                             recipe->tv_weight, 0, 0, threads, margin };
+                             recipe->tv_weight, 0, 0, threads, margin, NULL, NULL, 0 };
   NsObjective *objective = ns_objective_create (model, &setup, w, h, &error);
   if (!objective)
     bench_fail ("%s", error->message);

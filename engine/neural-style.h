@@ -153,6 +153,8 @@ typedef struct
                                 * run within the smaller of this and 4 GB where they can */
   double     style_scale;      /* style image's long side / working long side (1 = same) */
   NsPreserveColors preserve_colors;
+  double     temporal_weight;  /* ns_frames_next(): relative pull of a frame towards the one before,
+                                * carried along the motion; 0 = each frame independent */
 } NsParams;
 
 void     ns_params_init     (NsParams *params);          /* the table's defaults */
@@ -183,7 +185,9 @@ typedef enum
   NS_FRONT_CLI    = 1 << 0,   /* an option of the neural-style tool, --KEY */
   NS_FRONT_PDB    = 1 << 1,   /* an argument KEY of plug-in-neural-style-full (the plug-in
                                * lists which plug-in-neural-style has too) */
-  NS_FRONT_DIALOG = 1 << 2    /* a control of the plug-in's dialog */
+  NS_FRONT_DIALOG = 1 << 2,   /* a control of the plug-in's dialog */
+  NS_FRONT_FRAMES = 1 << 3    /* an argument KEY of plug-in-neural-style-frames (which has the
+                               * NS_FRONT_PDB rows too, the regions and areas aside) */
 } NsFront;
 
 /* What changing the value changes: the dialog's preview and estimate follow it. */
@@ -394,6 +398,31 @@ void        ns_painting_size   (const NsPainting *painting, int *width, int *hei
 NsImage    *ns_painting_render (NsPainting *painting, int x, int y, int width, int height,
                                 NsProgressFunc progress, gpointer user_data, GError **error);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (NsPainting, ns_painting_free)
+
+/* ---- animation: a sequence of frames ------------------------------------
+ * Frames styled one after another, each steady against the one before
+ * (Ruder, Dosovitskiy, Brox, "Artistic style transfer for videos", 2016):
+ * the first frame is a run of ns_stylize_blend(); each later one starts
+ * from the result before it carried along the motion between the two
+ * content frames (optical flow), runs only the last optimised stage, for
+ * a fraction of its iterations, and its objective holds the picture to
+ * that carried result where the motion can be trusted (weighted by
+ * params->temporal_weight), leaving what the frame newly shows free. Only
+ * the frame before is held: memory does not grow with the number of
+ * frames. With temporal_weight 0 every frame is an independent run. */
+typedef struct _NsFrames NsFrames;
+
+/* The styles (copied) and parameters (checked) of every frame; the model
+ * must outlive the sequence. NULL with error set on bad input. */
+NsFrames *ns_frames_new  (const NsModel *model, const NsStyle *styles, int n_styles, const NsParams *params,
+                          GError **error);
+void      ns_frames_free (NsFrames *frames);
+/* The next frame's result (content of the first frame's size, else
+ * NS_ERROR_IMAGE); progress and stats as in ns_stylize_blend(). On error
+ * or cancel the sequence stays where it was. */
+NsImage  *ns_frames_next (NsFrames *frames, const NsImage *content, NsProgressFunc progress, gpointer user_data,
+                          NsStats *stats, GError **error);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (NsFrames, ns_frames_free)
 
 typedef struct
 {

@@ -1,6 +1,7 @@
 /* neural-style-plugin.c: the GIMP 2.10 plug-in's PDB procedures:
- * plug-in-neural-style (one style, the menu entry) and
- * plug-in-neural-style-full (several styles, regions, style scale, colours):
+ * plug-in-neural-style (one style, the menu entry),
+ * plug-in-neural-style-full (several styles, regions, style scale, colours)
+ * and plug-in-neural-style-frames (an animation's frames, the layers):
  * registration, arguments, run modes and return values. */
 #include <gegl.h>
 #include <glib/gi18n-lib.h>
@@ -9,9 +10,11 @@
 #include "ns-dialog.h"
 #include "ns-plugin-i18n.h"
 #include "ns-plugin-job.h"
+#include "ns-plugin-frames.h"
 
 #define NS_PLUGIN_PROC "plug-in-neural-style"
 #define NS_PLUGIN_FULL_PROC "plug-in-neural-style-full"
+#define NS_PLUGIN_FRAMES_PROC "plug-in-neural-style-frames"
 
 static void query (void);
 static void run   (const gchar      *name,
@@ -44,6 +47,11 @@ static const char *const full_args[] = {
   "num-areas", "style-areas", "style-scale", "preserve-colors",
   "content-weight", "style-weight", "tv-weight", "iterations", "size", "seed", "init",
 };
+static const char *const frames_args[] = {
+  "run-mode", "image", "drawable",
+  "num-styles", "style-drawables", "num-blends", "style-blends", "style-scale", "preserve-colors",
+  "content-weight", "style-weight", "tv-weight", "temporal-weight", "iterations", "size", "seed", "init",
+};
 
 typedef struct
 {
@@ -54,6 +62,7 @@ typedef struct
 
 static const Procedure basic_procedure = { NS_PLUGIN_PROC, basic_args, G_N_ELEMENTS (basic_args) };
 static const Procedure full_procedure = { NS_PLUGIN_FULL_PROC, full_args, G_N_ELEMENTS (full_args) };
+static const Procedure frames_procedure = { NS_PLUGIN_FRAMES_PROC, frames_args, G_N_ELEMENTS (frames_args) };
 
 /* The arguments that are not the engine's parameters. GIMP 2.10 shows
  * argument descriptions untranslated, so they stay English. */
@@ -104,7 +113,7 @@ argument_defs (const Procedure *proc, GPtrArray *texts)
           continue;
         }
       const NsParamSpec *spec = ns_param_find (proc->args[i]);
-      if (spec == NULL || !(spec->fronts & NS_FRONT_PDB))
+      if (spec == NULL || !(spec->fronts & (NS_FRONT_PDB | NS_FRONT_FRAMES)))
         g_error ("%s: argument %s is neither the plug-in's nor a PDB row of the parameter table", proc->name,
                  proc->args[i]);
       char *description = ns_param_describe (spec, TRUE);
@@ -134,15 +143,29 @@ arg (const Procedure *proc, const GimpParam *params, const char *name)
   return &params[i];
 }
 
-/* Every row the table gives the PDB is an argument of the full procedure. */
+/* Every row the table gives the PDB is an argument of the full procedure
+ * and of the frames procedure, as is every row it gives the frames. */
 static void
 check_table (void)
 {
   int n = 0;
   const NsParamSpec *specs = ns_param_specs (&n);
   for (int i = 0; i < n; i++)
-    if ((specs[i].fronts & NS_FRONT_PDB) && arg_index (&full_procedure, specs[i].key) < 0)
-      g_error ("the parameter %s is for the PDB but no argument of %s", specs[i].key, NS_PLUGIN_FULL_PROC);
+    {
+      if ((specs[i].fronts & NS_FRONT_PDB) && arg_index (&full_procedure, specs[i].key) < 0)
+        g_error ("the parameter %s is for the PDB but no argument of %s", specs[i].key, NS_PLUGIN_FULL_PROC);
+      if ((specs[i].fronts & (NS_FRONT_PDB | NS_FRONT_FRAMES)) && arg_index (&frames_procedure, specs[i].key) < 0)
+        g_error ("the parameter %s is for the frames but no argument of %s", specs[i].key, NS_PLUGIN_FRAMES_PROC);
+    }
+}
+
+/* The procedure called name. */
+static const Procedure *
+procedure_named (const char *name)
+{
+  return g_strcmp0 (name, NS_PLUGIN_FULL_PROC) == 0     ? &full_procedure
+         : g_strcmp0 (name, NS_PLUGIN_FRAMES_PROC) == 0 ? &frames_procedure
+                                                        : &basic_procedure;
 }
 
 static void
@@ -151,10 +174,15 @@ query (void)
   static const GimpParamDef return_vals[] = {
     { GIMP_PDB_LAYER, "styled-layer", "The new layer, directly above the drawable" },
   };
+  static const GimpParamDef frames_return_vals[] = {
+    { GIMP_PDB_IMAGE, "styled-image", "The new image: one styled layer per frame, in the same order, with the "
+      "same names" },
+  };
   check_table ();
   g_autoptr (GPtrArray) texts = g_ptr_array_new_with_free_func (g_free);
   g_autofree GimpParamDef *basic = argument_defs (&basic_procedure, texts);
   g_autofree GimpParamDef *full = argument_defs (&full_procedure, texts);
+  g_autofree GimpParamDef *frames = argument_defs (&frames_procedure, texts);
 
   /* GIMP 2.10 translates the blurb, help and menu label with the domain
    * registered here. */
@@ -191,20 +219,56 @@ query (void)
                           GIMP_PLUGIN,
                           full_procedure.n_args, G_N_ELEMENTS (return_vals),
                           full, return_vals);
+  gimp_install_procedure (NS_PLUGIN_FRAMES_PROC,
+                          N_("Paint every frame of an animation in the style of other images, steady from "
+                             "frame to frame"),
+                          N_("Neural style transfer on an animation: every top-level layer of the image is a "
+                             "frame (the bottom layer first, as Filters > Animation plays them), all of the "
+                             "same size. Each frame after the first starts from the one before carried along "
+                             "the motion and keeps its brush strokes where the picture only moved, so the "
+                             "animation does not flicker (temporal-weight; 0 styles each frame on its own). "
+                             "The result is a new image with the frames in the same order and with the same "
+                             "names, so their timings, e.g. \"(100ms)\", are kept; the image itself is not "
+                             "changed. Styles apply to whole frames."),
+                          "The gimp-neural-style authors",
+                          "The gimp-neural-style authors",
+                          "2026",
+                          N_("Neural Style _Frames..."),
+                          "RGB*, GRAY*",
+                          GIMP_PLUGIN,
+                          frames_procedure.n_args, G_N_ELEMENTS (frames_return_vals),
+                          frames, frames_return_vals);
+  gimp_plugin_menu_register (NS_PLUGIN_FRAMES_PROC, "<Image>/Filters/Animation");
 }
 
 /* An array's count must be num-styles'. */
 static gboolean
-check_count (const GimpParam *count, const char *name, gint n_styles, GError **error)
+check_count (const Procedure *proc, const GimpParam *count, const char *name, gint n_styles, GError **error)
 {
   if (count->data.d_int32 == n_styles)
     return TRUE;
   g_set_error (error, NS_ERROR, NS_ERROR_PARAMS, _("%s: %s is %d but num-styles is %d; give one per style"),
-               NS_PLUGIN_FULL_PROC, name, count->data.d_int32, n_styles);
+               proc->name, name, count->data.d_int32, n_styles);
   return FALSE;
 }
 
 /* A region or area: -1 or an ID (checked with the images by the job). */
+static const gint32 *
+where_ids (const Procedure *proc, const GimpParam *params, const char *count, const char *name, gint n,
+           GError **error)
+{
+  static const gint32 everywhere[NS_MAX_STYLES] = { -1, -1, -1, -1, -1, -1, -1, -1 };
+  G_STATIC_ASSERT (NS_MAX_STYLES == 8 && NS_WHERE_EVERYWHERE == -1);
+  if (arg_index (proc, name) < 0)
+    return everywhere;   /* the frames procedure: whole frames */
+  if (!check_count (proc, arg (proc, params, count), count, n, error))
+    return NULL;
+  const gint32 *ids = arg (proc, params, name)->data.d_int32array;
+  if (ids == NULL)
+    g_set_error (error, NS_ERROR, NS_ERROR_PARAMS, _("%s: an array is missing"), proc->name);
+  return ids;
+}
+
 static gboolean
 check_where (const gint32 *ids, const char *name, gint n, GError **error)
 {
@@ -227,20 +291,20 @@ styles_from_params (const Procedure *proc, const GimpParam *params, NsValues *va
   if (n < 1 || n > NS_MAX_STYLES)
     {
       g_set_error (error, NS_ERROR, NS_ERROR_PARAMS, _("%s: num-styles is %d; give 1 to %d styles"),
-                   NS_PLUGIN_FULL_PROC, n, NS_MAX_STYLES);
+                   proc->name, n, NS_MAX_STYLES);
       return FALSE;
     }
   const gint32 *drawables = arg (proc, params, "style-drawables")->data.d_int32array;
   const gdouble *blends = arg (proc, params, "style-blends")->data.d_floatarray;
-  const gint32 *regions = arg (proc, params, "style-regions")->data.d_int32array;
-  const gint32 *areas = arg (proc, params, "style-areas")->data.d_int32array;
-  if (!check_count (arg (proc, params, "num-blends"), "num-blends", n, error)
-      || !check_count (arg (proc, params, "num-regions"), "num-regions", n, error)
-      || !check_count (arg (proc, params, "num-areas"), "num-areas", n, error))
+  if (!check_count (proc, arg (proc, params, "num-blends"), "num-blends", n, error))
     return FALSE;
-  if (drawables == NULL || blends == NULL || regions == NULL || areas == NULL)
+  const gint32 *regions = where_ids (proc, params, "num-regions", "style-regions", n, error);
+  const gint32 *areas = regions ? where_ids (proc, params, "num-areas", "style-areas", n, error) : NULL;
+  if (!regions || !areas)
+    return FALSE;
+  if (drawables == NULL || blends == NULL)
     {
-      g_set_error (error, NS_ERROR, NS_ERROR_PARAMS, _("%s: an array is missing"), NS_PLUGIN_FULL_PROC);
+      g_set_error (error, NS_ERROR, NS_ERROR_PARAMS, _("%s: an array is missing"), proc->name);
       return FALSE;
     }
   if (!check_where (regions, "style-regions", n, error) || !check_where (areas, "style-areas", n, error))
@@ -269,7 +333,7 @@ values_from_params (const Procedure *proc, const GimpParam *params, NsValues *va
   const NsParamSpec *specs = ns_param_specs (&n);
   for (int i = 0; i < n; i++)
     {
-      int k = (specs[i].fronts & NS_FRONT_PDB) ? arg_index (proc, specs[i].key) : -1;
+      int k = (specs[i].fronts & (NS_FRONT_PDB | NS_FRONT_FRAMES)) ? arg_index (proc, specs[i].key) : -1;
       if (k < 0)
         continue;
       const GimpParam *p = &params[k];
@@ -372,7 +436,7 @@ run (const gchar      *name,
 
   /* As GIMP's own plug-ins: another count of arguments is the caller's
    * error, in any run mode (the arguments are read by name from the list). */
-  const Procedure *proc = g_strcmp0 (name, NS_PLUGIN_FULL_PROC) == 0 ? &full_procedure : &basic_procedure;
+  const Procedure *proc = procedure_named (name);
   if (n_params != proc->n_args)
     {
       results[0].data.d_status = GIMP_PDB_CALLING_ERROR;
@@ -393,7 +457,7 @@ run (const gchar      *name,
   GError *error = NULL, *model_error = NULL;
   NsModel *model = NULL;
   NsPluginJob job;
-  gint32 layer_id = -1;
+  gint32 result_id = -1;   /* the new layer, or the frames' new image */
 
   /* The dialog shows a preview, so it gets the model (or why there is
    * none); in the other modes the cheap checks come first so bad calls fail
@@ -403,18 +467,23 @@ run (const gchar      *name,
   gboolean chosen = choose_values (proc, run_mode, image_id, drawable_id, params, &values, model,
                                    model_error, &error);
 
-  if (chosen && ns_plugin_job_prepare (&job, image_id, drawable_id, &values, &error)
-      && (model != NULL || (model = load_model (&model_error, &error)) != NULL))
-    layer_id = ns_plugin_job_run (&job, model, &error);
+  gboolean frames = proc == &frames_procedure;
+  if (frames && chosen && (model != NULL || (model = load_model (&model_error, &error)) != NULL))
+    result_id = ns_plugin_frames_run (image_id, &values, model, &error);
+  else if (!frames && chosen && ns_plugin_job_prepare (&job, image_id, drawable_id, &values, &error)
+           && (model != NULL || (model = load_model (&model_error, &error)) != NULL))
+    result_id = ns_plugin_job_run (&job, model, &error);
 
-  if (layer_id != -1)
+  if (result_id != -1)
     {
       set_last_values (&values);
+      if (frames && run_mode != GIMP_RUN_NONINTERACTIVE)
+        gimp_display_new (result_id);
       if (run_mode != GIMP_RUN_NONINTERACTIVE)
         gimp_displays_flush ();
       results[0].data.d_status = GIMP_PDB_SUCCESS;
-      results[1].type = GIMP_PDB_LAYER;
-      results[1].data.d_layer = layer_id;
+      results[1].type = frames ? GIMP_PDB_IMAGE : GIMP_PDB_LAYER;
+      results[1].data.d_int32 = result_id;
       *n_return_vals = 2;
     }
   else if (error == NULL)

@@ -33,7 +33,7 @@ ns_values_use_selection (const NsValues *values)
 static gboolean
 stored (const NsParamSpec *spec)
 {
-  return (spec->fronts & (NS_FRONT_PDB | NS_FRONT_DIALOG)) != 0;
+  return (spec->fronts & (NS_FRONT_PDB | NS_FRONT_DIALOG | NS_FRONT_FRAMES)) != 0;
 }
 
 GBytes *

@@ -15,7 +15,7 @@ gboolean ns_values_use_selection (const NsValues *values);
 
 /* The stored form: a header (NS_VALUES_MAGIC, NS_VALUES_VERSION, the size of
  * what follows) and a GKeyFile text holding each parameter the plug-in
- * shows (NS_FRONT_PDB or NS_FRONT_DIALOG) under its table key and each
+ * shows (NS_FRONT_PDB, NS_FRONT_DIALOG or NS_FRONT_FRAMES) under its table key and each
  * style in a group of its own. Being keyed, it reads back into a later
  * layout of NsValues: a parameter added since keeps its default, one
  * removed is ignored. */

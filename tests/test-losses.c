@@ -384,6 +384,62 @@ test_tv_gradient (void)
   g_rand_free (rand);
 }
 
+/* ---- the pixel-target term ---- */
+
+typedef struct { int pixels, c; const double *target, *weights; double weight; } PixelCase;
+
+static double
+ref_pixel (const double *x, int pixels, int c, const double *target, const double *weights, double weight)
+{
+  double sum = 0.0;
+  for (int p = 0; p < pixels; p++)
+    for (int k = 0; k < c; k++)
+      sum += (weights ? weights[p] : 1.0) * (x[p * c + k] - target[p * c + k]) * (x[p * c + k] - target[p * c + k]);
+  return weight * sum / pixels;
+}
+
+static double
+pixel_of (const double *x, gpointer data)
+{
+  PixelCase *pc = data;
+  return ref_pixel (x, pc->pixels, pc->c, pc->target, pc->weights, pc->weight);
+}
+
+/* 2 pixels, 3 channels: (0.5, 0, 1) against (0, 0, 0) weighs 0.25 + 1 = 1.25
+ * at mask 1; the second pixel's difference of 1 in one channel at mask 0
+ * counts nothing. weight 2 over 2 pixels: 1.25. */
+static void
+test_pixel_hand (void)
+{
+  float image[] = { 0.5f, 0, 1, 0, 1, 0 }, target[6] = { 0 }, mask[] = { 1, 0 }, grad[6] = { 0 };
+  double loss = ns_pixel_target_loss (image, target, mask, 2, 3, 2.0, grad);
+  g_assert_cmpfloat (fabs (loss - 1.25), <, 1e-9);
+  g_assert_cmpfloat (fabs (grad[0] - 1.0), <, 1e-7);   /* 2 * 2/2 * 0.5 */
+  g_assert_cmpfloat (fabs (grad[2] - 2.0), <, 1e-7);
+  g_assert_cmpfloat (grad[4], ==, 0.0f);
+  /* no mask: the second pixel counts too */
+  g_assert_cmpfloat (fabs (ns_pixel_target_loss (image, target, NULL, 2, 3, 2.0, NULL) - 2.25), <, 1e-9);
+}
+
+static void
+test_pixel_gradient (void)
+{
+  GRand  *rand = g_rand_new_with_seed (5);
+  int     pixels = 20, c = 3, count = pixels * c;
+  double *x = random_values (rand, count, 0, 1), *target = random_values (rand, count, 0, 1);
+  double *weights = random_values (rand, pixels, 0, 1);
+  float  *f = to_float (x, count), *ft = to_float (target, count), *fw = to_float (weights, pixels);
+  float  *grad = g_new0 (float, count);
+  PixelCase pc = { pixels, c, target, weights, 3.5 };
+
+  double loss = ns_pixel_target_loss (f, ft, fw, pixels, c, pc.weight, grad);
+  g_assert_cmpfloat (fabs (loss - pixel_of (x, &pc)), <, 1e-5 * pixel_of (x, &pc));
+  g_assert_cmpfloat (gradient_error (grad, x, count, pixel_of, &pc), <, 1e-3);
+
+  g_free (x); g_free (target); g_free (weights); g_free (f); g_free (ft); g_free (fw); g_free (grad);
+  g_rand_free (rand);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -406,5 +462,7 @@ main (int argc, char **argv)
   g_test_add_func ("/losses/content/gradient", test_content_gradient);
   g_test_add_func ("/losses/tv/hand", test_tv_hand);
   g_test_add_func ("/losses/tv/gradient", test_tv_gradient);
+  g_test_add_func ("/losses/pixel/hand", test_pixel_hand);
+  g_test_add_func ("/losses/pixel/gradient", test_pixel_gradient);
   return g_test_run ();
 }

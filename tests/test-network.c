@@ -336,7 +336,7 @@ objective_of (const NsModel *model, const NsImage *content, const NsStyle *style
               int height, int tile, int halo, int margin)
 {
   GError *error = NULL;
-  NsObjectiveSetup setup = { content, styles, n_styles, 1.0, 1, 1, 1, tile, halo, 2, margin };
+  NsObjectiveSetup setup = { content, styles, n_styles, 1.0, 1, 1, 1, tile, halo, 2, margin, NULL, NULL, 0 };
   NsObjective *o = ns_objective_create (model, &setup, width, height, &error);
   g_assert_no_error (error);
   return o;
@@ -346,6 +346,64 @@ static NsObjective *
 blend_objective (const NsModel *model, const NsImage *content, const NsStyle *styles, int n_styles)
 {
   return objective_of (model, content, styles, n_styles, IN_W, IN_H, 0, 0, 0);
+}
+
+/* ---- the pixel-target term (a frame's previous result) -------------------------------- */
+
+static NsObjective *
+pixel_objective (const Scene *s, const NsImage *content, const NsImage *target, const NsMask *mask, double weight)
+{
+  GError *error = NULL;
+  NsStyle one = { .image = s->stripes, .blend = 1.0 };
+  NsObjectiveSetup setup = { content, &one, 1, 1.0, 1, 1, 1, 0, 0, 2, 0, target, mask, weight };
+  NsObjective *o = ns_objective_create (&s->tiny.model, &setup, IN_W, IN_H, &error);
+  g_assert_no_error (error);
+  return o;
+}
+
+/* Weight 0 changes no bit of the loss or the gradient; a weight adds
+ * exactly the term (against a double loop here), and the whole
+ * objective's gradient still matches central differences. */
+static void
+test_pixel_term (Fixture *f, gconstpointer data)
+{
+  Scene *s = (Scene *) f;
+  g_autoptr (NsImage) content = random_image (f->rng, IN_W, IN_H);
+  g_autoptr (NsImage) target = random_image (f->rng, IN_W, IN_H);
+  g_autoptr (NsMask) mask = ns_mask_new (IN_W, IN_H);
+  gsize pixels = (gsize) IN_W * IN_H, n = pixels * 3;
+  for (gsize p = 0; p < pixels; p++)
+    mask->values[p] = g_rand_double (f->rng) < 0.3 ? 0.0f : (float) g_rand_double (f->rng);
+  g_autofree double *x = g_new (double, n), *g0 = g_new (double, n), *g1 = g_new (double, n), *g2 = g_new (double, n);
+  for (gsize i = 0; i < n; i++)
+    x[i] = g_rand_double_range (f->rng, 0.05, 0.95);
+
+  NsObjective *plain = pixel_objective (s, content, NULL, NULL, 0);
+  NsObjective *zero = pixel_objective (s, content, target, mask, 0);
+  double weight = 7.0;
+  NsObjective *pulled = pixel_objective (s, content, target, mask, weight);
+  double l0 = ns_objective_evaluate (plain, x, g0), l1 = ns_objective_evaluate (zero, x, g1);
+  double l2 = ns_objective_evaluate (pulled, x, g2);
+  g_assert_cmpfloat (l0, ==, l1);
+  g_assert_cmpmem (g0, n * sizeof (double), g1, n * sizeof (double));
+
+  double expected = 0, grad_error = 0, grad_norm = 0;
+  for (gsize p = 0; p < pixels; p++)
+    for (int c = 0; c < 3; c++)
+      {
+        double d = x[p * 3 + c] - target->pixels[p * 3 + c];
+        expected += weight / pixels * mask->values[p] * d * d;
+        double g = 2 * weight / pixels * mask->values[p] * d;
+        grad_error += (g2[p * 3 + c] - g0[p * 3 + c] - g) * (g2[p * 3 + c] - g0[p * 3 + c] - g);
+        grad_norm += g * g;
+      }
+  g_assert_cmpfloat (expected, >, 0.01 * l0);   /* large enough to show */
+  g_assert_cmpfloat (fabs (l2 - l0 - expected), <, 1e-5 * expected);
+  g_assert_cmpfloat (fabs (pulled->pixel_loss - expected), <, 1e-5 * expected);
+  g_assert_cmpfloat (sqrt (grad_error / grad_norm), <, 1e-4);
+  ns_objective_free (plain);
+  ns_objective_free (zero);
+  assert_objective_gradient (pulled, f->rng, "objective gradient with the pixel term");
 }
 
 /* ---- the canvas' margin ------------------------------------------------------- */
@@ -758,6 +816,7 @@ main (int argc, char **argv)
   ADD ("/network/input-gradient", test_input_gradient);
   ADD_SCENE ("/network/objective-gradient", test_objective_gradient);
   ADD_SCENE ("/network/margin-gradient", test_margin_gradient);
+  ADD_SCENE ("/network/pixel-term", test_pixel_term);
   ADD_SCENE ("/network/styles/blend-targets", test_blend_targets);
   ADD_SCENE ("/network/styles/one-zero", test_blend_one_zero);
   ADD_SCENE ("/network/styles/gradient", test_blend_gradient);

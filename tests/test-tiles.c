@@ -316,7 +316,7 @@ evaluate (Fixture *f, int tile, int halo, int margin, Evaluation *e)
 {
   g_autoptr (GError) error = NULL;
   NsStyle one = { .image = f->style, .blend = 1.0 };
-  NsObjectiveSetup setup = { f->content, &one, 1, 1.0, 1, 1e6, 1, tile, halo, 0, margin };
+  NsObjectiveSetup setup = { f->content, &one, 1, 1.0, 1, 1e6, 1, tile, halo, 0, margin, NULL, NULL, 0 };
   NsObjective *o = ns_objective_create (f->model, &setup, f->width, f->height, &error);
   g_assert_no_error (error);
   e->grad = g_new (double, (gsize) f->width * f->height * 3);

@@ -40,7 +40,7 @@ unusual_values (NsValues *v)
   int n = 0;
   const NsParamSpec *specs = ns_param_specs (&n);
   for (int i = 0; i < n; i++)
-    if (specs[i].fronts & (NS_FRONT_PDB | NS_FRONT_DIALOG))
+    if (specs[i].fronts & (NS_FRONT_PDB | NS_FRONT_DIALOG | NS_FRONT_FRAMES))
       ns_param_set (&specs[i], &v->params, specs[i].type == NS_PARAM_ENUM ? specs[i].max
                                            : specs[i].type == NS_PARAM_DOUBLE ? specs[i].min + 0.3
                                            : specs[i].min + 7);

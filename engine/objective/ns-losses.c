@@ -107,3 +107,24 @@ ns_core_content_loss (const float *features, NsShape s, NsRect r, const float *t
     }
   return loss;
 }
+
+double
+ns_pixel_target_loss (const float *image, const float *target, const float *weights, gsize pixels, int c,
+                      double weight, float *grad)
+{
+  if (pixels == 0 || c <= 0)
+    return 0.0;
+  double sum = 0.0, scale = weight / pixels;
+  for (gsize p = 0; p < pixels; p++)
+    {
+      double w = weights ? weights[p] : 1.0;
+      for (int k = 0; k < c; k++)
+        {
+          double d = (double) image[p * c + k] - target[p * c + k];
+          sum += w * d * d;
+          if (grad)
+            grad[p * c + k] += (float) (2.0 * scale * w * d);
+        }
+    }
+  return scale * sum;
+}

@@ -7,6 +7,8 @@
  *   style      L = mean over c x c of (G - S)^2,  G = F^T F / (n c) (ns-gram.h)
  *   content    L = mean over n c of (F - P)^2
  *   TV         L = mean over pixels of sqrt(dx^2 + dy^2 + eps)
+ *   pixel      L = mean over pixels of m_p sum_c (x - t)^2   (a target picture, e.g. the
+ *                  previous frame's result carried along the motion; Ruder et al. 2016)
  */
 #pragma once
 
@@ -34,5 +36,11 @@ double ns_core_content_loss (const float *features, NsShape s, NsRect r, const f
  * weight * mean over pixels of sqrt(sum_c (dx^2 + dy^2) + eps); grad += its gradient. */
 double ns_tv_loss           (const float *image, int width, int height, int c, double eps, double weight,
                              float *grad);
+
+/* A per-pixel weighted pull towards a target picture (HWC, c channels):
+ * weight * mean over pixels of weights[p] * sum_c (image - target)^2
+ * (weights NULL: all 1); grad += its gradient. */
+double ns_pixel_target_loss (const float *image, const float *target, const float *weights, gsize pixels, int c,
+                             double weight, float *grad);
 
 G_END_DECLS

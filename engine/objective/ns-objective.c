@@ -19,6 +19,11 @@
  * harder than a whole-image style does, against the same content loss. A style's area
  * restricts its own Gram the same way over the style image.
  *   L_tv        = mean over pixels of sqrt(dx^2 + dy^2 + eps)      (ns_tv_loss)
+ *   L_pixel     = mean over pixels of m_p |x_p - t_p|^2            (ns_pixel_target_loss)
+ *
+ * The last term, with its own absolute weight, is there only when a target
+ * picture t is given (a frame's previous result carried along the motion,
+ * m its mask; Ruder et al., "Artistic style transfer for videos", 2016).
  *
  * F^l is layer l's output (n positions, c channels), w_l the recipe's layer
  * weights, alpha, beta, gamma the absolute weights; docs/losses.md relates
@@ -423,6 +428,27 @@ set_targets (NsObjective *o, const NsObjectiveSetup *setup, GError **error)
   return TRUE;
 }
 
+/* The pixel term's target and mask at the working size (none without a target or weight). */
+static gboolean
+set_pixel_target (NsObjective *o, const NsObjectiveSetup *setup, GError **error)
+{
+  if (!setup->pixel_target || !(setup->pixel_weight > 0))
+    return TRUE;
+  g_autoptr (NsImage) target = resize_or_fail (setup->pixel_target, o->width, o->height, error);
+  g_autoptr (NsMask) mask = target && setup->pixel_mask ? ns_mask_resize (setup->pixel_mask, o->width, o->height)
+                                                         : NULL;
+  if (!target || (setup->pixel_mask && !mask))
+    {
+      if (target)
+        g_set_error (error, NS_ERROR, NS_ERROR_MEMORY, _("not enough memory for a %dx%d mask"), o->width, o->height);
+      return FALSE;
+    }
+  o->pixel_weight = setup->pixel_weight;
+  o->pixel_target = g_steal_pointer (&target->pixels);
+  o->pixel_mask = mask ? g_steal_pointer (&mask->values) : NULL;
+  return TRUE;
+}
+
 /* ---- life cycle --------------------------------------------------------------------- */
 
 NsObjective *
@@ -448,7 +474,7 @@ ns_objective_create (const NsModel *model, const NsObjectiveSetup *setup, int wi
   for (int l = 0; l < n_layers (o); l++)
     nodes[l] = layer_node (o, l);
   gboolean ok = ns_tile_strides (model->net, nodes, n_layers (o), o->strides, NULL, error)
-                && set_targets (o, setup, error);
+                && set_targets (o, setup, error) && set_pixel_target (o, setup, error);
   gsize values = (gsize) width * height * 3;
   o->rgb = ok ? g_try_malloc (values * sizeof (float)) : NULL;
   o->grad_rgb = ok ? g_try_malloc (values * sizeof (float)) : NULL;
@@ -476,7 +502,7 @@ ns_objective_new_tiled (const NsModel *model, const NsImage *content, const NsIm
                         int threads, GError **error)
 {
   NsStyle one = { .image = style, .blend = 1.0 };
-  NsObjectiveSetup setup = { content, &one, 1, 1.0, content_weight, style_weight, tv_weight, tile, halo, threads, 0 };
+  NsObjectiveSetup setup = { content, &one, 1, 1.0, content_weight, style_weight, tv_weight, tile, halo, threads, 0, NULL, NULL, 0 };
   return ns_objective_create (model, &setup, width, height, error);
 }
 
@@ -517,6 +543,8 @@ ns_objective_free (NsObjective *o)
   ns_pass_free (o->pass);
   g_free (o->rgb);
   g_free (o->grad_rgb);
+  g_free (o->pixel_target);
+  g_free (o->pixel_mask);
   g_free (o->input);
   g_free (o->dinput);
   g_free (o->scratch.data);
@@ -624,7 +652,7 @@ ns_objective_evaluate (NsObjective *o, const double *x, double *grad)
     o->rgb[i] = (float) x[i];
   memset (o->grad_rgb, 0, values * sizeof (float));
   o->last_tile = -1;
-  o->content_loss = o->style_loss = o->tv_loss = 0;
+  o->content_loss = o->style_loss = o->tv_loss = o->pixel_loss = 0;
   int n_tiles = o->plan->n_tiles;
 
   /* Sweep 1: the Gram matrices G^l(x), summed over the tiles' cores, then
@@ -657,7 +685,10 @@ ns_objective_evaluate (NsObjective *o, const double *x, double *grad)
     }
 
   o->tv_loss = ns_tv_loss (o->rgb, o->width, o->height, 3, recipe->tv_epsilon, o->tv_weight, o->grad_rgb);
+  if (o->pixel_target)
+    o->pixel_loss = ns_pixel_target_loss (o->rgb, o->pixel_target, o->pixel_mask, (gsize) o->width * o->height, 3,
+                                          o->pixel_weight, o->grad_rgb);
   for (gsize i = 0; i < values; i++)
     grad[i] = o->grad_rgb[i];
-  return o->content_loss + o->style_loss + o->tv_loss;
+  return o->content_loss + o->style_loss + o->tv_loss + o->pixel_loss;
 }

@@ -21,6 +21,12 @@ typedef struct
   int            margin;         /* pixels: x and the content seen on a mirrored canvas, each
                                   * style image's Gram over its inner part (ns-objective.c);
                                   * 0: none, the network's zero padding at every edge */
+  /* A picture x is pulled towards, pixel by pixel (ns_pixel_target_loss;
+   * a frame's previous result carried along the motion): NULL or weight 0
+   * leaves the objective as it is. Both resized to the working size. */
+  const NsImage *pixel_target;
+  const NsMask  *pixel_mask;     /* each pixel's share of the pull (NULL: all 1) */
+  double         pixel_weight;   /* absolute */
 } NsObjectiveSetup;
 
 /* Styles that share a region (or none) share one Gram per layer. */
@@ -57,8 +63,10 @@ typedef struct
   float         *input, *dinput;    /* one window, network layout */
   gsize          window_pixels;     /* what input and dinput hold */
   NsTileScratch  scratch;
+  float         *pixel_target, *pixel_mask;   /* at the working size; NULL: no pixel term */
+  double         pixel_weight;
   GError        *error;             /* set when an evaluation failed (it then returns NaN) */
-  double         content_loss, style_loss, tv_loss;   /* the terms of the last evaluation (weighted) */
+  double         content_loss, style_loss, tv_loss, pixel_loss;   /* the terms of the last evaluation (weighted) */
 } NsObjective;
 
 NsObjective *ns_objective_create   (const NsModel *model, const NsObjectiveSetup *setup, int width, int height,

@@ -19,6 +19,7 @@ struct _NsPainting
   NsImage     *result;          /* the final picture, when its stage was optimised; */
   NsBrushwork *brushwork;       /* else a photo's brushwork stage */
   NsFinish    *finish;          /* and the colours and regions of the final size */
+  NsImage     *optimised;       /* ns_painting_follow's follow_on: the last optimised stage's x */
 };
 
 void
@@ -30,6 +31,7 @@ ns_painting_free (NsPainting *painting)
   ns_image_free (painting->result);
   ns_brushwork_free (painting->brushwork);
   ns_finish_free (painting->finish);
+  ns_image_free (painting->optimised);
   g_free (painting);
 }
 
@@ -38,10 +40,21 @@ ns_painting_new (const NsModel *model, const NsImage *content, const NsStyle *st
                  const NsParams *params, const NsImage *warm_start, NsProgressFunc progress, gpointer user_data,
                  NsStats *stats, GError **error)
 {
+  return ns_painting_follow (model, content, styles, n_styles, params, warm_start, NULL, FALSE, progress, user_data,
+                             stats, error);
+}
+
+NsPainting *
+ns_painting_follow (const NsModel *model, const NsImage *content, const NsStyle *styles, int n_styles,
+                    const NsParams *params, const NsImage *warm_start, const NsFollow *follow, gboolean follow_on,
+                    NsProgressFunc progress, gpointer user_data, NsStats *stats, GError **error)
+{
   g_autoptr (NsPainting) p = g_new0 (NsPainting, 1);
   NsStages *s = &p->stages;
-  if (!ns_stages_run (model, content, styles, n_styles, params, warm_start, progress, user_data, stats, s, error))
+  if (!ns_stages_follow (model, content, styles, n_styles, params, warm_start, follow, follow_on, progress,
+                         user_data, stats, s, error))
     return NULL;
+  p->optimised = g_steal_pointer (&s->optimised);
   const NsSchedulePlan *plan = &s->plan.schedule;
   int final = plan->n_stages - 1;
   p->width = plan->width[final], p->height = plan->height[final];
@@ -125,14 +138,15 @@ ns_painting_render (NsPainting *painting, int x, int y, int width, int height, N
 }
 
 NsImage *
-ns_stylize_blend (const NsModel *model, const NsImage *content, const NsStyle *styles, int n_styles,
-                  const NsParams *params, const NsImage *warm_start, NsProgressFunc progress, gpointer user_data,
-                  NsStats *stats, GError **error)
+ns_painting_optimised (NsPainting *painting)
 {
-  g_autoptr (NsPainting) painting = ns_painting_new (model, content, styles, n_styles, params, warm_start, progress,
-                                                     user_data, stats, error);
-  if (!painting)
-    return NULL;
+  return g_steal_pointer (&painting->optimised);
+}
+
+NsImage *
+ns_painting_picture (NsPainting *painting, NsProgressFunc progress, gpointer user_data, NsStats *stats,
+                     GError **error)
+{
   NsImage *result = painting->result ? g_steal_pointer (&painting->result)
                                      : ns_painting_render (painting, 0, 0, painting->width, painting->height,
                                                            progress, user_data, error);
@@ -142,6 +156,16 @@ ns_stylize_blend (const NsModel *model, const NsImage *content, const NsStyle *s
       stats->peak_rss_mb = ns_peak_rss_mb ();
     }
   return result;
+}
+
+NsImage *
+ns_stylize_blend (const NsModel *model, const NsImage *content, const NsStyle *styles, int n_styles,
+                  const NsParams *params, const NsImage *warm_start, NsProgressFunc progress, gpointer user_data,
+                  NsStats *stats, GError **error)
+{
+  g_autoptr (NsPainting) painting = ns_painting_new (model, content, styles, n_styles, params, warm_start, progress,
+                                                     user_data, stats, error);
+  return painting ? ns_painting_picture (painting, progress, user_data, stats, error) : NULL;
 }
 
 NsImage *

@@ -94,6 +94,21 @@ static const NsParamSpec specs[] = {
     .soft_min = 0, .soft_max = 5, .step = 0.05, .digits = 2,
   },
   {
+    /* Frames only (ns_frames_next): the tool's --frames runs and the
+     * plug-in's frames procedure; not the filter's. */
+    .key = "temporal-weight", .type = NS_PARAM_DOUBLE, .offset = FIELD (temporal_weight),
+    .min = 0, .max = NS_MAX_RELATIVE_WEIGHT, .default_value = 1.0,
+    .name = N_("temporal weight"), .note = N_("0 = each frame independent"),
+    .blurb = "Animation frames: how firmly each frame keeps the one before it where the picture moved "
+             "but did not change, relative",
+    .label = N_("Steadi_ness"),
+    .tooltip = N_("How firmly each frame of an animation keeps the brush strokes of the frame before it, "
+                  "carried along with the motion. Higher is steadier; 0 paints every frame on its own, "
+                  "which flickers."),
+    .group = NS_GROUP_BALANCE, .fronts = NS_FRONT_CLI | NS_FRONT_FRAMES, .effects = NS_EFFECT_LOOK,
+    .soft_min = 0, .soft_max = 10, .step = 0.1, .digits = 2,
+  },
+  {
     .key = "iterations", .short_flag = 'i', .type = NS_PARAM_INT, .offset = FIELD (iterations),
     .min = 1, .max = NS_MAX_ITERATIONS, .default_value = 150,
     .name = N_("iterations"),

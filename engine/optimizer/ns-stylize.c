@@ -162,6 +162,7 @@ typedef struct
   const NsParams  *params;
   const NsRunPlan *plan;
   const NsImage   *original;    /* the caller's content: the finish takes its colours from it */
+  const NsFollow  *follow;      /* NULL, or the earlier run this one continues */
   Prepared         inputs;
   NsProgressFunc   progress;
   gpointer         user_data;
@@ -270,6 +271,16 @@ upsampled_start (const Run *run, int k, double *next)
   return TRUE;
 }
 
+/* A following run's start: its picture as given, at this size. */
+static gboolean
+followed_start (const NsFollow *follow, int w, int h, double *x)
+{
+  g_autoptr (NsImage) start = ns_image_resize (follow->start, w, h);
+  for (gsize i = 0; start && i < (gsize) w * h * 3; i++)
+    x[i] = start->pixels[i];
+  return start != NULL;
+}
+
 static void
 stage_end (Run *run)
 {
@@ -288,10 +299,12 @@ stage_begin (Run *run, int k, GError **error)
   const NsRecipe *recipe = run->model->recipe;
   const NsParams *params = run->params;
   const Prepared *in = &run->inputs;
+  const NsFollow *follow = run->follow;
   NsObjectiveSetup setup = {
     in->content, in->styles, in->n_styles, params->style_scale,
     recipe->content_weight * params->content_weight, recipe->style_weight * params->style_weight,
     recipe->tv_weight * params->tv_weight, memory->tile, memory->halo, params->threads, memory->margin,
+    follow ? follow->target : NULL, follow ? follow->mask : NULL, follow ? follow->weight : 0,
   };
   run->objective = ns_objective_create (run->model, &setup, w, h, error);
   run->finish = run->objective ? ns_finish_new (params->preserve_colors, run->original, in->styles, in->n_styles,
@@ -299,7 +312,8 @@ stage_begin (Run *run, int k, GError **error)
                                : NULL;
   run->current = run->finish ? ns_image_new (w, h) : NULL;
   double *next = run->current ? g_try_new (double, (gsize) w * h * 3) : NULL;
-  if (next && (k == 0 ? initial_image (run, w, h, next) : upsampled_start (run, k, next)))
+  if (next && (follow ? followed_start (follow, w, h, next)
+               : k == 0 ? initial_image (run, w, h, next) : upsampled_start (run, k, next)))
     {
       g_free (run->x);
       run->x = next;
@@ -443,23 +457,50 @@ run_close (Run *run, NsStages *out)
   run_clear (run);
 }
 
+/* A following run: its one stage, the last optimised, with the iterations it asks for. */
+static void
+follow_plan (const NsFollow *follow, NsSchedulePlan *s)
+{
+  int last = last_optimised (s);
+  for (int k = 0; k < last; k++)
+    s->iterations[k] = 0;
+  s->iterations[last] = MAX (1, follow->iterations);
+}
+
 gboolean
 ns_stages_run (const NsModel *model, const NsImage *content, const NsStyle *styles, int n_styles,
                const NsParams *params, const NsImage *warm_start, NsProgressFunc progress, gpointer user_data,
                NsStats *stats, NsStages *out, GError **error)
 {
+  return ns_stages_follow (model, content, styles, n_styles, params, warm_start, NULL, FALSE, progress, user_data,
+                           stats, out, error);
+}
+
+gboolean
+ns_stages_follow (const NsModel *model, const NsImage *content, const NsStyle *styles, int n_styles,
+                  const NsParams *params, const NsImage *warm_start, const NsFollow *follow, gboolean follow_on,
+                  NsProgressFunc progress, gpointer user_data, NsStats *stats, NsStages *out, GError **error)
+{
   *out = (NsStages) { .params = *params };
   double style_aspect = 1;
   if (!check_inputs (params, content, styles, n_styles, warm_start, &style_aspect, error)
+      || (follow && !check_image (follow->start, _("the warm start image is empty"), error))
       || !plan_run (model, params, content, styles, n_styles, style_aspect, &out->plan, error))
     return FALSE;
+  if (follow)
+    follow_plan (follow, &out->plan.schedule);
   Run run;
   run_init (&run, model, &out->params, &out->plan, content, progress, user_data);
+  run.follow = follow;
   const NsSchedulePlan *s = &out->plan.schedule;
   int last = last_optimised (s), final = s->n_stages - 1;
   gboolean ok = prepare (params, content, styles, n_styles, warm_start, &run.inputs, error);
-  for (int k = 0; k <= last && ok; k++)
+  for (int k = follow ? last : 0; k <= last && ok; k++)
     ok = run_stage (&run, k, k == last ? stats : NULL, k == final ? &out->picture : NULL, error);
+  if (ok && follow_on && !(out->optimised = ns_image_new (s->width[last], s->height[last])))
+    ok = no_memory (s->width[last], s->height[last], error);
+  for (gsize i = 0; ok && follow_on && i < (gsize) s->width[last] * s->height[last] * 3; i++)
+    out->optimised->pixels[i] = (float) CLAMP (run.x[i], 0.0, 1.0);
   if (ok && last < final && !(out->picture = ns_image_new (s->width[last], s->height[last])))
     ok = no_memory (s->width[last], s->height[last], error);
   if (ok && last < final)
@@ -480,5 +521,6 @@ void
 ns_stages_clear (NsStages *stages)
 {
   g_clear_pointer (&stages->picture, ns_image_free);
+  g_clear_pointer (&stages->optimised, ns_image_free);
   g_clear_pointer (&stages->own_styles, ns_style_set_free);
 }

@@ -2,6 +2,7 @@
  *
  *   neural-style --content FILE --style FILE [--region FILE] [--style-area FILE]
  *                [--style FILE ...] --output FILE [options]
+ *   neural-style --frames IN_PATTERN --style FILE ... --output OUT_PATTERN [options]
  *
  * Every failure prints one "neural-style: ..." line and exits 1 without
  * touching the output file; success exits 0. */
@@ -9,6 +10,7 @@
 #include "image-file.h"
 #include "output-file.h"
 #include "style-options.h"
+#include "frame-pattern.h"
 
 #include <math.h>
 #include <stdio.h>
@@ -23,7 +25,7 @@ typedef struct
 {
   StyleOptions styles;
   NsParams     params;      /* the engine's parameter table's options */
-  char        *content, *output, *weights, *stats, *memory_limit;
+  char        *content, *frames, *output, *weights, *stats, *memory_limit;
   gboolean     quiet;
   double       memory_limit_mb;   /* 0 = what is available when the run starts */
 } Options;
@@ -120,7 +122,11 @@ parse_arguments (int *argc, char ***argv, Options *opt, GError **error)
       "After a --style: the part of the style image to use (a greyscale image, white = use)", "FILE" },
     { "style-blend", 0, 0, G_OPTION_ARG_STRING, &opt->styles.blend_text,
       "Blend weights, one per --style, 0 or more (default: equal)", "W1,W2,..." },
-    { "output", 'o', 0, G_OPTION_ARG_FILENAME, &opt->output, "Result, written as PNG", "FILE" },
+    { "output", 'o', 0, G_OPTION_ARG_FILENAME, &opt->output, "Result, written as PNG; with --frames, a "
+      "pattern as theirs, each frame's result numbered as it is", "FILE" },
+    { "frames", 0, 0, G_OPTION_ARG_FILENAME, &opt->frames, "Instead of --content: an animation's frames, "
+      "numbered from 0 or 1 with no gap (e.g. in/f-%04d.png), styled one after another, each steady against "
+      "the one before (--temporal-weight)", "PATTERN" },
   };
   const GOptionEntry run[] = {
     { "weights", 'w', 0, G_OPTION_ARG_FILENAME, &opt->weights, "model.json, or a folder holding one", "PATH" },
@@ -152,8 +158,14 @@ parse_arguments (int *argc, char ***argv, Options *opt, GError **error)
       g_set_error (error, NS_ERROR, NS_ERROR_PARAMS, "unexpected argument “%s” (see --help)", (*argv)[1]);
       return FALSE;
     }
+  if (opt->frames && (opt->content || opt->stats))
+    {
+      g_set_error (error, NS_ERROR, NS_ERROR_PARAMS, "--frames cannot be used with --%s",
+                   opt->content ? "content" : "stats");
+      return FALSE;
+    }
   const struct { const char *name; const char *value; } required[] = {
-    { "content", opt->content }, { "output", opt->output },
+    { "content", opt->frames ? opt->frames : opt->content }, { "output", opt->output },
   };
   for (gsize i = 0; i < G_N_ELEMENTS (required); i++)
     if (required[i].value == NULL)
@@ -299,6 +311,30 @@ write_stats (const char *path, const NsStats *stats, const NsImage *result, cons
   return output_file_write ("stats", path, text, strlen (text), error);
 }
 
+/* As the plug-in: a size whose estimate exceeds the free memory (or the
+ * user's --memory-limit) is refused up front rather than left to swap or
+ * fail after minutes. */
+static NsParams
+guarded_params (const Options *opt)
+{
+  NsParams guarded = opt->params;
+  guarded.memory_limit_mb = opt->memory_limit_mb > 0 ? opt->memory_limit_mb : ns_available_memory_mb ();
+  return guarded;
+}
+
+static gboolean
+save_png (const char *path, const NsImage *result, GError **error)
+{
+  g_autofree char *png = NULL;
+  gsize png_size = 0;
+  if (!image_file_encode_png (result, &png, &png_size, error))
+    {
+      g_prefix_error (error, "--output %s: ", path);
+      return FALSE;
+    }
+  return output_file_write ("output", path, png, png_size, error);
+}
+
 static gboolean
 stylize_and_save (const Options *opt, const NsParams *params, const char *weights, const NsImage *content,
                   const NsStyleSet *styles, GError **error)
@@ -309,11 +345,7 @@ stylize_and_save (const Options *opt, const NsParams *params, const char *weight
 
   ProgressState state = { .tty = isatty (fileno (stderr)), .drew = FALSE };
   NsStats stats = { 0 };
-  /* As the plug-in: a size whose estimate exceeds the free memory (or the
-   * user's --memory-limit) is refused up front rather than left to swap or
-   * fail after minutes. */
-  NsParams guarded = *params;
-  guarded.memory_limit_mb = opt->memory_limit_mb > 0 ? opt->memory_limit_mb : ns_available_memory_mb ();
+  NsParams guarded = guarded_params (opt);
   g_autoptr (NsImage) result = ns_stylize_blend (model, content, ns_style_set_styles (styles),
                                                  ns_style_set_count (styles), &guarded, NULL,
                                                  opt->quiet ? NULL : print_progress, &state, &stats, error);
@@ -326,14 +358,7 @@ stylize_and_save (const Options *opt, const NsParams *params, const char *weight
       return FALSE;
     }
 
-  g_autofree char *png = NULL;
-  gsize png_size = 0;
-  if (!image_file_encode_png (result, &png, &png_size, error))
-    {
-      g_prefix_error (error, "--output %s: ", opt->output);
-      return FALSE;
-    }
-  if (!output_file_write ("output", opt->output, png, png_size, error))
+  if (!save_png (opt->output, result, error))
     return FALSE;
   if (opt->stats != NULL && !write_stats (opt->stats, &stats, result, model, error))
     return FALSE;
@@ -343,11 +368,131 @@ stylize_and_save (const Options *opt, const NsParams *params, const char *weight
   return TRUE;
 }
 
+/* ---- --frames: an animation ------------------------------------------------------------ */
+
+typedef struct
+{
+  FramePattern in, out;
+  int          first, count;
+} Frames;
+
+static void
+frames_clear (Frames *f)
+{
+  frame_pattern_clear (&f->in);
+  frame_pattern_clear (&f->out);
+}
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (Frames, frames_clear)
+
+/* Every frame readable and of the first one's size, read one at a time
+ * before any work, so that a bad frame leaves no results behind. */
+static gboolean
+check_frame_sizes (const Frames *f, GError **error)
+{
+  int width = 0, height = 0;
+  for (int i = 0; i < f->count; i++)
+    {
+      g_autofree char *path = frame_pattern_path (&f->in, f->first + i);
+      g_autoptr (NsImage) image = image_file_load (path, error);
+      if (!image)
+        return FALSE;
+      if (i == 0)
+        width = image->width, height = image->height;
+      else if (image->width != width || image->height != height)
+        {
+          g_autofree char *first = frame_pattern_path (&f->in, f->first);
+          g_set_error (error, NS_ERROR, NS_ERROR_IMAGE, "--frames: %s is %dx%d, but %s is %dx%d: every frame "
+                       "must have the size of the first", path, image->width, image->height, first, width, height);
+          return FALSE;
+        }
+    }
+  return TRUE;
+}
+
+/* The frames there are, and results that may be written and overwrite none
+ * of them (nor another input). */
+static gboolean
+check_frames (const Options *opt, const char *weights, Frames *f, GError **error)
+{
+  if (!frame_pattern_parse ("frames", opt->frames, &f->in, error)
+      || !frame_pattern_parse ("output", opt->output, &f->out, error)
+      || !frame_pattern_list ("frames", opt->frames, &f->in, &f->first, &f->count, error))
+    return FALSE;
+  for (int i = 0; i < f->count; i++)
+    {
+      g_autofree char *out = frame_pattern_path (&f->out, f->first + i);
+      if (!output_file_check ("output", out, error) || !check_not_an_input ("output", out, opt, weights, error))
+        return FALSE;
+      for (int j = 0; j < f->count; j++)
+        {
+          g_autofree char *in = frame_pattern_path (&f->in, f->first + j);
+          if (output_file_same (out, in))
+            {
+              g_set_error (error, NS_ERROR, NS_ERROR_PARAMS, "--output %s would overwrite the frame %s",
+                           opt->output, in);
+              return FALSE;
+            }
+        }
+    }
+  return check_frame_sizes (f, error);
+}
+
+static gboolean
+stylize_frames (const Options *opt, const char *weights, const Frames *f, const NsStyleSet *styles,
+                GError **error)
+{
+  g_autoptr (NsModel) model = ns_model_load (weights, error);
+  NsParams guarded = guarded_params (opt);
+  g_autoptr (NsFrames) frames = model ? ns_frames_new (model, ns_style_set_styles (styles),
+                                                       ns_style_set_count (styles), &guarded, error)
+                                      : NULL;
+  if (!frames)
+    return FALSE;
+  gint64 start = g_get_monotonic_time ();
+  for (int i = 0; i < f->count; i++)
+    {
+      g_autofree char *in = frame_pattern_path (&f->in, f->first + i);
+      g_autofree char *out = frame_pattern_path (&f->out, f->first + i);
+      if (!opt->quiet)
+        fprintf (stderr, "frame %d/%d: %s\n", i + 1, f->count, in);
+      ProgressState state = { .tty = isatty (fileno (stderr)), .drew = FALSE };
+      g_autoptr (NsImage) content = image_file_load (in, error);
+      g_autoptr (NsImage) result = content ? ns_frames_next (frames, content, opt->quiet ? NULL : print_progress,
+                                                             &state, NULL, error)
+                                           : NULL;
+      if (state.drew)
+        fputc ('\n', stderr);
+      if (!result)
+        {
+          g_prefix_error (error, "--frames %s: ", in);
+          return FALSE;
+        }
+      if (!save_png (out, result, error))
+        return FALSE;
+    }
+  if (!opt->quiet)
+    fprintf (stderr, "wrote %d frames, %s (%.1f s)\n", f->count, opt->output,
+             (g_get_monotonic_time () - start) / 1e6);
+  return TRUE;
+}
+
+static gboolean
+run_frames (Options *opt, const char *weights, GError **error)
+{
+  g_auto (Frames) f = { 0 };
+  if (!check_frames (opt, weights, &f, error))
+    return FALSE;
+  g_autoptr (NsStyleSet) styles = style_options_load (&opt->styles, error);
+  return styles != NULL && stylize_frames (opt, weights, &f, styles, error);
+}
+
 static gboolean
 run (Options *opt, GError **error)
 {
   const NsParams *params = &opt->params;
   g_autofree char *weights = opt->weights ? g_strdup (opt->weights) : ns_weights_default_path ();
+  if (opt->frames)
+    return run_frames (opt, weights, error);
   if (!check_outputs (opt, weights, error))
     return FALSE;
 
@@ -368,7 +513,7 @@ main (int argc, char **argv)
   if (!ok)
     fprintf (stderr, "neural-style: %s\n", error->message);
 
-  g_free (opt.content); g_free (opt.output); g_free (opt.weights);
+  g_free (opt.content); g_free (opt.frames); g_free (opt.output); g_free (opt.weights);
   g_free (opt.stats); g_free (opt.memory_limit);
   style_options_clear (&opt.styles);
   return ok ? 0 : 1;

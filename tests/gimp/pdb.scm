@@ -16,6 +16,7 @@
 
 (signature "plug-in-neural-style")
 (signature "plug-in-neural-style-full")
+(signature "plug-in-neural-style-frames")
 
 ; Last values stored by a plug-in before they had a version: its raw
 ; NsValues struct (256 bytes: three weights of 1.0, 5 iterations, size 32,

@@ -298,15 +298,16 @@ def call_once(profile, weights, path, mode="RUN-NONINTERACTIVE", other_image=Fal
 PDB_TYPES = {"run-mode": 0, "image": 13, "drawable": 16, "style-drawable": 16, "content-weight": 3,
              "style-weight": 3, "tv-weight": 3, "iterations": 0, "size": 0, "seed": 0, "init": 0,
              "num-styles": 0, "style-drawables": 5, "num-blends": 0, "style-blends": 8, "num-regions": 0,
-             "style-regions": 5, "num-areas": 0, "style-areas": 5, "style-scale": 3, "preserve-colors": 0}
+             "style-regions": 5, "num-areas": 0, "style-areas": 5, "style-scale": 3, "preserve-colors": 0,
+             "temporal-weight": 3}
 
 
 def readme_signatures():
-    """The README's two argument tables (Script-Fu), as {procedure: [names in
+    """The README's three argument tables (Script-Fu), as {procedure: [names in
     order]}: a row "14-20 | content-weight, ..., init" names arguments 14 to 20."""
     readme = open(os.path.join(HERE, "..", "..", "README.md"), encoding="utf-8").read()
     tables = {}
-    for proc in ("plug-in-neural-style", "plug-in-neural-style-full"):
+    for proc in ("plug-in-neural-style", "plug-in-neural-style-full", "plug-in-neural-style-frames"):
         start = readme.index("`%s` take" % proc)
         rows = re.findall(r"^\| ([0-9][0-9, -]*) \| ([^|]+) \|", readme[start:readme.index("\n\n", readme.index("| # |", start))],
                           re.M)
@@ -476,7 +477,7 @@ def main():
         profile = make_profile(root, plugin, localedir, probe)
         tmp = os.path.join(root, "out")
         os.makedirs(tmp)
-        proc = run_gimp(profile, weights, [load_script(tmp, "checks")], timeout=600)
+        proc = run_gimp(profile, weights, [load_script(tmp, "checks")], timeout=1400)
         cases = read_results(tmp, "checks")
         tap.ok("done" in cases, "checks.scm ran to the end", proc.stderr[-2000:])
 
