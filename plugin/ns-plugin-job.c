@@ -133,14 +133,14 @@ report_progress (const NsProgress *progress, gpointer user_data)
 {
   if (progress->current == NULL && progress->tiles > 0)
     {
-      gimp_progress_set_text_printf (_("Neural Style: brushwork at %d × %d, tile %d of %d"), progress->width,
-                                     progress->height, progress->tiles_done, progress->tiles);
+      gimp_progress_set_text_printf (_("Neural Style: brushwork, tile %d of %d (%d × %d)"),
+                                     progress->tiles_done, progress->tiles, progress->width, progress->height);
       gimp_progress_update ((gdouble) progress->tiles_done / progress->tiles);
       return TRUE;
     }
-  gimp_progress_set_text_printf (_("Neural Style: stage %d of %d (%d × %d), iteration %d of %d"),
-                                 progress->stage + 1, progress->n_stages, progress->width, progress->height,
-                                 progress->iteration, progress->iterations);
+  gimp_progress_set_text_printf (_("Neural Style: iteration %d of %d, stage %d of %d (%d × %d)"),
+                                 progress->iteration, progress->iterations, progress->stage + 1, progress->n_stages,
+                                 progress->width, progress->height);
   gimp_progress_update ((gdouble) progress->iteration / MAX (progress->iterations, 1));
   return TRUE;
 }

@@ -126,6 +126,17 @@ recorder_clear (Recorder *r)
   g_main_loop_unref (r->loop);
 }
 
+/* A preview of content and style whose every frame r records. */
+static NsPreview *
+recording_preview (Recorder *r)
+{
+  recorder_init (r);
+  NsPreview *preview = ns_preview_new (model, NULL, on_frame, on_error, r);
+  ns_preview_set_frame_every (preview, 1);
+  ns_preview_set_images (preview, content, style);
+  return preview;
+}
+
 static void
 preview_params (double style_weight, NsParams *params)
 {
@@ -147,10 +158,7 @@ test_warm_restart (void)
       return;
     }
   Recorder r;
-  recorder_init (&r);
-  g_autoptr (NsPreview) preview = ns_preview_new (model, NULL, on_frame, on_error, &r);
-  ns_preview_set_frame_every (preview, 1);
-  ns_preview_set_images (preview, content, style);
+  g_autoptr (NsPreview) preview = recording_preview (&r);
 
   NsParams before, after;
   preview_params (1.0, &before);
@@ -391,10 +399,7 @@ test_first_frame (void)
       return;
     }
   Recorder r;
-  recorder_init (&r);
-  g_autoptr (NsPreview) preview = ns_preview_new (model, NULL, on_frame, on_error, &r);
-  ns_preview_set_frame_every (preview, 1);
-  ns_preview_set_images (preview, content, style);
+  g_autoptr (NsPreview) preview = recording_preview (&r);
   ns_preview_set_debounce (preview, 0);
 
   NsParams chosen, params;

@@ -380,6 +380,9 @@ build_settings_pane (Dialog *d)
       gtk_scrolled_window_set_max_content_height (GTK_SCROLLED_WINDOW (scrolled), MAX (area.height - 160, 200));
     }
   gtk_container_add (GTK_CONTAINER (scrolled), build_settings (d));
+  /* The settings at their natural height (else the style rows' own
+   * scrolled list shrinks to its minimum). */
+  gtk_scrollable_set_vscroll_policy (GTK_SCROLLABLE (gtk_bin_get_child (GTK_BIN (scrolled))), GTK_SCROLL_NATURAL);
   return scrolled;
 }
 
@@ -433,6 +436,9 @@ build_dialog (Dialog *d)
   gtk_dialog_set_response_sensitive (GTK_DIALOG (d->dialog), GTK_RESPONSE_OK, have_style);
   update_estimate (d);
   gtk_widget_show_all (hbox);
+  /* Return means OK, not the first zoom button. */
+  gtk_widget_grab_focus (gtk_dialog_get_widget_for_response (GTK_DIALOG (d->dialog),
+                                                             have_style ? GTK_RESPONSE_OK : GTK_RESPONSE_CANCEL));
 }
 
 gboolean

@@ -107,10 +107,10 @@ notify (ZoomView *v)
 }
 
 /* Paints surface, standing for a picture part of part_w x part_h at
- * (x, y), into the current clip. */
+ * (x, y), into the current clip; sharp: enlarged pixels stay squares. */
 static void
 paint_surface (cairo_t *cr, const ZoomView *v, cairo_surface_t *surface, double x, double y, double part_w,
-               double part_h)
+               double part_h, gboolean sharp)
 {
   if (surface == NULL)
     return;
@@ -122,23 +122,24 @@ paint_surface (cairo_t *cr, const ZoomView *v, cairo_surface_t *surface, double 
   cairo_translate (cr, ox + x * s, oy + y * s);
   cairo_scale (cr, sx, sy);
   cairo_set_source_surface (cr, surface, 0, 0);
-  /* Enlarged picture pixels stay sharp squares, as in GIMP at 200%. */
-  cairo_pattern_set_filter (cairo_get_source (cr), sx >= 1.0 ? CAIRO_FILTER_NEAREST : CAIRO_FILTER_GOOD);
+  cairo_pattern_set_filter (cairo_get_source (cr), sharp && sx >= 1.0 ? CAIRO_FILTER_NEAREST : CAIRO_FILTER_GOOD);
   cairo_rectangle (cr, 0, 0, cairo_image_surface_get_width (surface), cairo_image_surface_get_height (surface));
   cairo_fill (cr);
   cairo_restore (cr);
 }
 
-/* The result (or the original): the whole picture, then the detail over it. */
+/* The result (or the original): the whole picture, smoothly enlarged, then
+ * the detail over it, its pixels as squares when zoomed in (as GIMP at
+ * 200%). */
 static void
 paint_picture (cairo_t *cr, const ZoomView *v, gboolean original)
 {
   cairo_surface_t *whole = original || v->sketch == NULL ? v->original : v->sketch;
   cairo_surface_t *detail = original ? v->detail_original : v->detail;
-  paint_surface (cr, v, whole, 0, 0, v->width, v->height);
+  paint_surface (cr, v, whole, 0, 0, v->width, v->height, FALSE);
   if (detail != NULL)
     paint_surface (cr, v, detail, v->detail_x, v->detail_y, cairo_image_surface_get_width (detail),
-                   cairo_image_surface_get_height (detail));
+                   cairo_image_surface_get_height (detail), TRUE);
 }
 
 /* The line over the picture's height on screen, top to bottom. */
