@@ -13,6 +13,7 @@ typedef struct
   NsZoomViewFunc   changed;
   gpointer         user_data;
   int              width, height;      /* the final picture */
+  int              view_width, view_height;   /* the last allocation */
   double           zoom;               /* NS_ZOOM_VIEW_FIT or screen pixels per picture pixel */
   double           cx, cy;             /* the picture point at the view's centre */
   cairo_surface_t *sketch, *original;  /* whole pictures, any size */
@@ -299,9 +300,15 @@ on_scroll (GtkWidget *widget, GdkEventScroll *event, ZoomView *v)
   return TRUE;
 }
 
+/* Only a new size changes the visible part (GTK allocates again for any
+ * resize of the dialog, e.g. a status text). */
 static void
 on_size_allocate (GtkWidget *widget, GdkRectangle *allocation, ZoomView *v)
 {
+  if (allocation->width == v->view_width && allocation->height == v->view_height)
+    return;
+  v->view_width = allocation->width;
+  v->view_height = allocation->height;
   clamp_centre (v);
   if (v->changed != NULL)
     v->changed (widget, v->user_data);

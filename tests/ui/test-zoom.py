@@ -16,7 +16,7 @@ side and the held view the original's.
 cancel: the plug-in runs from the test plug-in PROBE (call-probe.c), so
 its status comes back; after OK, Cancel in GIMP's progress window must
 end the run with GIMP_PDB_CANCEL and leave the image as it was (one
-layer, not dirty). Exit 77 (skip) without GIMP or weights.
+layer, its pixels as loaded, as dirty as before). Exit 77 (skip) without GIMP or weights.
 """
 import os
 import subprocess
@@ -64,9 +64,10 @@ def zoom_batch(content, style, result, layers):
 """
 
 
-def cancel_batch(content, style, outcome):
+def cancel_batch(content, style, outcome, after):
     return f"""
-(let* ({load(content, style)})
+(let* ({load(content, style)}
+       (dirty (car (gimp-image-is-dirty content))))
   (gimp-display-new style)
   (gimp-display-new content)
   (gimp-displays-flush)
@@ -74,8 +75,10 @@ def cancel_batch(content, style, outcome):
         (out (open-output-file "{outcome}")))
     (display status out) (newline out)
     (display (car (gimp-image-get-layers content)) out) (newline out)
+    (display dirty out) (newline out)
     (display (car (gimp-image-is-dirty content)) out)
     (close-output-port out))
+  (file-png-save2 RUN-NONINTERACTIVE content cd "{after}" "{after}" 0 9 0 0 0 0 0 0 0)
   (gimp-quit TRUE))
 """
 
@@ -225,8 +228,8 @@ def run_zoom(plugin, outdir, tmp):
 
 def run_cancel(plugin, probe, outdir, tmp):
     content, style = test_images(tmp, WIDTH, HEIGHT)
-    outcome = os.path.join(tmp, "outcome.txt")
-    gimp = start_gimp(plugin, tmp, cancel_batch(content, style, outcome), os.path.join(outdir, "gimp-cancel-run.log"),
+    outcome, after = os.path.join(tmp, "outcome.txt"), os.path.join(tmp, "after.png")
+    gimp = start_gimp(plugin, tmp, cancel_batch(content, style, outcome, after), os.path.join(outdir, "gimp-cancel-run.log"),
                       probe)
     try:
         window = wait_for_window(gimp, 400)
@@ -250,9 +253,11 @@ def run_cancel(plugin, probe, outdir, tmp):
             gimp.kill()
             gimp.wait()
     assert os.path.isfile(outcome), "the batch command did not finish"
-    status, layers, dirty = (int(v) for v in open(outcome).read().split())
-    print(f"status {status} (GIMP_PDB_CANCEL is {GIMP_PDB_CANCEL}), layers {layers}, dirty {dirty}")
-    assert status == GIMP_PDB_CANCEL and layers == 1 and dirty == 0
+    status, layers, dirty_before, dirty = (int(v) for v in open(outcome).read().split())
+    same = np.array_equal(np.asarray(Image.open(after).convert("RGB")), np.asarray(Image.open(content).convert("RGB")))
+    print(f"status {status} (GIMP_PDB_CANCEL is {GIMP_PDB_CANCEL}), layers {layers}, dirty before {dirty_before}, "
+          f"after {dirty}, the layer's pixels as loaded: {same}")
+    assert status == GIMP_PDB_CANCEL and layers == 1 and dirty == dirty_before and same
 
 
 def main():
