@@ -32,6 +32,8 @@ typedef struct
   gboolean       updating;     /* set while Reset moves the controls */
 
   GtkWidget     *dialog, *rows, *preview_area;
+  GtkWidget     *settings;     /* the scrolled settings pane */
+  int            settings_max_height;
   NsParamControls *controls;   /* one per parameter the dialog shows */
 
   NsPreview     *preview;      /* NULL without a model or a style */
@@ -52,6 +54,17 @@ read_controls (Dialog *d)
     ns_param_controls_get (d->controls, &v->params);
 }
 
+/* The settings pane as tall as the settings, up to its most: the dialog
+ * grows with a new style row while the screen has room, then they scroll. */
+static void
+fit_settings (Dialog *d)
+{
+  int minimum = 0, natural = 0;
+  gtk_widget_get_preferred_height (gtk_bin_get_child (GTK_BIN (d->settings)), &minimum, &natural);
+  gtk_scrolled_window_set_min_content_height (GTK_SCROLLED_WINDOW (d->settings),
+                                              MIN (natural, d->settings_max_height));
+}
+
 /* ---- live preview ----------------------------------------------------------- */
 
 /* A frame of the 100% view: its progress, or the part itself. */
@@ -61,8 +74,9 @@ on_part_frame (Dialog *d, const NsPreviewFrame *frame)
   g_autofree char *status = NULL;
   if (frame->image != NULL)
     {
-      ns_zoom_view_set_detail (ns_preview_area_view (d->preview_area), frame->image, frame->original, frame->x,
-                               frame->y);
+      GtkWidget *view = ns_preview_area_view (d->preview_area);
+      ns_zoom_view_set_detail (view, frame->image, frame->original, frame->x, frame->y);
+      ns_zoom_view_set_waiting (view, FALSE);
       status = g_strdup_printf (_("100%% view, as OK makes it: %d × %d px at %d, %d · %.1f s"),
                                 frame->image->width, frame->image->height, frame->x, frame->y, frame->seconds);
     }
@@ -103,6 +117,7 @@ on_preview_error (const GError *error, gpointer data)
 {
   Dialog *d = data;
   g_autofree char *status = g_strdup_printf (_("No preview: %s"), error->message);
+  ns_zoom_view_set_waiting (ns_preview_area_view (d->preview_area), FALSE);
   ns_preview_area_set_status (d->preview_area, status);
 }
 
@@ -150,6 +165,7 @@ show_part (Dialog *d)
     return;
   NsParams params = d->values.params;
   params.memory_limit_mb = 0;   /* what the machine has now */
+  ns_zoom_view_set_waiting (view, TRUE);
   ns_preview_show_part (d->preview, &params, x - MARGIN, y - MARGIN, width + 2 * MARGIN, height + 2 * MARGIN);
 }
 
@@ -169,8 +185,10 @@ restart_preview (Dialog *d, gboolean warm)
       show_part (d);
       return;
     }
+  /* No larger than the final picture: the brush size is relative to the
+   * working size, so a sketch above it would show finer strokes than OK. */
   NsParams params;
-  ns_preview_params (&d->values.params, NS_PREVIEW_SIZE, &params);
+  ns_preview_params (&d->values.params, MIN (NS_PREVIEW_SIZE, MAX (width, height)), &params);
   ns_preview_restart (d->preview, &params, warm);
 }
 
@@ -291,6 +309,8 @@ on_styles_changed (NsStyleRowsChange change, gpointer data)
   Dialog *d = data;
   gboolean have_style = ns_style_rows_layer_count (d->rows) > 0;
   update_estimate (d);
+  if (d->settings != NULL)
+    fit_settings (d);
   if (d->preview == NULL || d->updating || !have_style)
     return;
   d->full_inputs = FALSE;   /* read again when the 100% view needs them */
@@ -366,6 +386,8 @@ static GtkWidget *
 build_settings_pane (Dialog *d)
 {
   GtkWidget *scrolled = gtk_scrolled_window_new (NULL, NULL);
+  d->settings = scrolled;
+  d->settings_max_height = 600;
   gtk_scrolled_window_set_policy (GTK_SCROLLED_WINDOW (scrolled), GTK_POLICY_NEVER, GTK_POLICY_AUTOMATIC);
   gtk_scrolled_window_set_propagate_natural_width (GTK_SCROLLED_WINDOW (scrolled), TRUE);
   gtk_scrolled_window_set_propagate_natural_height (GTK_SCROLLED_WINDOW (scrolled), TRUE);
@@ -377,8 +399,9 @@ build_settings_pane (Dialog *d)
     {
       GdkRectangle area;
       gdk_monitor_get_workarea (monitor, &area);
-      gtk_scrolled_window_set_max_content_height (GTK_SCROLLED_WINDOW (scrolled), MAX (area.height - 160, 200));
+      d->settings_max_height = MAX (area.height - 160, 200);
     }
+  gtk_scrolled_window_set_max_content_height (GTK_SCROLLED_WINDOW (scrolled), d->settings_max_height);
   gtk_container_add (GTK_CONTAINER (scrolled), build_settings (d));
   /* The settings at their natural height (else the style rows' own
    * scrolled list shrinks to its minimum). */
@@ -436,6 +459,7 @@ build_dialog (Dialog *d)
   gtk_dialog_set_response_sensitive (GTK_DIALOG (d->dialog), GTK_RESPONSE_OK, have_style);
   update_estimate (d);
   gtk_widget_show_all (hbox);
+  fit_settings (d);
   /* Return means OK, not the first zoom button. */
   gtk_widget_grab_focus (gtk_dialog_get_widget_for_response (GTK_DIALOG (d->dialog),
                                                              have_style ? GTK_RESPONSE_OK : GTK_RESPONSE_CANCEL));

@@ -20,6 +20,7 @@ typedef struct
   cairo_surface_t *detail, *detail_original;
   int              detail_x, detail_y;
   gboolean         split, holding;     /* holding: the right button shows the original */
+  gboolean         waiting;            /* a new detail is being made */
   double           split_at;           /* the line, as a share of the view's width */
   Drag             drag;
   double           drag_x, drag_y;
@@ -165,6 +166,27 @@ paint_split_line (cairo_t *cr, double x, double top, double bottom)
   cairo_stroke (cr);
 }
 
+static void paint_split (cairo_t *cr, ZoomView *v, int w, int h);
+
+/* A badge in the top-left corner while the detail is being made: what
+ * shows is not yet the final picture there. */
+static void
+paint_waiting (cairo_t *cr)
+{
+  cairo_rectangle (cr, NS_ZOOM_VIEW_BADGE_X, NS_ZOOM_VIEW_BADGE_Y, NS_ZOOM_VIEW_BADGE_SIZE * 2,
+                   NS_ZOOM_VIEW_BADGE_SIZE);
+  cairo_set_source_rgb (cr, NS_ZOOM_VIEW_BADGE_GREY / 255.0, NS_ZOOM_VIEW_BADGE_GREY / 255.0,
+                        NS_ZOOM_VIEW_BADGE_GREY / 255.0);
+  cairo_fill (cr);
+  cairo_set_source_rgb (cr, 1, 1, 1);
+  for (int i = 0; i < 3; i++)   /* three dots: "…" */
+    {
+      cairo_arc (cr, NS_ZOOM_VIEW_BADGE_X + NS_ZOOM_VIEW_BADGE_SIZE * (0.6 + 0.4 * i),
+                 NS_ZOOM_VIEW_BADGE_Y + NS_ZOOM_VIEW_BADGE_SIZE / 2.0, 2.0, 0, 2 * G_PI);
+      cairo_fill (cr);
+    }
+}
+
 static gboolean
 on_draw (GtkWidget *widget, cairo_t *cr, ZoomView *v)
 {
@@ -173,10 +195,18 @@ on_draw (GtkWidget *widget, cairo_t *cr, ZoomView *v)
     return FALSE;
   clamp_centre (v);
   if (v->holding || !v->split)
-    {
-      paint_picture (cr, v, v->holding);
-      return TRUE;
-    }
+    paint_picture (cr, v, v->holding);
+  else
+    paint_split (cr, v, w, h);
+  if (v->waiting && v->zoom != NS_ZOOM_VIEW_FIT)
+    paint_waiting (cr);
+  return TRUE;
+}
+
+/* The original left of the line, the result right of it. */
+static void
+paint_split (cairo_t *cr, ZoomView *v, int w, int h)
+{
   double line = floor (v->split_at * w);
   cairo_save (cr);
   cairo_rectangle (cr, 0, 0, line, h);
@@ -191,7 +221,6 @@ on_draw (GtkWidget *widget, cairo_t *cr, ZoomView *v)
   double ox, oy;
   origin (v, &ox, &oy);
   paint_split_line (cr, line, MAX (0, oy), MIN (h, oy + v->height * scale_of (v)));
-  return TRUE;
 }
 
 static gboolean
@@ -385,6 +414,13 @@ ns_zoom_view_set_detail (GtkWidget *view, const NsImage *image, const NsImage *o
   replace_surface (&v->detail_original, image != NULL ? original : NULL);
   v->detail_x = x;
   v->detail_y = y;
+  gtk_widget_queue_draw (view);
+}
+
+void
+ns_zoom_view_set_waiting (GtkWidget *view, gboolean waiting)
+{
+  zoom_view (view)->waiting = waiting;
   gtk_widget_queue_draw (view);
 }
 

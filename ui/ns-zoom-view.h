@@ -19,6 +19,14 @@
 #define NS_ZOOM_VIEW_MAX_ZOOM  8.0
 #define NS_ZOOM_VIEW_STEP      1.25   /* one button press or wheel notch */
 
+/* The badge that says, zoomed in, that the detail is being made: a
+ * rectangle of this grey, twice as wide as high, at (X, Y) of the view,
+ * three white dots in it. */
+#define NS_ZOOM_VIEW_BADGE_X     6
+#define NS_ZOOM_VIEW_BADGE_Y     6
+#define NS_ZOOM_VIEW_BADGE_SIZE  14
+#define NS_ZOOM_VIEW_BADGE_GREY  0x30
+
 /* The zoom or the visible part changed (by the user or a call). */
 typedef void (*NsZoomViewFunc) (GtkWidget *view, gpointer user_data);
 
@@ -33,6 +41,8 @@ void       ns_zoom_view_set_original     (GtkWidget *view, const NsImage *image)
  * there (NULL: the scaled original); both copied. NULL clears. */
 void       ns_zoom_view_set_detail       (GtkWidget *view, const NsImage *image, const NsImage *original, int x,
                                           int y);
+/* Shows the badge (zoomed in only) until called with FALSE. */
+void       ns_zoom_view_set_waiting      (GtkWidget *view, gboolean waiting);
 /* NS_ZOOM_VIEW_FIT, or screen pixels per picture pixel (clamped), keeping
  * the centre of the view. */
 void       ns_zoom_view_set_zoom         (GtkWidget *view, double zoom);
