@@ -280,7 +280,8 @@ test_finish_and_cancel (void)
   preview_params (1.0, &params);
   params.iterations = 3;
   guint generation = ns_preview_restart (preview, &params, FALSE);
-  const Frame *last = wait_for (&r, generation, 1000, 120);
+  /* Three iterations at 480 px: minutes under the sanitizers on a busy machine. */
+  const Frame *last = wait_for (&r, generation, 1000, 600);
   g_assert_nonnull (last);
   g_assert_true (last->finished);
   g_assert_cmpint (last->iteration, ==, 3);
