@@ -447,7 +447,11 @@ on_part_frame (const NsPreviewFrame *frame, gpointer data)
       r->last_iteration = frame->iteration;
       r->optimised++;
       if (r->on_first_progress != NULL)
-        g_main_loop_quit (g_steal_pointer (&r->on_first_progress));
+        {
+          GMainLoop *loop = g_steal_pointer (&r->on_first_progress);
+          g_main_loop_quit (loop);
+          g_main_loop_unref (loop);
+        }
       return;
     }
   if (frame->image == NULL || frame->generation != r->want_generation)
