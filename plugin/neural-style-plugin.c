@@ -352,7 +352,25 @@ read_whole_mask (gint32 where, gint32 drawable_id, GError **error)
   return ns_pixels_read_mask (where, drawable_id, NULL, error);
 }
 
-static const NsDialogHost dialog_host = { read_whole_mask };
+/* The 100% view's inputs: the job OK would run, read as it reads them. */
+static gboolean
+read_job_inputs (gint32 image_id, gint32 drawable_id, const NsValues *values, NsImage **content,
+                 NsStyleSet **styles, GError **error)
+{
+  NsPluginJob job;
+  if (!ns_plugin_job_prepare (&job, image_id, drawable_id, values, error))
+    return FALSE;
+  if (job.region.x != 0 || job.region.y != 0 || job.region.width != gimp_drawable_width (drawable_id)
+      || job.region.height != gimp_drawable_height (drawable_id))
+    {
+      g_set_error_literal (error, NS_ERROR, NS_ERROR_PARAMS,
+                           _("the selection limits the change; the 100% view shows whole layers only"));
+      return FALSE;
+    }
+  return ns_plugin_job_read (&job, content, styles, error);
+}
+
+static const NsDialogHost dialog_host = { read_whole_mask, read_job_inputs };
 
 /* The last values, from whichever procedure or the dialog ran last; FALSE
  * (values the defaults) if there are none of this plug-in's layout. */

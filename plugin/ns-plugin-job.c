@@ -125,10 +125,22 @@ engine_memory_limit_mb (const NsPluginJob *job)
   return MAX (ns_available_memory_mb () - held_mb, 1.0);   /* 0 would mean "no limit" */
 }
 
+/* GIMP's progress bar: each optimised stage and its iterations, then the
+ * brushwork's tiles. (Cancel there makes GIMP end the plug-in and return
+ * GIMP_PDB_CANCEL; nothing is added to the image before the run ends.) */
 static gboolean
 report_progress (const NsProgress *progress, gpointer user_data)
 {
-  gimp_progress_set_text_printf (_("Neural Style: iteration %d/%d"), progress->iteration, progress->iterations);
+  if (progress->current == NULL && progress->tiles > 0)
+    {
+      gimp_progress_set_text_printf (_("Neural Style: brushwork, tile %d of %d (%d × %d)"),
+                                     progress->tiles_done, progress->tiles, progress->width, progress->height);
+      gimp_progress_update ((gdouble) progress->tiles_done / progress->tiles);
+      return TRUE;
+    }
+  gimp_progress_set_text_printf (_("Neural Style: iteration %d of %d, stage %d of %d (%d × %d)"),
+                                 progress->iteration, progress->iterations, progress->stage + 1, progress->n_stages,
+                                 progress->width, progress->height);
   gimp_progress_update ((gdouble) progress->iteration / MAX (progress->iterations, 1));
   return TRUE;
 }
@@ -180,6 +192,20 @@ read_inputs (const NsPluginJob *job, JobInputs *in, GError **error)
    * the drawable's pixels exactly (ns-plugin-pixels.c). */
   return ns_styles_coverage (ns_style_set_styles (in->styles), ns_style_set_count (in->styles), r->width,
                              r->height, &in->coverage, error);
+}
+
+gboolean
+ns_plugin_job_read (const NsPluginJob *job, NsImage **content, NsStyleSet **styles, GError **error)
+{
+  JobInputs in = { 0 };
+  gboolean ok = read_inputs (job, &in, error);
+  if (ok)
+    {
+      *content = g_steal_pointer (&in.content);
+      *styles = g_steal_pointer (&in.styles);
+    }
+  job_inputs_clear (&in);
+  return ok;
 }
 
 /* Runs the engine on the job's region; the result has the region's size. */

@@ -24,6 +24,14 @@ gboolean ns_plugin_job_prepare (NsPluginJob    *job,
                                 const NsValues *values,
                                 GError        **error);
 
+/* Reads the job's inputs as ns_plugin_job_run() does: the content (its
+ * region) and the styles with their masks. FALSE with error if GIMP gives
+ * no pixels or memory runs out. */
+gboolean ns_plugin_job_read (const NsPluginJob *job,
+                             NsImage          **content,
+                             NsStyleSet       **styles,
+                             GError           **error);
+
 /* Runs the engine with GIMP progress (the engine refuses a size that would
  * not fit in memory), then adds the styled layer above the drawable in one
  * undo group. Returns its ID, or -1 with error set and the image untouched. */

@@ -9,6 +9,7 @@
 #include "test-model.h"
 
 #include <math.h>
+#include <stdlib.h>
 
 static NsModel *model;
 static char *skip_reason;   /* why model is NULL: the weights are missing */
@@ -22,6 +23,7 @@ typedef struct
   gboolean warm, finished;
   gint64   arrived;           /* monotonic µs */
   double   mean_change;       /* mean |frame - content| */
+  int      width;             /* a cold job's coarse stages are smaller than the content */
 } Frame;
 
 typedef struct
@@ -46,10 +48,12 @@ static void
 on_frame (const NsPreviewFrame *frame, gpointer data)
 {
   Recorder *r = data;
-  g_assert_cmpint (frame->image->width, ==, content->width);
-  g_assert_cmpint (frame->image->height, ==, content->height);
+  /* The content's shape at any stage; the last stage is the content's size. */
+  g_assert_cmpint (frame->image->width, <=, content->width);
+  g_assert_cmpint (abs (frame->image->height - frame->image->width * content->height / content->width), <=, 1);
+  g_autoptr (NsImage) seen = ns_image_resize (frame->image, content->width, content->height);
   Frame f = { frame->generation, frame->iteration, frame->loss, frame->warm, frame->finished,
-              g_get_monotonic_time (), mean_abs_difference (frame->image, content) };
+              g_get_monotonic_time (), mean_abs_difference (seen, content), frame->image->width };
   g_array_append_val (r->frames, f);
   if (frame->generation == r->want_generation && (frame->iteration >= r->want_iteration || frame->finished))
     g_main_loop_quit (r->loop);
@@ -122,6 +126,17 @@ recorder_clear (Recorder *r)
   g_main_loop_unref (r->loop);
 }
 
+/* A preview of content and style whose every frame r records. */
+static NsPreview *
+recording_preview (Recorder *r)
+{
+  recorder_init (r);
+  NsPreview *preview = ns_preview_new (model, NULL, on_frame, on_error, r);
+  ns_preview_set_frame_every (preview, 1);
+  ns_preview_set_images (preview, content, style);
+  return preview;
+}
+
 static void
 preview_params (double style_weight, NsParams *params)
 {
@@ -143,10 +158,7 @@ test_warm_restart (void)
       return;
     }
   Recorder r;
-  recorder_init (&r);
-  g_autoptr (NsPreview) preview = ns_preview_new (model, NULL, on_frame, on_error, &r);
-  ns_preview_set_frame_every (preview, 1);
-  ns_preview_set_images (preview, content, style);
+  g_autoptr (NsPreview) preview = recording_preview (&r);
 
   NsParams before, after;
   preview_params (1.0, &before);
@@ -166,6 +178,8 @@ test_warm_restart (void)
   const Frame *first_seen = wait_for (&r, warm, 1, 60);
   g_assert_nonnull (first_seen);
   const Frame first_frame = *first_seen, *first = &first_frame;
+  /* Coarse to fine: losses compare within a stage, here the first. */
+  g_assert_cmpint (first->width, ==, reached->width);
   double latency = (first->arrived - changed) / 1e6;
   g_test_message ("slider change to first refreshed frame: %.2f s (debounce 250 ms included)", latency);
   g_printerr ("# slider change -> first refreshed preview frame: %.2f s at %dx%d\n",
@@ -189,11 +203,12 @@ test_warm_restart (void)
   for (guint i = 0; i < r.frames->len; i++)
     {
       const Frame *f = &g_array_index (r.frames, Frame, i);
-      if (f->generation != warm)
+      if (f->generation != warm || f->width != first->width)
         continue;
       g_assert_cmpfloat (f->loss, <=, previous * (1 + 1e-6));
       previous = f->loss;
     }
+  g_assert_cmpint (later->width, ==, first->width);
   g_assert_cmpfloat (later->loss, <, first->loss);
 
   /* The same settings from scratch start far higher. */
@@ -201,6 +216,7 @@ test_warm_restart (void)
   const Frame *fresh_first = wait_for (&r, fresh, 1, 60);
   g_assert_nonnull (fresh_first);
   g_assert_false (fresh_first->warm);
+  g_assert_cmpint (fresh_first->width, ==, first->width);
   g_test_message ("first-frame loss: cold %.3g (style 1.0), %.3g (style 1.5); warm %.3g; before change %.3g",
                   cold_first, fresh_first->loss, first->loss, loss_before);
   g_assert_cmpfloat (first->loss, <, 0.5 * fresh_first->loss);
@@ -264,7 +280,8 @@ test_finish_and_cancel (void)
   preview_params (1.0, &params);
   params.iterations = 3;
   guint generation = ns_preview_restart (preview, &params, FALSE);
-  const Frame *last = wait_for (&r, generation, 1000, 120);
+  /* Three iterations at 480 px: minutes under the sanitizers on a busy machine. */
+  const Frame *last = wait_for (&r, generation, 1000, 600);
   g_assert_nonnull (last);
   g_assert_true (last->finished);
   g_assert_cmpint (last->iteration, ==, 3);
@@ -371,6 +388,170 @@ test_styles_regions_colours (void)
   g_main_loop_unref (last.loop);
 }
 
+/* The dialog's cold start goes coarse to fine: its first frame is a
+ * small stage's, which comes far sooner than one at the preview size; the
+ * job ends at the preview size. */
+static void
+test_first_frame (void)
+{
+  if (model == NULL)
+    {
+      g_test_skip (skip_reason);
+      return;
+    }
+  Recorder r;
+  g_autoptr (NsPreview) preview = recording_preview (&r);
+  ns_preview_set_debounce (preview, 0);
+
+  NsParams chosen, params;
+  ns_params_init (&chosen);
+  ns_preview_params (&chosen, NS_PREVIEW_SIZE, &params);
+  params.iterations = 10;
+  gint64 asked = g_get_monotonic_time ();
+  guint generation = ns_preview_restart (preview, &params, FALSE);
+  const Frame *first = wait_for (&r, generation, 1, 120);
+  g_assert_nonnull (first);
+  double seconds = (first->arrived - asked) / 1e6;
+  g_printerr ("# first preview frame of a cold start at %dx%d: %.2f s (a %d px wide stage)\n", content->width,
+              content->height, seconds, first->width);
+  g_assert_false (first->warm);
+  g_assert_cmpint (first->width, <, content->width / 2);
+  const Frame *last = wait_for (&r, generation, 1000, 300);
+  g_assert_nonnull (last);
+  g_assert_true (last->finished);
+  g_assert_cmpint (last->width, ==, content->width);
+  recorder_clear (&r);
+}
+
+/* What the 100% view receives: its progress and parts. */
+typedef struct
+{
+  GMainLoop *loop;
+  guint      want_generation;
+  NsImage   *part, *original;
+  int        x, y;
+  int        optimised;        /* progress frames of the whole picture's optimisation */
+  int        last_iteration;
+  gboolean   iterations_restarted;
+  GMainLoop *on_first_progress;   /* quit at the first progress frame, if set */
+} PartRecorder;
+
+static void
+on_part_frame (const NsPreviewFrame *frame, gpointer data)
+{
+  PartRecorder *r = data;
+  g_assert_true (frame->part);
+  if (frame->image == NULL && frame->tiles == 0)
+    {
+      r->iterations_restarted |= frame->iteration <= r->last_iteration;
+      r->last_iteration = frame->iteration;
+      r->optimised++;
+      if (r->on_first_progress != NULL)
+        {
+          GMainLoop *loop = g_steal_pointer (&r->on_first_progress);
+          g_main_loop_quit (loop);
+          g_main_loop_unref (loop);
+        }
+      return;
+    }
+  if (frame->image == NULL || frame->generation != r->want_generation)
+    return;
+  g_clear_pointer (&r->part, ns_image_free);
+  g_clear_pointer (&r->original, ns_image_free);
+  r->part = ns_image_copy (frame->image);
+  r->original = ns_image_copy (frame->original);
+  r->x = frame->x;
+  r->y = frame->y;
+  g_main_loop_quit (r->loop);
+}
+
+static void
+wait_for_part (PartRecorder *r, guint generation)
+{
+  r->want_generation = generation;
+  guint timeout = g_timeout_add_seconds (300, on_timeout, r->loop);
+  g_clear_pointer (&r->part, ns_image_free);
+  g_main_loop_run (r->loop);
+  g_assert_nonnull (r->part);
+  g_source_remove (timeout);
+}
+
+/* Largest |a - the part of whole at (x, y)|. */
+static double
+max_difference_at (const NsImage *a, const NsImage *whole, int x, int y)
+{
+  double worst = 0;
+  for (int row = 0; row < a->height; row++)
+    for (int i = 0; i < a->width * 3; i++)
+      worst = MAX (worst, fabs (a->pixels[row * a->width * 3 + i]
+                                - whole->pixels[((y + row) * whole->width + x) * 3 + i]));
+  return worst;
+}
+
+/* The 100% view shows the very pixels OK makes: a part of the picture
+ * ns_stylize_blend() gives, from a painting made once; a new part of it (a
+ * pan) costs no optimisation, a request during the optimisation does not
+ * restart it, and a part reaching past the picture is clipped to it. */
+static void
+test_part (void)
+{
+  if (model == NULL)
+    {
+      g_test_skip (skip_reason);
+      return;
+    }
+  /* Above the engine's optimised size, so the brushwork stage makes it. */
+  g_autoptr (NsImage) photo = test_image_load (TEST_CONTENT_IMAGE);
+  g_autoptr (NsImage) full = ns_image_resize (photo, 640, 640 * photo->height / photo->width);
+  g_autoptr (NsImage) painting_style = test_image_load (TEST_STYLE_IMAGE);
+  NsStyle styles[] = { { painting_style, 1.0, NULL, NULL } };
+  NsParams params;
+  ns_params_init (&params);
+  params.iterations = 3;
+
+  g_autoptr (GError) error = NULL;
+  g_autoptr (NsImage) reference = ns_stylize_blend (model, full, styles, 1, &params, NULL, NULL, NULL, NULL, &error);
+  g_assert_no_error (error);
+
+  PartRecorder r = { .loop = g_main_loop_new (NULL, FALSE) };
+  g_autoptr (NsPreview) preview = ns_preview_new (model, NULL, on_part_frame, on_error, &r);
+  ns_preview_set_frame_every (preview, 1);
+  g_assert_true (ns_preview_set_full_inputs (preview, full, styles, 1));
+
+  /* A pan while the whole picture is being optimised: the optimisation goes on. */
+  r.on_first_progress = g_main_loop_new (NULL, FALSE);
+  GMainLoop *first_progress = g_main_loop_ref (r.on_first_progress);
+  ns_preview_show_part (preview, &params, 10, 10, 100, 100);
+  g_main_loop_run (first_progress);
+  g_main_loop_unref (first_progress);
+  gint64 asked = g_get_monotonic_time ();
+  guint generation = ns_preview_show_part (preview, &params, 100, 50, 200, 150);
+  wait_for_part (&r, generation);
+  g_printerr ("# 100%% view: painting and a 200x150 part in %.1f s\n", (g_get_monotonic_time () - asked) / 1e6);
+  g_assert_false (r.iterations_restarted);
+  g_assert_cmpint (r.x, ==, 100);
+  g_assert_cmpint (r.y, ==, 50);
+  g_assert_cmpint (r.part->width, ==, 200);
+  g_assert_cmpint (r.part->height, ==, 150);
+  g_assert_cmpfloat (max_difference_at (r.part, reference, 100, 50), ==, 0.0);
+  g_assert_cmpfloat (max_difference_at (r.original, full, 100, 50), ==, 0.0);
+
+  int optimised = r.optimised;
+  asked = g_get_monotonic_time ();
+  generation = ns_preview_show_part (preview, &params, full->width - 100, full->height - 60, 300, 300);
+  wait_for_part (&r, generation);
+  g_printerr ("# 100%% view: a pan, %dx%d part in %.2f s\n", r.part->width, r.part->height,
+              (g_get_monotonic_time () - asked) / 1e6);
+  g_assert_cmpint (r.optimised, ==, optimised);
+  g_assert_cmpint (r.part->width, ==, 100);
+  g_assert_cmpint (r.part->height, ==, 60);
+  g_assert_cmpfloat (max_difference_at (r.part, reference, r.x, r.y), ==, 0.0);
+
+  g_clear_pointer (&r.part, ns_image_free);
+  g_clear_pointer (&r.original, ns_image_free);
+  g_main_loop_unref (r.loop);
+}
+
 /* A test photograph scaled as the dialog scales the drawable for its preview. */
 static NsImage *
 load_at_preview_size (const char *name)
@@ -396,6 +577,8 @@ main (int argc, char **argv)
   g_test_add_func ("/preview/debounce", test_debounce);
   g_test_add_func ("/preview/finish-and-cancel", test_finish_and_cancel);
   g_test_add_func ("/preview/styles-regions-colours", test_styles_regions_colours);
+  g_test_add_func ("/preview/first-frame", test_first_frame);
+  g_test_add_func ("/preview/part", test_part);
   int status = g_test_run ();
 
   ns_image_free (content);

@@ -10,9 +10,11 @@
 #include "ns-preview-area.h"
 #include "ns-style-rows.h"
 #include "ns-thumbnail.h"
+#include "ns-zoom-view.h"
 
 #include <glib/gi18n-lib.h>
 #include <gtk/gtk.h>
+#include <math.h>
 #ifdef GDK_WINDOWING_X11
 #include <gdk/gdkx.h>
 #endif
@@ -30,10 +32,14 @@ typedef struct
   gboolean       updating;     /* set while Reset moves the controls */
 
   GtkWidget     *dialog, *rows, *preview_area;
+  GtkWidget     *settings;     /* the scrolled settings pane */
+  int            settings_max_height;
   NsParamControls *controls;   /* one per parameter the dialog shows */
 
   NsPreview     *preview;      /* NULL without a model or a style */
   NsStyleSet    *styles;       /* at preview size, as last read from GIMP (blends aside) */
+  gboolean       full_inputs;  /* the preview holds OK's inputs for the 100% view */
+  gboolean       zoomed;       /* the view shows parts of the final picture */
 } Dialog;
 
 /* ---- values <-> controls --------------------------------------------------- */
@@ -48,7 +54,40 @@ read_controls (Dialog *d)
     ns_param_controls_get (d->controls, &v->params);
 }
 
+/* The settings pane as tall as the settings, up to its most: the dialog
+ * grows with a new style row while the screen has room, then they scroll. */
+static void
+fit_settings (Dialog *d)
+{
+  int minimum = 0, natural = 0;
+  gtk_widget_get_preferred_height (gtk_bin_get_child (GTK_BIN (d->settings)), &minimum, &natural);
+  gtk_scrolled_window_set_min_content_height (GTK_SCROLLED_WINDOW (d->settings),
+                                              MIN (natural, d->settings_max_height));
+}
+
 /* ---- live preview ----------------------------------------------------------- */
+
+/* A frame of the 100% view: its progress, or the part itself. */
+static void
+on_part_frame (Dialog *d, const NsPreviewFrame *frame)
+{
+  g_autofree char *status = NULL;
+  if (frame->image != NULL)
+    {
+      GtkWidget *view = ns_preview_area_view (d->preview_area);
+      ns_zoom_view_set_detail (view, frame->image, frame->original, frame->x, frame->y);
+      ns_zoom_view_set_waiting (view, FALSE);
+      status = g_strdup_printf (_("100%% view, as OK makes it: %d × %d px at %d, %d · %.1f s"),
+                                frame->image->width, frame->image->height, frame->x, frame->y, frame->seconds);
+    }
+  else if (frame->tiles > 0)
+    status = g_strdup_printf (_("100%% view: brushwork, tile %d of %d"), frame->tiles_done,
+                              frame->tiles);
+  else
+    status = g_strdup_printf (_("100%% view: optimising, iteration %d of %d · %.0f s"),
+                              frame->iteration, frame->iterations, frame->seconds);
+  ns_preview_area_set_status (d->preview_area, status);
+}
 
 static void
 on_preview_frame (const NsPreviewFrame *frame, gpointer data)
@@ -56,6 +95,11 @@ on_preview_frame (const NsPreviewFrame *frame, gpointer data)
   Dialog *d = data;
   g_autofree char *status = NULL;
 
+  if (frame->part)
+    {
+      on_part_frame (d, frame);
+      return;
+    }
   ns_preview_area_set_image (d->preview_area, frame->image);
   /* Short enough for one line, so the dialog never changes height. */
   if (frame->finished)
@@ -73,7 +117,56 @@ on_preview_error (const GError *error, gpointer data)
 {
   Dialog *d = data;
   g_autofree char *status = g_strdup_printf (_("No preview: %s"), error->message);
+  ns_zoom_view_set_waiting (ns_preview_area_view (d->preview_area), FALSE);
   ns_preview_area_set_status (d->preview_area, status);
+}
+
+/* The final picture's size (the working size of the layer). */
+static void
+picture_size (const Dialog *d, int *width, int *height)
+{
+  int w = gimp_drawable_width (d->drawable_id), h = gimp_drawable_height (d->drawable_id);
+  int size = d->values.params.size > 0 ? d->values.params.size : MAX (w, h);
+  double scale = (double) size / MAX (1, MAX (w, h));
+  *width = MAX (1, (int) lround (w * scale));
+  *height = MAX (1, (int) lround (h * scale));
+}
+
+/* Hands OK's inputs (the layers at their own sizes) to the preview, once
+ * per choice of styles; FALSE with the reason shown if there are none. */
+static gboolean
+send_full_inputs (Dialog *d)
+{
+  if (d->full_inputs)
+    return TRUE;
+  g_autoptr (GError) error = NULL;
+  g_autoptr (NsImage) content = NULL;
+  g_autoptr (NsStyleSet) styles = NULL;
+  if (!d->host->read_inputs (d->image_id, d->drawable_id, &d->values, &content, &styles, &error))
+    {
+      g_autofree char *text = g_strdup_printf (_("No 100%% view: %s"), error->message);
+      ns_preview_area_set_status (d->preview_area, text);
+      return FALSE;
+    }
+  d->full_inputs = ns_preview_set_full_inputs (d->preview, content, ns_style_set_styles (styles),
+                                               ns_style_set_count (styles));
+  return d->full_inputs;
+}
+
+/* The visible part of the final picture, a little more around it so a
+ * small pan needs nothing new, made as OK makes it. */
+static void
+show_part (Dialog *d)
+{
+  enum { MARGIN = 32 };
+  int x, y, width, height;
+  GtkWidget *view = ns_preview_area_view (d->preview_area);
+  if (!ns_zoom_view_visible (view, &x, &y, &width, &height) || !send_full_inputs (d))
+    return;
+  NsParams params = d->values.params;
+  params.memory_limit_mb = 0;   /* what the machine has now */
+  ns_zoom_view_set_waiting (view, TRUE);
+  ns_preview_show_part (d->preview, &params, x - MARGIN, y - MARGIN, width + 2 * MARGIN, height + 2 * MARGIN);
 }
 
 /* warm: continue from the picture on screen (a weight changed) rather than
@@ -83,10 +176,38 @@ restart_preview (Dialog *d, gboolean warm)
 {
   if (d->preview == NULL || d->updating)
     return;
-  NsParams params;
   read_controls (d);
-  ns_preview_params (&d->values.params, NS_PREVIEW_SIZE, &params);
+  int width, height;
+  picture_size (d, &width, &height);
+  ns_zoom_view_set_picture_size (ns_preview_area_view (d->preview_area), width, height);
+  if (d->zoomed)
+    {
+      show_part (d);
+      return;
+    }
+  /* No larger than the final picture: the brush size is relative to the
+   * working size, so a sketch above it would show finer strokes than OK. */
+  NsParams params;
+  ns_preview_params (&d->values.params, MIN (NS_PREVIEW_SIZE, MAX (width, height)), &params);
   ns_preview_restart (d->preview, &params, warm);
+}
+
+/* Zoomed in, the view shows parts of the final picture; fitted, the
+ * sketch of the whole. */
+static void
+on_view_changed (GtkWidget *area, gpointer data)
+{
+  Dialog *d = data;
+  gboolean fitted = TRUE;
+  if (d->preview_area == NULL || d->preview == NULL)
+    return;
+  ns_zoom_view_get_zoom (ns_preview_area_view (area), &fitted);
+  gboolean was_zoomed = d->zoomed;
+  d->zoomed = !fitted;
+  if (d->zoomed)
+    show_part (d);
+  else if (was_zoomed)
+    restart_preview (d, TRUE);
 }
 
 /* A region or area at the preview size of its drawable (NULL: everywhere,
@@ -138,8 +259,10 @@ start_preview (Dialog *d)
 {
   /* The unstyled picture first: never an empty frame, even with no preview. */
   g_autoptr (NsImage) content = ns_thumbnail_read (d->drawable_id, NS_PREVIEW_SIZE);
-  if (content != NULL)
-    ns_preview_area_set_image (d->preview_area, content);
+  int width, height;
+  picture_size (d, &width, &height);
+  ns_zoom_view_set_picture_size (ns_preview_area_view (d->preview_area), width, height);
+  ns_preview_area_set_original (d->preview_area, content);
 
   if (d->model == NULL)
     {
@@ -186,8 +309,11 @@ on_styles_changed (NsStyleRowsChange change, gpointer data)
   Dialog *d = data;
   gboolean have_style = ns_style_rows_layer_count (d->rows) > 0;
   update_estimate (d);
+  if (d->settings != NULL)
+    fit_settings (d);
   if (d->preview == NULL || d->updating || !have_style)
     return;
+  d->full_inputs = FALSE;   /* read again when the 100% view needs them */
   if (change == NS_STYLE_ROWS_BLENDS)
     send_preview_styles (d);
   else if (!load_preview_styles (d, d->content))
@@ -253,6 +379,36 @@ build_settings (Dialog *d)
   return GTK_WIDGET (grid);
 }
 
+/* The settings scroll when the screen is too low for them (the preview
+ * keeps its size): at most the screen's height less room for the window's
+ * title, the buttons and the preview's toolbar. */
+static GtkWidget *
+build_settings_pane (Dialog *d)
+{
+  GtkWidget *scrolled = gtk_scrolled_window_new (NULL, NULL);
+  d->settings = scrolled;
+  d->settings_max_height = 600;
+  gtk_scrolled_window_set_policy (GTK_SCROLLED_WINDOW (scrolled), GTK_POLICY_NEVER, GTK_POLICY_AUTOMATIC);
+  gtk_scrolled_window_set_propagate_natural_width (GTK_SCROLLED_WINDOW (scrolled), TRUE);
+  gtk_scrolled_window_set_propagate_natural_height (GTK_SCROLLED_WINDOW (scrolled), TRUE);
+  GdkDisplay *display = gdk_display_get_default ();
+  GdkMonitor *monitor = display != NULL ? gdk_display_get_primary_monitor (display) : NULL;
+  if (monitor == NULL && display != NULL && gdk_display_get_n_monitors (display) > 0)
+    monitor = gdk_display_get_monitor (display, 0);
+  if (monitor != NULL)
+    {
+      GdkRectangle area;
+      gdk_monitor_get_workarea (monitor, &area);
+      d->settings_max_height = MAX (area.height - 160, 200);
+    }
+  gtk_scrolled_window_set_max_content_height (GTK_SCROLLED_WINDOW (scrolled), d->settings_max_height);
+  gtk_container_add (GTK_CONTAINER (scrolled), build_settings (d));
+  /* The settings at their natural height (else the style rows' own
+   * scrolled list shrinks to its minimum). */
+  gtk_scrollable_set_vscroll_policy (GTK_SCROLLABLE (gtk_bin_get_child (GTK_BIN (scrolled))), GTK_SCROLL_NATURAL);
+  return scrolled;
+}
+
 /* Keeps the dialog above the image window it was started from (what
  * libgimpui's gimp_window_set_transient() does for GTK 2 plug-ins). */
 static void
@@ -282,7 +438,6 @@ build_dialog (Dialog *d)
                                            _("_OK"), GTK_RESPONSE_OK,
                                            NULL);
   gtk_window_set_role (GTK_WINDOW (d->dialog), "gimp-neural-style");
-  gtk_window_set_resizable (GTK_WINDOW (d->dialog), FALSE);
   gtk_dialog_set_default_response (GTK_DIALOG (d->dialog), GTK_RESPONSE_OK);
   gtk_window_set_position (GTK_WINDOW (d->dialog), GTK_WIN_POS_MOUSE);
   gtk_container_set_border_width (GTK_CONTAINER (d->dialog), 6);
@@ -295,15 +450,19 @@ build_dialog (Dialog *d)
 
   GtkWidget *hbox = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 18);
   gtk_container_set_border_width (GTK_CONTAINER (hbox), 6);
-  d->preview_area = ns_preview_area_new (NS_PREVIEW_SIZE);
-  gtk_box_pack_start (GTK_BOX (hbox), d->preview_area, FALSE, FALSE, 0);
-  gtk_box_pack_start (GTK_BOX (hbox), build_settings (d), TRUE, TRUE, 0);
+  d->preview_area = ns_preview_area_new (NS_PREVIEW_AREA_SIZE, on_view_changed, d);
+  gtk_box_pack_start (GTK_BOX (hbox), d->preview_area, TRUE, TRUE, 0);
+  gtk_box_pack_start (GTK_BOX (hbox), build_settings_pane (d), FALSE, FALSE, 0);
   gtk_box_pack_start (GTK_BOX (gtk_dialog_get_content_area (GTK_DIALOG (d->dialog))), hbox, TRUE, TRUE, 0);
 
   gboolean have_style = ns_style_rows_layer_count (d->rows) > 0;
   gtk_dialog_set_response_sensitive (GTK_DIALOG (d->dialog), GTK_RESPONSE_OK, have_style);
   update_estimate (d);
   gtk_widget_show_all (hbox);
+  fit_settings (d);
+  /* Return means OK, not the first zoom button. */
+  gtk_widget_grab_focus (gtk_dialog_get_widget_for_response (GTK_DIALOG (d->dialog),
+                                                             have_style ? GTK_RESPONSE_OK : GTK_RESPONSE_CANCEL));
 }
 
 gboolean

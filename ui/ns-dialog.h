@@ -18,6 +18,12 @@ typedef struct
    * of drawable_id's image) over the whole drawable; NULL with an error if
    * GIMP gives no pixels. */
   NsMask *(*read_mask) (gint32 where, gint32 drawable_id, GError **error);
+  /* What OK would read for values: the content and the styles with their
+   * masks, at their own sizes. FALSE with an error if the values do not
+   * make a job, GIMP gives no pixels, or the content is not the whole
+   * layer (a selection limits the change). */
+  gboolean (*read_inputs) (gint32 image_id, gint32 drawable_id, const NsValues *values, NsImage **content,
+                           NsStyleSet **styles, GError **error);
 } NsDialogHost;
 
 /* Runs the dialog for the content drawable, starting from values. Returns

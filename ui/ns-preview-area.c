@@ -1,115 +1,152 @@
-/* ns-preview-area.c: GtkDrawingArea showing an NsImage. */
+/* ns-preview-area.c: the preview pane (ns-preview-area.h). */
 #include "ns-preview-area.h"
+#include "ns-zoom-view.h"
 
+#include <glib/gi18n-lib.h>
 #include <math.h>
 
 typedef struct
 {
-  int              size;      /* long side of the picture on screen */
-  GtkWidget       *drawing;
-  GtkWidget       *status;
-  cairo_surface_t *surface;   /* the last image, 1:1 */
+  GtkWidget        *box, *view, *zoom_label, *status;
+  NsPreviewAreaFunc changed;
+  gpointer          user_data;
 } PreviewArea;
 
-static cairo_surface_t *
-surface_from_image (const NsImage *image)
+static PreviewArea *
+preview_area (GtkWidget *box)
 {
-  cairo_surface_t *surface = cairo_image_surface_create (CAIRO_FORMAT_RGB24, image->width, image->height);
-  unsigned char *data = cairo_image_surface_get_data (surface);
-  int stride = cairo_image_surface_get_stride (surface);
-
-  cairo_surface_flush (surface);
-  for (int y = 0; y < image->height; y++)
-    {
-      guint32 *row = (guint32 *) (data + (gsize) y * stride);
-      const float *src = image->pixels + (gsize) y * image->width * 3;
-      for (int x = 0; x < image->width; x++, src += 3)
-        {
-          guint32 rgb = 0;
-          for (int c = 0; c < 3; c++)
-            rgb = (rgb << 8) | (guint32) lrintf (CLAMP (src[c], 0.0f, 1.0f) * 255.0f);
-          row[x] = rgb;
-        }
-    }
-  cairo_surface_mark_dirty (surface);
-  return surface;
-}
-
-static gboolean
-on_draw (GtkWidget *widget, cairo_t *cr, PreviewArea *area)
-{
-  int width = gtk_widget_get_allocated_width (widget);
-  int height = gtk_widget_get_allocated_height (widget);
-
-  if (area->surface == NULL)
-    return FALSE;
-  int iw = cairo_image_surface_get_width (area->surface);
-  int ih = cairo_image_surface_get_height (area->surface);
-  /* Fit and centre. */
-  double scale = MIN ((double) width / iw, (double) height / ih);
-  cairo_translate (cr, floor ((width - iw * scale) / 2), floor ((height - ih * scale) / 2));
-  cairo_scale (cr, scale, scale);
-  cairo_set_source_surface (cr, area->surface, 0, 0);
-  cairo_pattern_set_filter (cairo_get_source (cr), CAIRO_FILTER_GOOD);
-  cairo_paint (cr);
-  return TRUE;
+  return g_object_get_data (G_OBJECT (box), "ns-preview-area");
 }
 
 static void
-preview_area_free (PreviewArea *area)
+on_view_changed (GtkWidget *view, gpointer data)
 {
-  g_clear_pointer (&area->surface, cairo_surface_destroy);
-  g_free (area);
+  PreviewArea *area = data;
+  gboolean fitted = FALSE;
+  double zoom = ns_zoom_view_get_zoom (view, &fitted);
+  int percent = (int) lround (zoom * 100);
+  g_autofree char *text = fitted ? g_strdup_printf (_("Fit (%d%%)"), percent) : g_strdup_printf ("%d%%", percent);
+  gtk_label_set_text (GTK_LABEL (area->zoom_label), text);
+  if (area->changed != NULL)
+    area->changed (area->box, area->user_data);
+}
+
+static void
+on_fit (GtkButton *button, PreviewArea *area)
+{
+  ns_zoom_view_set_zoom (area->view, NS_ZOOM_VIEW_FIT);
+}
+
+static void
+on_actual (GtkButton *button, PreviewArea *area)
+{
+  ns_zoom_view_set_zoom (area->view, 1.0);
+}
+
+static void
+on_zoom_in (GtkButton *button, PreviewArea *area)
+{
+  ns_zoom_view_zoom_by (area->view, 1);
+}
+
+static void
+on_zoom_out (GtkButton *button, PreviewArea *area)
+{
+  ns_zoom_view_zoom_by (area->view, -1);
+}
+
+static void
+on_split (GtkToggleButton *toggle, PreviewArea *area)
+{
+  ns_zoom_view_set_split (area->view, gtk_toggle_button_get_active (toggle));
+}
+
+static GtkWidget *
+tool_button (GtkWidget *bar, const char *icon, const char *label, const char *tooltip, GCallback clicked,
+             PreviewArea *area)
+{
+  GtkWidget *button = label != NULL ? gtk_button_new_with_mnemonic (label)
+                                    : gtk_button_new_from_icon_name (icon, GTK_ICON_SIZE_BUTTON);
+  gtk_widget_set_tooltip_text (button, tooltip);
+  gtk_widget_set_focus_on_click (button, FALSE);
+  g_signal_connect (button, "clicked", clicked, area);
+  gtk_box_pack_start (GTK_BOX (bar), button, FALSE, FALSE, 0);
+  return button;
+}
+
+static GtkWidget *
+build_toolbar (PreviewArea *area)
+{
+  GtkWidget *bar = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 4);
+  tool_button (bar, NULL, _("Fit"), _("Show the whole picture"), G_CALLBACK (on_fit), area);
+  tool_button (bar, NULL, _("_100%"),
+               _("Show the picture at its working size, pixel for pixel, as OK will make it; drag to move it"),
+               G_CALLBACK (on_actual), area);
+  tool_button (bar, "zoom-out-symbolic", NULL, _("Zoom out (mouse wheel down)"), G_CALLBACK (on_zoom_out), area);
+  tool_button (bar, "zoom-in-symbolic", NULL, _("Zoom in (mouse wheel up)"), G_CALLBACK (on_zoom_in), area);
+  area->zoom_label = gtk_label_new (NULL);
+  gtk_label_set_width_chars (GTK_LABEL (area->zoom_label), 10);
+  gtk_box_pack_start (GTK_BOX (bar), area->zoom_label, FALSE, FALSE, 0);
+
+  GtkWidget *split = gtk_toggle_button_new_with_mnemonic (_("_Split view"));
+  gtk_widget_set_tooltip_text (split, _("The original left of a line you can drag, the result right of it. "
+                                        "Hold the right mouse button on the picture to see the original"));
+  gtk_widget_set_focus_on_click (split, FALSE);
+  g_signal_connect (split, "toggled", G_CALLBACK (on_split), area);
+  gtk_box_pack_end (GTK_BOX (bar), split, FALSE, FALSE, 0);
+  return bar;
 }
 
 GtkWidget *
-ns_preview_area_new (int size)
+ns_preview_area_new (int min_size, NsPreviewAreaFunc view_changed, gpointer user_data)
 {
   PreviewArea *area = g_new0 (PreviewArea, 1);
-  GtkWidget *box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 6);
-  GtkWidget *frame = gtk_frame_new (NULL);
+  area->box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 6);
+  area->changed = view_changed;
+  area->user_data = user_data;
+  g_object_set_data_full (G_OBJECT (area->box), "ns-preview-area", area, g_free);
 
-  area->size = size;
-  area->drawing = gtk_drawing_area_new ();
-  gtk_widget_set_size_request (area->drawing, size, size);
-  g_signal_connect (area->drawing, "draw", G_CALLBACK (on_draw), area);
-  gtk_container_add (GTK_CONTAINER (frame), area->drawing);
-  gtk_widget_set_halign (frame, GTK_ALIGN_CENTER);
+  GtkWidget *frame = gtk_frame_new (NULL);
+  area->view = ns_zoom_view_new (min_size, on_view_changed, area);
+  gtk_container_add (GTK_CONTAINER (frame), area->view);
 
   area->status = gtk_label_new (NULL);
-  /* A fixed width: the text changes every frame and must not resize the dialog. */
-  gtk_label_set_line_wrap (GTK_LABEL (area->status), TRUE);
+  /* One line that never asks for more width: the text changes every frame
+   * and must not resize the dialog. */
+  gtk_label_set_ellipsize (GTK_LABEL (area->status), PANGO_ELLIPSIZE_END);
   gtk_label_set_width_chars (GTK_LABEL (area->status), 30);
-  gtk_label_set_max_width_chars (GTK_LABEL (area->status), 30);
-  gtk_label_set_justify (GTK_LABEL (area->status), GTK_JUSTIFY_CENTER);
+  gtk_label_set_xalign (GTK_LABEL (area->status), 0.0);
   gtk_style_context_add_class (gtk_widget_get_style_context (area->status), "dim-label");
 
-  gtk_box_pack_start (GTK_BOX (box), frame, FALSE, FALSE, 0);
-  gtk_box_pack_start (GTK_BOX (box), area->status, FALSE, FALSE, 0);
-  g_object_set_data_full (G_OBJECT (box), "ns-preview-area", area, (GDestroyNotify) preview_area_free);
-  return box;
+  gtk_box_pack_start (GTK_BOX (area->box), frame, TRUE, TRUE, 0);
+  gtk_box_pack_start (GTK_BOX (area->box), build_toolbar (area), FALSE, FALSE, 0);
+  gtk_box_pack_start (GTK_BOX (area->box), area->status, FALSE, FALSE, 0);
+  on_view_changed (area->view, area);
+  return area->box;
+}
+
+GtkWidget *
+ns_preview_area_view (GtkWidget *box)
+{
+  return preview_area (box)->view;
 }
 
 void
 ns_preview_area_set_image (GtkWidget *box, const NsImage *image)
 {
-  PreviewArea *area = g_object_get_data (G_OBJECT (box), "ns-preview-area");
+  ns_zoom_view_set_sketch (preview_area (box)->view, image);
+}
 
-  g_clear_pointer (&area->surface, cairo_surface_destroy);
-  if (image != NULL)
-    {
-      area->surface = surface_from_image (image);
-      /* Hug the picture's shape so no empty band shows around it. */
-      double scale = (double) area->size / MAX (image->width, image->height);
-      gtk_widget_set_size_request (area->drawing, MAX (1, (int) lround (image->width * scale)),
-                                   MAX (1, (int) lround (image->height * scale)));
-    }
-  gtk_widget_queue_draw (area->drawing);
+void
+ns_preview_area_set_original (GtkWidget *box, const NsImage *image)
+{
+  ns_zoom_view_set_original (preview_area (box)->view, image);
 }
 
 void
 ns_preview_area_set_status (GtkWidget *box, const char *text)
 {
-  PreviewArea *area = g_object_get_data (G_OBJECT (box), "ns-preview-area");
+  PreviewArea *area = preview_area (box);
   gtk_label_set_text (GTK_LABEL (area->status), text);
+  gtk_widget_set_tooltip_text (area->status, text);   /* the whole text when it is cut short */
 }

@@ -2,8 +2,9 @@
  * test-neural-style-call-probe (run-mode, procedure, count, image,
  * drawable) calls procedure with count arguments, which Script-Fu cannot
  * do (it checks the count itself), and returns the status and the message
- * that came back. The arguments follow the procedure's own list: run-mode
- * RUN-NONINTERACTIVE, the image and the drawable, 1.0 for floats, 0 for
+ * that came back. The arguments follow the procedure's own list: the
+ * probe's own run-mode (RUN-INTERACTIVE opens the plug-in's dialog), the
+ * image and the drawable, 1.0 for floats, 0 for
  * integers and counts, empty arrays; beyond the list, more integers. */
 #include <libgimp/gimp.h>
 
@@ -77,7 +78,7 @@ run (const gchar *name, gint n_params, const GimpParam *params, gint *n_return_v
     call[i] = argument (i < n_args ? defs[i].type : GIMP_PDB_INT32, params[3].data.d_image,
                         params[4].data.d_drawable);
   if (count > 0 && n_args > 0 && defs[0].type == GIMP_PDB_INT32)
-    call[0].data.d_int32 = GIMP_RUN_NONINTERACTIVE;
+    call[0].data.d_int32 = params[0].data.d_int32;
 
   gint n_back = 0;
   GimpParam *back = gimp_run_procedure2 (procedure, &n_back, count, call);

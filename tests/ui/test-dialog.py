@@ -17,38 +17,15 @@ have added a layer, cancel must not. Exit 77 (skip) without GIMP or weights.
 """
 import os
 import shutil
-import subprocess
 import sys
 import tempfile
 import time
 
 import numpy as np
-from PIL import Image
 
-TITLE = "^Neural Style$"
-
-
-def weights_present():
-    path = os.environ.get("NEURAL_STYLE_WEIGHTS")
-    if not path:
-        data = os.environ.get("XDG_DATA_HOME", os.path.expanduser("~/.local/share"))
-        path = os.path.join(data, "neural-style", "resnet50", "model.json")
-    if os.path.isdir(path):
-        path = os.path.join(path, "model.json")
-    return os.path.isfile(path)
-
-
-def test_images(folder):
-    """Content and style files, drawn here: shapes and gradients, and stripes."""
-    y, x = np.mgrid[0:240, 0:320]
-    c = np.stack([x * 255 // 320, np.where((x - 160) ** 2 + (y - 120) ** 2 < 60 ** 2, 230, 90),
-                  y * 255 // 240], -1).astype(np.uint8)
-    s = np.where((((x + y) // 8) % 2)[..., None] == 1, [20, 40, 200], [240, 200, 30]).astype(np.uint8)
-    content, style = os.path.join(folder, "content.png"), os.path.join(folder, "style.png")
-    Image.fromarray(c).save(content)
-    Image.fromarray(s).save(style)
-    return content, style
-
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from harness import (TITLE, changed_box, close_with, screenshot, skip_unless_runnable, start_gimp, test_images,  # noqa: E402
+                     wait_for_window, wait_until_drawn, xdotool)
 
 def batch_command(content, style, result):
     # The content is made small so that the full run after OK takes seconds.
@@ -68,57 +45,6 @@ def batch_command(content, style, result):
     (close-output-port out))
   (gimp-quit TRUE))
 """
-
-
-def xdotool(*args):
-    return subprocess.run(["xdotool", *args], capture_output=True, text=True).stdout.strip()
-
-
-def screenshot(window, path):
-    # No window manager: GIMP's own windows may pop up over the dialog, so
-    # bring it to the front as a person would before looking.
-    xdotool("windowraise", window)
-    subprocess.run(["import", "-window", window, path], check=True, capture_output=True)
-    return np.asarray(Image.open(path).convert("RGB")).astype(np.int16)
-
-
-def changed_box(before, after):
-    """Bounding box (x0, y0, x1, y1) of the pixels that changed, or None."""
-    h, w = min(before.shape[0], after.shape[0]), min(before.shape[1], after.shape[1])
-    before, after = before[:h, :w], after[:h, :w]
-    moved = np.abs(after - before).max(axis=2) > 24
-    ys, xs = np.nonzero(moved)
-    if len(xs) < 500:
-        return None
-    return xs.min(), ys.min(), xs.max() + 1, ys.max() + 1
-
-
-def wait_for_window(gimp, seconds):
-    deadline = time.time() + seconds
-    while time.time() < deadline:
-        if gimp.poll() is not None:
-            return None
-        window = xdotool("search", "--onlyvisible", "--name", TITLE).split("\n")[0]
-        if window:
-            return window
-        time.sleep(0.5)
-    return None
-
-
-def wait_until_drawn(window, folder, seconds):
-    """The first screenshot whose settings half (right) is drawn and steady;
-    the preview on the left still shows the unstyled picture then."""
-    previous = None
-    deadline = time.time() + seconds
-    while time.time() < deadline:
-        shot = screenshot(window, os.path.join(folder, "first.png"))
-        settings = shot[:, shot.shape[1] // 2:]
-        if previous is not None and previous.shape == settings.shape \
-                and np.array_equal(previous, settings) and settings.std() > 10:
-            return shot
-        previous = settings
-        time.sleep(0.2)
-    return None
 
 
 def wait_for_stylised_preview(window, folder, outdir, mode, seconds):
@@ -152,27 +78,14 @@ def main():
     if len(sys.argv) != 4 or sys.argv[3] not in ("ok", "cancel"):
         sys.exit(__doc__)
     plugin, outdir, mode = sys.argv[1:]
-    if not shutil.which("gimp-2.10") or not os.environ.get("DISPLAY"):
-        print("SKIP: needs gimp-2.10 and an X display (run under xvfb-run)")
-        sys.exit(77)
-    if not weights_present():
-        print("SKIP: no network weights (NEURAL_STYLE_WEIGHTS)")
-        sys.exit(77)
+    skip_unless_runnable()
     os.makedirs(outdir, exist_ok=True)
 
     with tempfile.TemporaryDirectory(prefix="ns-ui-test-") as tmp:
-        profile = os.path.join(tmp, "gimp")
-        os.makedirs(os.path.join(profile, "plug-ins", "neural-style"))
-        os.makedirs(os.path.join(profile, "gradients"))
-        shutil.copy(plugin, os.path.join(profile, "plug-ins", "neural-style", "neural-style"))
         content, style = test_images(tmp)
         result = os.path.join(tmp, "layers.txt")
-        env = dict(os.environ, GIMP2_DIRECTORY=profile,
-                   XDG_CONFIG_HOME=os.path.join(tmp, "config"), XDG_CACHE_HOME=os.path.join(tmp, "cache"))
         log_path = os.path.join(outdir, f"gimp-{mode}.log")
-        with open(log_path, "w") as log:
-            gimp = subprocess.Popen(["gimp-2.10", "-d", "-f", "-s", "-b", batch_command(content, style, result)],
-                                    env=env, stdout=log, stderr=subprocess.STDOUT)
+        gimp = start_gimp(plugin, tmp, batch_command(content, style, result), log_path)
         try:
             started = time.time()
             window = wait_for_window(gimp, 240)
@@ -241,13 +154,7 @@ def main():
             screenshot(window, os.path.join(outdir, name))
             print(f"screenshot with two styles: {os.path.join(outdir, name)}")
 
-            for attempt in range(5):
-                xdotool("windowfocus", "--sync", window)
-                time.sleep(0.3)
-                xdotool("key", "--clearmodifiers", "Return" if mode == "ok" else "Escape")
-                time.sleep(2)
-                if not xdotool("search", "--onlyvisible", "--name", TITLE):
-                    break
+            close_with(window, "Return" if mode == "ok" else "Escape")
 
             gimp.wait(timeout=300)
         finally:
