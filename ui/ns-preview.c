@@ -159,6 +159,24 @@ post_error (Job *job, GError *error)
   g_mutex_unlock (&preview->lock);
 }
 
+/* Keeps a copy of image as the picture a restart continues from, unless
+ * the job's inputs have been replaced meanwhile. */
+static void
+keep_last (Job *job, const NsImage *image)
+{
+  NsPreview *preview = job->preview;
+  NsImage *copy = ns_image_copy (image);
+  g_mutex_lock (&preview->lock);
+  if (preview->images_serial == job->serial)
+    {
+      ns_image_free (preview->last);
+      preview->last = g_steal_pointer (&copy);
+      preview->last_serial = job->serial;
+    }
+  g_mutex_unlock (&preview->lock);
+  ns_image_free (copy);
+}
+
 static gboolean
 on_progress (const NsProgress *progress, gpointer user_data)
 {
@@ -171,16 +189,7 @@ on_progress (const NsProgress *progress, gpointer user_data)
     return TRUE;
 
   /* Keep every iterate: a restart continues from the newest one. */
-  NsImage *copy = ns_image_copy (progress->current);
-  g_mutex_lock (&preview->lock);
-  if (preview->images_serial == job->serial)
-    {
-      ns_image_free (preview->last);
-      preview->last = g_steal_pointer (&copy);
-      preview->last_serial = job->serial;
-    }
-  g_mutex_unlock (&preview->lock);
-  ns_image_free (copy);
+  keep_last (job, progress->current);
 
   int done = progress->iteration;
   if (done <= 1 || done % job->frame_every == 0 || done >= progress->iterations)
@@ -199,14 +208,7 @@ run_job (NsPreview *preview, Job *job, const NsParams *params,
                                                  on_progress, job, &stats, &error);
   if (result != NULL)
     {
-      g_mutex_lock (&preview->lock);
-      if (preview->images_serial == job->serial)
-        {
-          ns_image_free (preview->last);
-          preview->last = ns_image_copy (result);
-          preview->last_serial = job->serial;
-        }
-      g_mutex_unlock (&preview->lock);
+      keep_last (job, result);
       post_frame (job, result, stats.iterations, params->iterations, stats.loss_final, TRUE);
     }
   else if (!g_error_matches (error, NS_ERROR, NS_ERROR_CANCELLED))
